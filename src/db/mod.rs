@@ -1,0 +1,207 @@
+//! Database access: one connection type over SQLite and PostgreSQL, a pool, and the one
+//! helper that runs diesel work off the async executor.
+//!
+//! Backend-specific SQL lives only here or in a model function that matches on the
+//! `DbConnection` variant; handlers never see the backend.
+
+pub mod migrations;
+pub mod schema;
+pub mod types;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+
+use crate::config::{Backend, Settings};
+use crate::error::ApiError;
+
+/// A connection to whichever database `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgres(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Run `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so two writers queue on
+/// the busy timeout instead of failing at commit), a plain transaction on PostgreSQL.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgres(_) => conn.transaction(f),
+        DbConnection::Sqlite(inner) => {
+            // The combined connection's transaction manager delegates to the inner
+            // connection's, so nested `transaction` calls inside `f` become savepoints.
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            let DbConnection::Sqlite(inner) = conn else {
+                return result;
+            };
+            match result {
+                Ok(value) => {
+                    AnsiTransactionManager::commit_transaction(inner)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    AnsiTransactionManager::rollback_transaction(inner)?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Opens connections of the configured backend for r2d2.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    backend: Backend,
+    url: String,
+}
+
+impl ConnectionManager {
+    pub fn new(url: &str) -> anyhow::Result<Self> {
+        let backend = crate::config::backend_of(url).map_err(anyhow::Error::msg)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_path(url).to_owned(),
+            Backend::Postgres => url.to_owned(),
+        };
+        Ok(ConnectionManager { backend, url })
+    }
+}
+
+/// The file path in a `sqlite://PATH` URL.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Postgres)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // WAL is a property of the file, set once in `create_pool`; these are per connection.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Build the pool. For SQLite this creates the folder, and sets WAL once before any
+/// pooled connection exists.
+pub fn create_pool(settings: &Settings) -> anyhow::Result<Pool> {
+    let manager = ConnectionManager::new(&settings.database_url)?;
+    if settings.backend() == Backend::Sqlite {
+        let path = Path::new(&manager.url);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
+        let mut conn = SqliteConnection::establish(&manager.url)?;
+        conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(settings.db_pool_size)
+        .min_idle(Some(0))
+        .connection_timeout(settings.db_acquire_timeout)
+        .idle_timeout(Some(Duration::from_secs(600)))
+        .error_handler(Box::new(r2d2::LoggingErrorHandler))
+        .build_unchecked(manager);
+    Ok(pool)
+}
+
+/// The pool plus the helper that runs blocking diesel work on the blocking thread pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    pub fn new(pool: Pool, backend: Backend) -> Self {
+        Db { pool, backend }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Run `f` with a pooled connection on the blocking thread pool. If no connection is
+    /// free within the acquisition timeout the caller gets 503 with `Retry-After`.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = get_conn(&pool)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Like `run`, in a write transaction (see [`write_tx`]).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| write_tx(conn, f)).await
+    }
+}
+
+/// A pooled connection, or 503 when the pool stays exhausted past its timeout.
+pub fn get_conn(pool: &Pool) -> Result<PooledConnection, ApiError> {
+    pool.get().map_err(|e| {
+        tracing::warn!(error = %e, "no database connection available");
+        ApiError::Unavailable {
+            retry_after_secs: 2,
+        }
+    })
+}

@@ -1,0 +1,302 @@
+//! One error type for the HTTP layer, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Error policy: model functions return `QueryResult<T>` or `ApiError` for domain rules;
+//! handlers return `ApiError`; code outside requests (CLI, workers) uses `anyhow`.
+//! Every variant has a stable snake_case `code` that clients may branch on. Unexpected
+//! failures become an opaque 500 whose cause chain is logged, never returned.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// Path of the field in the request, e.g. `attendees[0].email`.
+    pub field: String,
+    /// Stable snake_case code, e.g. `too_short`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The RFC 9457 body every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI identifying the problem type (`urn:collab-registry:problem:<code>`).
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable snake_case code.
+    pub code: String,
+    /// Field errors, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every error a request can end with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("authentication required")]
+    Unauthorized { code: &'static str },
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{detail}")]
+    UnsupportedMediaType { detail: String },
+    /// Well-formed but invalid input; `code` is the single field's code or `validation_failed`.
+    #[error("invalid request")]
+    Validation {
+        code: String,
+        errors: Vec<FieldError>,
+    },
+    /// A rule of the domain forbids this action in the current state (422).
+    #[error("{detail}")]
+    Rule { code: &'static str, detail: String },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service temporarily unavailable")]
+    Unavailable { retry_after_secs: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 for one field.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            code: code.to_owned(),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    }
+
+    /// A 422 for several fields; `None` when the list is empty.
+    pub fn fields(errors: Vec<FieldError>) -> Result<(), Self> {
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(ApiError::Validation {
+                code: errors[0].code.clone(),
+                errors,
+            }),
+            _ => Err(ApiError::Validation {
+                code: "validation_failed".to_owned(),
+                errors,
+            }),
+        }
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        ApiError::Forbidden {
+            code: "forbidden",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn rule(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Rule {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(err.into())
+    }
+
+    /// The stable code clients branch on.
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthorized { code }
+            | ApiError::Forbidden { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Rule { code, .. } => code,
+            ApiError::Validation { code, .. } => code,
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable { .. } => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::Internal(_) | ApiError::NotFound | ApiError::Validation { .. } => None,
+            ApiError::Unauthorized { .. } => Some("a valid bearer token is required".to_owned()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let code = self.code().to_owned();
+        Problem {
+            type_: format!("urn:collab-registry:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                ApiError::Validation { errors, .. } => errors.clone(),
+                _ => Vec::new(),
+            },
+            code,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation { .. } | ApiError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(err) = self {
+            tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        match self {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    res.insert_header((header::ALLOW, v));
+                }
+            }
+            ApiError::Unauthorized { .. } => {
+                res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        res.body(body)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => ApiError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
+                "already_exists",
+                "a record with these values already exists",
+            ),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
+            // SQLite reports a busy database as an unknown error with this text.
+            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+                ApiError::Unavailable {
+                    retry_after_secs: 1,
+                }
+            }
+            other => ApiError::Internal(anyhow::Error::new(other).context("database error")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_violations_become_conflicts_and_not_found_404() {
+        let e: ApiError = diesel::result::Error::NotFound.into();
+        assert_eq!(e.status_code(), StatusCode::NOT_FOUND);
+        let e: ApiError = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new("dup".to_owned()),
+        )
+        .into();
+        assert_eq!(e.status_code(), StatusCode::CONFLICT);
+        assert_eq!(e.code(), "already_exists");
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let e = ApiError::internal(anyhow::anyhow!("SELECT secret FROM users"));
+        let p = e.problem();
+        assert_eq!(p.status, 500);
+        assert!(p.detail.is_none());
+        assert!(!serde_json::to_string(&p).unwrap().contains("SELECT"));
+    }
+
+    #[test]
+    fn one_field_error_lends_its_code_to_the_problem() {
+        let e = ApiError::field("uscc", "uscc_malformed", "bad");
+        assert_eq!(e.code(), "uscc_malformed");
+        let many = ApiError::fields(vec![
+            FieldError::new("a", "x", "m"),
+            FieldError::new("b", "y", "m"),
+        ])
+        .unwrap_err();
+        assert_eq!(many.code(), "validation_failed");
+    }
+}

@@ -1,0 +1,213 @@
+//! Request extractors whose failures come out as problem+json like every other error.
+//!
+//! `ApiJson<T>` replaces `web::Json<T>`: it enforces the body limit (413), the content
+//! type (415), tells malformed JSON (400) from well-formed but invalid JSON (422), and
+//! names the offending field by its path, including unknown fields (request types use
+//! `#[serde(deny_unknown_fields)]`).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest JSON body accepted, kept in app data.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+/// A JSON request body, deserialized with field paths in its errors.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<JsonLimit>()
+            .map(|l| l.0)
+            .unwrap_or(64 * 1024);
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail: "expected Content-Type: application/json".to_owned(),
+                });
+            }
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| {
+                    ApiError::bad_request("malformed_body", "the request body could not be read")
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+/// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = inner.to_string();
+                let (field, code) = field_of(&path, &message);
+                ApiError::Validation {
+                    code: code.to_owned(),
+                    errors: vec![FieldError::new(field, code, strip_position(&message))],
+                }
+            }
+            _ => ApiError::bad_request(
+                "malformed_json",
+                format!("malformed JSON: {}", strip_position(&inner.to_string())),
+            ),
+        }
+    })
+}
+
+/// The field a serde data error is about, and our code for it.
+fn field_of(path: &str, message: &str) -> (String, &'static str) {
+    let quoted = message.split('`').nth(1).unwrap_or("");
+    let join = |name: &str| {
+        if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if message.starts_with("unknown field") {
+        // The path already ends with the unknown key.
+        let field = if path == "." {
+            quoted.to_owned()
+        } else {
+            path.to_owned()
+        };
+        (field, "unknown_field")
+    } else if message.starts_with("missing field") {
+        (join(quoted), "required")
+    } else {
+        let field = if path == "." {
+            String::new()
+        } else {
+            path.to_owned()
+        };
+        (field, "invalid")
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Configuration so actix's own query and path extractors answer in problem+json.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request("invalid_query", strip_position(&err.to_string())).into()
+    })
+}
+
+/// A path segment that does not parse (say, an id that is not a UUID) names no resource.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields exist to be deserialized")]
+    struct Inner {
+        name: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "fields exist to be deserialized")]
+    struct Outer {
+        title: String,
+        items: Vec<Inner>,
+    }
+
+    fn err(body: &str) -> ApiError {
+        parse_json::<Outer>(body.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_fields_are_named_with_their_path() {
+        let ApiError::Validation { code, errors } =
+            err(r#"{"title":"t","items":[{"name":"a","role":"x"}]}"#)
+        else {
+            panic!("expected validation error")
+        };
+        assert_eq!(code, "unknown_field");
+        assert_eq!(errors[0].field, "items[0].role");
+        let ApiError::Validation { errors, .. } =
+            err(r#"{"title":"t","items":[],"status":"verified"}"#)
+        else {
+            panic!("expected validation error")
+        };
+        assert_eq!(errors[0].field, "status");
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields_are_422_and_broken_json_400() {
+        let ApiError::Validation { errors, .. } = err(r#"{"items":[]}"#) else {
+            panic!()
+        };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("title", "required")
+        );
+        let ApiError::Validation { errors, .. } = err(r#"{"title":5,"items":[]}"#) else {
+            panic!()
+        };
+        assert_eq!(errors[0].field, "title");
+        assert!(matches!(
+            err(r#"{"title": "#),
+            ApiError::BadRequest {
+                code: "malformed_json",
+                ..
+            }
+        ));
+    }
+}

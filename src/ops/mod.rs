@@ -1,0 +1,93 @@
+//! Operations endpoints: liveness, readiness, metrics and the OpenAPI document.
+
+pub mod metrics;
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::routes::RouteTable;
+use crate::startup::AppState;
+
+pub fn routes(r: &mut RouteTable) {
+    r.get("/health/live", live);
+    r.get("/health/ready", ready);
+    r.get("/metrics", metrics_text);
+    r.get("/openapi.json", openapi_json);
+}
+
+/// Readiness report.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` or `not_ready`.
+    pub status: &'static str,
+    /// Whether a pooled connection answered a query.
+    pub database: bool,
+    /// Migrations embedded in this binary but not applied to the database.
+    pub pending_migrations: Option<usize>,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/health/live", tag = "operations",
+    responses((status = 200, description = "Alive")))]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "alive"}))
+}
+
+/// The database is reachable and every migration is applied.
+#[utoipa::path(get, path = "/health/ready", tag = "operations",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let report = state
+        .db
+        .run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1")?;
+            let pending =
+                crate::db::migrations::pending_count(conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(pending)
+        })
+        .await;
+    let body = match report {
+        Ok(pending) => Readiness {
+            status: if pending == 0 { "ready" } else { "not_ready" },
+            database: true,
+            pending_migrations: Some(pending),
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Readiness {
+                status: "not_ready",
+                database: false,
+                pending_migrations: None,
+            }
+        }
+    };
+    let mut res = if body.status == "ready" {
+        HttpResponse::Ok()
+    } else {
+        let mut r = HttpResponse::ServiceUnavailable();
+        r.insert_header(("Retry-After", "5"));
+        r
+    };
+    res.insert_header(("Cache-Control", "no-store")).json(body)
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics_text(
+    state: web::Data<AppState>,
+    metrics: web::Data<metrics::Metrics>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render(state.db.pool()))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(crate::routes::openapi())
+}

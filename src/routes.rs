@@ -1,0 +1,146 @@
+//! The route table: every endpoint is registered through it, so the same list serves
+//! actix and the test that checks the OpenAPI document covers every route.
+
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, HttpResponse, Responder, Route, web};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::error::ApiError;
+
+/// Routes grouped by path template, in registration order (more specific paths first).
+#[derive(Default)]
+pub struct RouteTable {
+    resources: Vec<(&'static str, Vec<(Method, Route)>)>,
+}
+
+impl RouteTable {
+    pub fn route<F, Args>(&mut self, method: Method, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let route = web::method(method.clone()).to(handler);
+        match self.resources.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, routes)) => routes.push((method, route)),
+            None => self.resources.push((path, vec![(method, route)])),
+        }
+    }
+
+    pub fn get<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::GET, path, handler);
+    }
+
+    pub fn post<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::POST, path, handler);
+    }
+
+    pub fn patch<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::PATCH, path, handler);
+    }
+
+    pub fn delete<F, Args>(&mut self, path: &'static str, handler: F)
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::DELETE, path, handler);
+    }
+
+    /// Every (method, path template) registered.
+    pub fn endpoints(&self) -> Vec<(Method, &'static str)> {
+        self.resources
+            .iter()
+            .flat_map(|(path, routes)| routes.iter().map(|(m, _)| (m.clone(), *path)))
+            .collect()
+    }
+
+    /// Register with actix; a known path with an unknown method answers 405 with `Allow`.
+    pub fn register(self, cfg: &mut web::ServiceConfig) {
+        for (path, routes) in self.resources {
+            let allow = routes
+                .iter()
+                .map(|(m, _)| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut resource = web::resource(path);
+            for (_, route) in routes {
+                resource = resource.route(route);
+            }
+            resource = resource.default_service(web::to(move || {
+                let allow = allow.clone();
+                async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+            }));
+            cfg.service(resource);
+        }
+    }
+}
+
+/// Fallback for paths no route matches.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+/// Every route of the service, in matching order.
+pub fn table() -> RouteTable {
+    let mut r = RouteTable::default();
+    crate::ops::routes(&mut r);
+    r
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "collab-registry",
+        description = "Registry, needs-and-capabilities matching, events and notifications for an industrial cluster's cooperation with universities and research institutes. Errors are RFC 9457 problem+json with a stable `code`.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        crate::ops::live,
+        crate::ops::ready,
+        crate::ops::metrics_text,
+        crate::ops::openapi_json,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI 3.1 document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,107 @@
+//! Builds the application: pool, migrations, shared state, HTTP server, workers.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::extract::JsonLimit;
+use crate::ops::metrics::Metrics;
+use crate::{routes, telemetry};
+
+/// What every handler can reach through `web::Data<AppState>`.
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+}
+
+/// A bound, not yet running application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Open the database (migrating unless disabled), bind the listener, build the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.listen_addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen_addr))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let db = open_database(&settings, settings.run_migrations).await?;
+        let port = listener.local_addr()?.port();
+        let settings = Arc::new(settings);
+        let state = web::Data::new(AppState {
+            settings: settings.clone(),
+            db: db.clone(),
+        });
+        let metrics = web::Data::new(Metrics::new()?);
+        let json_limit = JsonLimit(settings.max_json_bytes);
+        let server = HttpServer::new(move || {
+            let table = routes::table();
+            App::new()
+                .app_data(state.clone())
+                .app_data(metrics.clone())
+                .app_data(json_limit)
+                .app_data(crate::extract::query_config())
+                .app_data(crate::extract::path_config())
+                .wrap(from_fn(telemetry::observe))
+                .configure(|cfg| table.register(cfg))
+                .default_service(web::to(routes::not_found))
+        })
+        .listen(listener)?
+        .workers(settings.http_workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .run();
+        tracing::info!(port, backend = ?settings.backend(), "listening");
+        Ok(Application { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> Db {
+        self.db.clone()
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serve until SIGTERM/SIGINT (graceful: in-flight requests finish) or `handle().stop()`.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Create the pool and, if asked, apply pending migrations.
+pub async fn open_database(settings: &Settings, migrate: bool) -> anyhow::Result<Db> {
+    let pool = db::create_pool(settings)?;
+    let db = Db::new(pool, settings.backend());
+    if migrate {
+        let pool = db.pool().clone();
+        let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+            let mut conn = pool.get()?;
+            db::migrations::run_pending(&mut conn)
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+        })
+        .await??;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "migrations applied");
+        }
+    }
+    Ok(db)
+}
