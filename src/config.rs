@@ -26,6 +26,8 @@
 //! | `COLLAB_OUTBOX_POLL_MS` | `1000` | how often the delivery worker looks for due mail |
 //! | `COLLAB_OUTBOX_MAX_ATTEMPTS` | `8` | attempts before a mail is marked dead |
 //! | `COLLAB_OUTBOX_LEASE_SECS` | `300` | a mail stuck in `sending` this long is claimed again |
+//! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (capped at 1 h, ±25% jitter) |
+//! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
 //! | `COLLAB_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | failed logins allowed per account and per address before 429 |
 //!
@@ -70,6 +72,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub run_workers: bool,
+    pub trust_proxy: bool,
 }
 
 /// Token and throttling settings.
@@ -92,6 +95,7 @@ pub struct MailSettings {
     pub poll_interval: Duration,
     pub max_attempts: u32,
     pub lease: Duration,
+    pub retry_base: Duration,
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -135,8 +139,10 @@ impl Default for Settings {
                 poll_interval: Duration::from_millis(1000),
                 max_attempts: 8,
                 lease: Duration::from_secs(300),
+                retry_base: Duration::from_secs(30),
             },
             run_workers: true,
+            trust_proxy: false,
         }
     }
 }
@@ -232,7 +238,9 @@ impl Settings {
         env.millis("COLLAB_OUTBOX_POLL_MS", &mut s.mail.poll_interval)?;
         env.parse_positive("COLLAB_OUTBOX_MAX_ATTEMPTS", &mut s.mail.max_attempts)?;
         env.secs("COLLAB_OUTBOX_LEASE_SECS", &mut s.mail.lease)?;
+        env.millis("COLLAB_OUTBOX_RETRY_BASE_MS", &mut s.mail.retry_base)?;
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
+        env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;
         Ok(s)
     }
 

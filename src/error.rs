@@ -98,19 +98,22 @@ impl ApiError {
         }
     }
 
-    /// A 422 for several fields; `None` when the list is empty.
+    /// A 422 for several fields: `Ok` when the list is empty.
     pub fn fields(errors: Vec<FieldError>) -> Result<(), Self> {
-        match errors.len() {
-            0 => Ok(()),
-            1 => Err(ApiError::Validation {
-                code: errors[0].code.clone(),
-                errors,
-            }),
-            _ => Err(ApiError::Validation {
-                code: "validation_failed".to_owned(),
-                errors,
-            }),
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::invalid(errors))
         }
+    }
+
+    /// A 422 for the given field errors; the code is the single error's, or `validation_failed`.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let code = match errors.as_slice() {
+            [one] => one.code.clone(),
+            _ => "validation_failed".to_owned(),
+        };
+        ApiError::Validation { code, errors }
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {

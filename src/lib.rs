@@ -1,11 +1,15 @@
 //! collab-registry: the backend that helps an industrial cluster's enterprises work with
 //! universities and research institutes. See `docs/architecture.md`.
 
+pub mod accounts;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod notifications;
 pub mod ops;
+pub mod pagination;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use collab_registry::accounts::admin::AdminCreated;
 use collab_registry::config::Settings;
 use collab_registry::startup::{self, Application};
 use collab_registry::{routes, telemetry};
@@ -26,6 +27,16 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Create the first bureau administrator (or promote an existing account). The
+    /// password is read from `COLLAB_ADMIN_PASSWORD`, else from the first line of stdin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "市工信局管理员")]
+        name: String,
+    },
+    /// Run only the outbox delivery worker (no HTTP server).
+    Worker,
 }
 
 fn main() -> ExitCode {
@@ -72,6 +83,29 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("migrations are up to date");
             Ok(())
         }
+        Command::CreateAdmin { email, name } => {
+            let password = match std::env::var("COLLAB_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let db = startup::open_database(&settings, true).await?;
+            let outcome = tokio::task::spawn_blocking(move || {
+                collab_registry::accounts::admin::create_admin(&db, &email, &name, &password)
+            })
+            .await??;
+            match outcome {
+                AdminCreated::Created(id) => println!("created bureau admin {id}"),
+                AdminCreated::Promoted(id) => {
+                    println!("existing account {id} is now a bureau admin (password unchanged)")
+                }
+            }
+            Ok(())
+        }
+        Command::Worker => startup::run_worker_only(settings).await,
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);
             Ok(())

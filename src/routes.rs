@@ -102,6 +102,8 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 pub fn table() -> RouteTable {
     let mut r = RouteTable::default();
     crate::ops::routes(&mut r);
+    crate::accounts::routes(&mut r);
+    crate::notifications::routes(&mut r);
     r
 }
 
@@ -117,6 +119,22 @@ pub fn table() -> RouteTable {
         crate::ops::ready,
         crate::ops::metrics_text,
         crate::ops::openapi_json,
+        crate::accounts::routes::register,
+        crate::accounts::routes::verify_email,
+        crate::accounts::routes::resend_verification,
+        crate::accounts::routes::login,
+        crate::accounts::routes::refresh,
+        crate::accounts::routes::logout,
+        crate::accounts::routes::request_password_reset,
+        crate::accounts::routes::confirm_password_reset,
+        crate::accounts::routes::me,
+        crate::accounts::routes::update_me,
+        crate::accounts::routes::change_password,
+        crate::accounts::admin::list_users,
+        crate::accounts::admin::disable_user,
+        crate::accounts::admin::enable_user,
+        crate::notifications::routes::list_outbox,
+        crate::notifications::routes::retry_outbox,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

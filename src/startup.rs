@@ -7,9 +7,14 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
+use tokio::sync::{Notify, watch};
+
+use crate::auth::throttle::Limiters;
+use crate::auth::tokens::{self, Keys};
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::extract::JsonLimit;
+use crate::notifications::{mailer::Mailer, worker};
 use crate::ops::metrics::Metrics;
 use crate::{routes, telemetry};
 
@@ -17,6 +22,10 @@ use crate::{routes, telemetry};
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
+    pub keys: Keys,
+    pub limits: Limiters,
+    /// Wakes the outbox worker after a commit that queued mail.
+    pub mail_wake: Arc<Notify>,
 }
 
 /// A bound, not yet running application.
@@ -24,6 +33,8 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    stop_workers: watch::Sender<bool>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -39,12 +50,29 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
         let db = open_database(&settings, settings.run_migrations).await?;
+        let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
+        let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
+        let mail_wake = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db: db.clone(),
+            keys: Keys::new(&secret, &settings.auth)?,
+            limits: Limiters::new(settings.auth.login_attempts_per_minute),
+            mail_wake: mail_wake.clone(),
         });
+        let (stop_workers, stop_rx) = watch::channel(false);
+        let mut workers = Vec::new();
+        if settings.run_workers {
+            workers.push(tokio::spawn(worker::run(
+                db.clone(),
+                mailer,
+                settings.mail.clone(),
+                mail_wake,
+                stop_rx,
+            )));
+        }
         let metrics = web::Data::new(Metrics::new()?);
         let json_limit = JsonLimit(settings.max_json_bytes);
         let server = HttpServer::new(move || {
@@ -64,7 +92,13 @@ impl Application {
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .run();
         tracing::info!(port, backend = ?settings.backend(), "listening");
-        Ok(Application { port, server, db })
+        Ok(Application {
+            port,
+            server,
+            db,
+            stop_workers,
+            workers,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -81,7 +115,12 @@ impl Application {
 
     /// Serve until SIGTERM/SIGINT (graceful: in-flight requests finish) or `handle().stop()`.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await?;
+        let served = self.server.await;
+        let _ = self.stop_workers.send(true);
+        for w in self.workers {
+            let _ = w.await;
+        }
+        served?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -104,4 +143,37 @@ pub async fn open_database(settings: &Settings, migrate: bool) -> anyhow::Result
         }
     }
     Ok(db)
+}
+
+/// Run the delivery worker alone until SIGINT/SIGTERM (the `worker` command).
+pub async fn run_worker_only(settings: Settings) -> anyhow::Result<()> {
+    let db = open_database(&settings, settings.run_migrations).await?;
+    let mailer = Arc::new(Mailer::from_settings(&settings)?);
+    let (stop, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(worker::run(
+        db,
+        mailer,
+        settings.mail.clone(),
+        Arc::new(Notify::new()),
+        stop_rx,
+    ));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    task.await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -7,12 +7,17 @@ use collab_registry::db::Db;
 use collab_registry::startup::Application;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::smtp::{Mail, SmtpServer};
+
+pub const TEST_JWT_SECRET: &str = "test-secret-for-collab-registry-tests-0123456789";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A running server on a fresh database.
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
+    pub smtp: SmtpServer,
     pub client: reqwest::Client,
     pub db: Db,
     pub settings: Settings,
@@ -88,6 +93,9 @@ pub fn test_settings() -> (Settings, tempfile::TempDir, Option<PgTestDatabase>) 
     settings.db_pool_size = 4;
     settings.db_acquire_timeout = std::time::Duration::from_secs(5);
     settings.shutdown_timeout = std::time::Duration::from_secs(5);
+    settings.auth.jwt_secret = Some(TEST_JWT_SECRET.to_owned().into());
+    settings.mail.poll_interval = std::time::Duration::from_millis(100);
+    settings.mail.retry_base = std::time::Duration::from_millis(200);
     let pg = postgres_admin_url().map(|admin| PgTestDatabase::create(&admin));
     settings.database_url = match &pg {
         Some(pg) => pg.url.clone(),
@@ -103,6 +111,8 @@ pub async fn spawn_app() -> TestApp {
 /// Start the real server with settings adjusted by `customize`.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let (mut settings, dir, pg) = test_settings();
+    let smtp = SmtpServer::start().await;
+    settings.mail.smtp_url = Some(smtp.url().into());
     customize(&mut settings);
     let app = Application::build(settings.clone())
         .await
@@ -113,7 +123,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
+        smtp,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -214,4 +224,100 @@ pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> 
     assert_eq!(body["status"], status);
     assert_eq!(body["code"], code, "problem code in {body}");
     body
+}
+
+/// A registered, verified, logged-in user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub async fn register(&self, email: &str, locale: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": PASSWORD, "display_name": "Test User", "locale": locale}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// The verification mail's token for `email`.
+    pub async fn verification_mail(&self, email: &str) -> Mail {
+        self.smtp.wait_for(email, 1).await.remove(0)
+    }
+
+    /// A user whose verification is done directly in the database (for tests where
+    /// the SMTP server is rejecting mail).
+    pub async fn verified_user_without_mail_check(&self) -> TestUser {
+        let email = format!("user-{}@example.com", uuid::Uuid::new_v4().simple());
+        let res = self.register(&email, "en").await;
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let uid = id.clone();
+        self.db
+            .write(move |conn| {
+                Ok(collab_registry::accounts::model::mark_email_verified(
+                    conn, &uid,
+                )?)
+            })
+            .await
+            .unwrap();
+        self.logged_in(&id, &email, PASSWORD).await
+    }
+
+    /// Register, verify and log in.
+    pub async fn verified_user(&self, email: &str) -> TestUser {
+        let res = self.register(email, "en").await;
+        assert_eq!(res.status().as_u16(), 201, "register {email}");
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let token = self.verification_mail(email).await.token();
+        let res = self
+            .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+            .await;
+        assert_eq!(res.status().as_u16(), 204);
+        self.logged_in(&id, email, PASSWORD).await
+    }
+
+    pub async fn logged_in(&self, id: &str, email: &str, password: &str) -> TestUser {
+        let res = self.login(email, password).await;
+        assert_eq!(res.status().as_u16(), 200, "login {email}");
+        let body: Value = res.json().await.unwrap();
+        TestUser {
+            id: id.to_owned(),
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A bureau administrator, created the way `create-admin` does.
+    pub async fn bureau_admin(&self) -> TestUser {
+        let db = self.db.clone();
+        let email = format!("bureau-{}@example.gov.cn", uuid::Uuid::new_v4().simple());
+        let e = email.clone();
+        let created = tokio::task::spawn_blocking(move || {
+            collab_registry::accounts::admin::create_admin(&db, &e, "Bureau Admin", PASSWORD)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let collab_registry::accounts::admin::AdminCreated::Created(id) = created else {
+            panic!("expected a new admin")
+        };
+        self.logged_in(&id, &email, PASSWORD).await
+    }
 }

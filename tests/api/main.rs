@@ -3,7 +3,17 @@
 //! Each test gets a fresh database: a temporary SQLite file, or a fresh PostgreSQL
 //! database when `TEST_DATABASE_URL` names a PostgreSQL server.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default,
+    reason = "tests fail loudly and adjust default settings field by field"
+)]
+
+mod accounts;
 mod helpers;
 mod operations;
+mod outbox;
 mod schema_parity;
 mod shutdown;
+mod smtp;

@@ -1,0 +1,200 @@
+//! The transactional email outbox: a row written in the same transaction as the change
+//! that causes it, delivered by the worker after commit. An idempotency key makes a
+//! repeated enqueue (a retried request, a second publish) create one email.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::schema::outbox_emails;
+use crate::db::types::{new_id, now, utc};
+
+crate::text_enum! {
+    /// Delivery state of an outbox row.
+    pub enum OutboxStatus {
+        Pending => "pending",
+        Sending => "sending",
+        Sent => "sent",
+        Dead => "dead",
+    }
+}
+
+crate::text_enum! {
+    /// What an email is about; preferences and unsubscribe work per topic.
+    pub enum Topic {
+        /// Account and security mail: always sent immediately.
+        Account => "account",
+        Registry => "registry",
+        Matches => "matches",
+        Events => "events",
+        Collaboration => "collaboration",
+    }
+}
+
+/// A rendered email to queue.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub idempotency_key: String,
+    pub user_id: Option<String>,
+    pub topic: Topic,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox_emails)]
+struct NewRow<'a> {
+    id: String,
+    idempotency_key: &'a str,
+    user_id: Option<&'a str>,
+    topic: &'a str,
+    to_address: &'a str,
+    subject: &'a str,
+    body_text: &'a str,
+    body_html: &'a str,
+    status: &'a str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A stored outbox row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox_emails)]
+pub struct OutboxEmail {
+    pub id: String,
+    pub idempotency_key: String,
+    pub user_id: Option<String>,
+    pub topic: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub locked_by: Option<String>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Queue an email inside the caller's transaction. Returns `true` if a row was created,
+/// `false` if one with the same idempotency key already existed.
+pub fn enqueue(conn: &mut DbConnection, email: &NewEmail) -> QueryResult<bool> {
+    let t = now();
+    let row = NewRow {
+        id: new_id(),
+        idempotency_key: &email.idempotency_key,
+        user_id: email.user_id.as_deref(),
+        topic: email.topic.as_str(),
+        to_address: &email.to,
+        subject: &email.subject,
+        body_text: &email.text,
+        body_html: &email.html,
+        status: OutboxStatus::Pending.as_str(),
+        attempts: 0,
+        next_attempt_at: t,
+        created_at: t,
+        updated_at: t,
+    };
+    // Upserts do not compile on the combined connection: one branch per backend.
+    let inserted = match conn {
+        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox_emails::table)
+            .values(&row)
+            .execute(c)?,
+        DbConnection::Postgres(c) => diesel::insert_into(outbox_emails::table)
+            .values(&row)
+            .on_conflict(outbox_emails::idempotency_key)
+            .do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// An outbox row as the bureau sees it (no bodies).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxItem {
+    pub id: String,
+    pub topic: String,
+    pub to_address: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<OutboxEmail> for OutboxItem {
+    fn from(e: OutboxEmail) -> Self {
+        OutboxItem {
+            id: e.id,
+            topic: e.topic,
+            to_address: e.to_address,
+            subject: e.subject,
+            status: e.status,
+            attempts: e.attempts,
+            next_attempt_at: utc(e.next_attempt_at),
+            last_error: e.last_error,
+            sent_at: e.sent_at.map(utc),
+            created_at: utc(e.created_at),
+        }
+    }
+}
+
+/// Rows by status, newest first, after `before` (an id) for paging.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<OutboxStatus>,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxEmail>> {
+    let mut q = outbox_emails::table
+        .select(OutboxEmail::as_select())
+        .order(outbox_emails::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox_emails::status.eq(s.as_str()));
+    }
+    if let Some(b) = before {
+        q = q.filter(outbox_emails::id.lt(b.to_owned()));
+    }
+    q.load(conn)
+}
+
+/// Put a dead (or any unsent) row back in line for one more round of attempts.
+pub fn retry(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxEmail>> {
+    let t = now();
+    let n = diesel::update(
+        outbox_emails::table
+            .filter(outbox_emails::id.eq(id))
+            .filter(outbox_emails::status.ne(OutboxStatus::Sent.as_str())),
+    )
+    .set((
+        outbox_emails::status.eq(OutboxStatus::Pending.as_str()),
+        outbox_emails::attempts.eq(0),
+        outbox_emails::next_attempt_at.eq(t),
+        outbox_emails::locked_until.eq(None::<NaiveDateTime>),
+        outbox_emails::locked_by.eq(None::<String>),
+        outbox_emails::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    outbox_emails::table
+        .find(id)
+        .select(OutboxEmail::as_select())
+        .first(conn)
+        .optional()
+}

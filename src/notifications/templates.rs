@@ -1,0 +1,169 @@
+//! Email templates in Chinese and English, plain text plus HTML, chosen by the
+//! recipient's locale. Values from users are escaped in the HTML part.
+
+use crate::accounts::domain::Locale;
+
+/// A rendered email body.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One message: greeting, paragraphs, an optional call-to-action link, a footer line.
+pub struct Letter<'a> {
+    pub locale: Locale,
+    pub subject: String,
+    pub name: &'a str,
+    pub paragraphs: Vec<String>,
+    pub action: Option<(&'a str, String)>,
+    pub footer: Option<String>,
+}
+
+impl Letter<'_> {
+    pub fn render(&self) -> Rendered {
+        let greeting = match self.locale {
+            Locale::ZhCn => format!("{}，您好：", self.name),
+            Locale::En => format!("Hello {},", self.name),
+        };
+        let signature = match self.locale {
+            Locale::ZhCn => "—— 产学研合作平台（市工业和信息化局）",
+            Locale::En => {
+                "— Industry-University Collaboration Platform (Bureau of Industry and Information Technology)"
+            }
+        };
+        let mut text = format!("{greeting}\n\n");
+        let mut html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:sans-serif\"><p>{}</p>",
+            self.locale.as_str(),
+            escape_html(&greeting)
+        );
+        for p in &self.paragraphs {
+            text.push_str(p);
+            text.push_str("\n\n");
+            html.push_str(&format!("<p>{}</p>", escape_html(p)));
+        }
+        if let Some((label, url)) = &self.action {
+            text.push_str(&format!("{label}: {url}\n\n"));
+            html.push_str(&format!(
+                "<p><a href=\"{}\">{}</a></p>",
+                escape_html(url),
+                escape_html(label)
+            ));
+        }
+        text.push_str(signature);
+        text.push('\n');
+        html.push_str(&format!("<p>{}</p>", escape_html(signature)));
+        if let Some(footer) = &self.footer {
+            text.push_str(&format!("\n{footer}\n"));
+            html.push_str(&format!(
+                "<p style=\"color:#777;font-size:small\">{}</p>",
+                escape_html(footer)
+            ));
+        }
+        html.push_str("</body></html>");
+        Rendered {
+            subject: self.subject.clone(),
+            text,
+            html,
+        }
+    }
+}
+
+/// Confirm an email address after registration.
+pub fn verify_email(locale: Locale, name: &str, link: String, hours: i64) -> Rendered {
+    let (subject, body, label) = match locale {
+        Locale::ZhCn => (
+            "请验证您的邮箱".to_owned(),
+            format!(
+                "感谢注册产学研合作平台。请在 {hours} 小时内点击下方链接验证邮箱；验证后即可创建或加入机构。"
+            ),
+            "验证邮箱",
+        ),
+        Locale::En => (
+            "Please verify your email address".to_owned(),
+            format!(
+                "Thank you for registering. Open the link below within {hours} hours to verify your email; you can then create or join an organization."
+            ),
+            "Verify email",
+        ),
+    };
+    Letter {
+        locale,
+        subject,
+        name,
+        paragraphs: vec![body, ignore_line(locale)],
+        action: Some((label, link)),
+        footer: None,
+    }
+    .render()
+}
+
+/// A password-reset link.
+pub fn password_reset(locale: Locale, name: &str, link: String, minutes: i64) -> Rendered {
+    let (subject, body, label) = match locale {
+        Locale::ZhCn => (
+            "重置密码".to_owned(),
+            format!(
+                "我们收到了重置您密码的请求。请在 {minutes} 分钟内通过下方链接设置新密码，该链接只能使用一次。"
+            ),
+            "重置密码",
+        ),
+        Locale::En => (
+            "Reset your password".to_owned(),
+            format!(
+                "We received a request to reset your password. Use the link below within {minutes} minutes to choose a new one; it works once."
+            ),
+            "Reset password",
+        ),
+    };
+    Letter {
+        locale,
+        subject,
+        name,
+        paragraphs: vec![body, ignore_line(locale)],
+        action: Some((label, link)),
+        footer: None,
+    }
+    .render()
+}
+
+fn ignore_line(locale: Locale) -> String {
+    match locale {
+        Locale::ZhCn => "如果这不是您本人的操作，请忽略本邮件。".to_owned(),
+        Locale::En => "If this was not you, you can ignore this email.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_follow_the_locale_and_escape_names() {
+        let zh = verify_email(Locale::ZhCn, "<王>", "http://x/v?t=1".into(), 48);
+        assert_eq!(zh.subject, "请验证您的邮箱");
+        assert!(zh.text.contains("<王>，您好"));
+        assert!(zh.html.contains("&lt;王&gt;"));
+        let en = password_reset(Locale::En, "Ann", "http://x/r?t=1".into(), 60);
+        assert!(en.text.starts_with("Hello Ann,"));
+        assert!(en.html.contains("href=\"http://x/r?t=1\""));
+    }
+}

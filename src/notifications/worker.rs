@@ -1,0 +1,223 @@
+//! The delivery worker: claims due outbox rows, sends them, records the outcome.
+//!
+//! Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL (and SQLite's single writer), so
+//! several workers never send the same row; a row left in `sending` by a crashed worker is
+//! claimed again once its lease runs out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::Rng;
+use tokio::sync::{Notify, watch};
+
+use super::mailer::{Mailer, SendError};
+use super::outbox::{OutboxEmail, OutboxStatus};
+use crate::config::MailSettings;
+use crate::db::schema::outbox_emails as o;
+use crate::db::types::now;
+use crate::db::{Db, DbConnection, write_tx};
+
+const BATCH: i64 = 50;
+
+/// Claim up to `limit` due rows for `worker`, marking them `sending` under a lease.
+pub fn claim(
+    conn: &mut DbConnection,
+    worker: &str,
+    limit: i64,
+    lease: Duration,
+) -> QueryResult<Vec<OutboxEmail>> {
+    let t = now();
+    let until = t + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+    write_tx(conn, |conn| {
+        let ids: Vec<String> = match conn {
+            DbConnection::Postgres(c) => o::table
+                .select(o::id)
+                .filter(
+                    o::status
+                        .eq(OutboxStatus::Pending.as_str())
+                        .and(o::next_attempt_at.le(t))
+                        .or(o::status
+                            .eq(OutboxStatus::Sending.as_str())
+                            .and(o::locked_until.lt(t).assume_not_null())),
+                )
+                .order(o::next_attempt_at)
+                .limit(limit)
+                .for_update()
+                .skip_locked()
+                .load(c)?,
+            DbConnection::Sqlite(c) => o::table
+                .select(o::id)
+                .filter(
+                    o::status
+                        .eq(OutboxStatus::Pending.as_str())
+                        .and(o::next_attempt_at.le(t))
+                        .or(o::status
+                            .eq(OutboxStatus::Sending.as_str())
+                            .and(o::locked_until.lt(t).assume_not_null())),
+                )
+                .order(o::next_attempt_at)
+                .limit(limit)
+                .load(c)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(o::table.filter(o::id.eq_any(&ids)))
+            .set((
+                o::status.eq(OutboxStatus::Sending.as_str()),
+                o::locked_until.eq(Some(until)),
+                o::locked_by.eq(Some(worker)),
+                o::attempts.eq(o::attempts + 1),
+                o::updated_at.eq(t),
+            ))
+            .execute(conn)?;
+        o::table
+            .filter(o::id.eq_any(&ids))
+            .select(OutboxEmail::as_select())
+            .load(conn)
+    })
+}
+
+/// Delay before attempt `attempts + 1`: exponential from `base`, capped at an hour, ±25% jitter.
+pub fn backoff(attempts: i32, base: Duration) -> Duration {
+    let exp = base.saturating_mul(1u32 << attempts.clamp(0, 16).saturating_sub(1) as u32);
+    let capped = exp.min(Duration::from_secs(3600));
+    let jitter = rand::rng().random_range(0.75..1.25);
+    capped.mul_f64(jitter)
+}
+
+/// Record one row's outcome, only if this worker still holds it.
+fn record(
+    conn: &mut DbConnection,
+    email: &OutboxEmail,
+    worker: &str,
+    outcome: Result<(), SendError>,
+    settings: &MailSettings,
+) -> QueryResult<()> {
+    let t = now();
+    let mine = o::table
+        .filter(o::id.eq(&email.id))
+        .filter(o::locked_by.eq(worker))
+        .filter(o::status.eq(OutboxStatus::Sending.as_str()));
+    let none = None::<NaiveDateTime>;
+    match outcome {
+        Ok(()) => diesel::update(mine)
+            .set((
+                o::status.eq(OutboxStatus::Sent.as_str()),
+                o::sent_at.eq(Some(t)),
+                o::locked_until.eq(none),
+                o::last_error.eq(None::<String>),
+                o::updated_at.eq(t),
+            ))
+            .execute(conn)?,
+        Err(err) => {
+            let (message, give_up) = match err {
+                SendError::Permanent(m) => (m, true),
+                SendError::Transient(m) => (m, email.attempts >= settings.max_attempts as i32),
+            };
+            tracing::warn!(outbox_id = %email.id, attempts = email.attempts, give_up, error = %message, "email not delivered");
+            if give_up {
+                diesel::update(mine)
+                    .set((
+                        o::status.eq(OutboxStatus::Dead.as_str()),
+                        o::locked_until.eq(none),
+                        o::last_error.eq(Some(message)),
+                        o::updated_at.eq(t),
+                    ))
+                    .execute(conn)?
+            } else {
+                let next =
+                    t + chrono::Duration::from_std(backoff(email.attempts, settings.retry_base))
+                        .unwrap_or_default();
+                diesel::update(mine)
+                    .set((
+                        o::status.eq(OutboxStatus::Pending.as_str()),
+                        o::next_attempt_at.eq(next),
+                        o::locked_until.eq(none),
+                        o::last_error.eq(Some(message)),
+                        o::updated_at.eq(t),
+                    ))
+                    .execute(conn)?
+            }
+        }
+    };
+    Ok(())
+}
+
+/// Claim and deliver one batch (blocking). Returns how many rows were handled.
+pub fn deliver_due(
+    db: &Db,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    worker: &str,
+) -> anyhow::Result<usize> {
+    let mut conn = db.pool().get()?;
+    let batch = claim(&mut conn, worker, BATCH, settings.lease)?;
+    for email in &batch {
+        let outcome = mailer.send(email);
+        if outcome.is_ok() {
+            tracing::info!(outbox_id = %email.id, topic = %email.topic, "email sent");
+        }
+        record(&mut conn, email, worker, outcome, settings)?;
+    }
+    Ok(batch.len())
+}
+
+/// The worker as a task: drains due mail, then sleeps until woken, polled or stopped.
+pub async fn run(
+    db: Db,
+    mailer: Arc<Mailer>,
+    settings: MailSettings,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let worker = format!("worker-{}", uuid::Uuid::new_v4().simple());
+    tracing::info!(%worker, "outbox worker started");
+    loop {
+        let (db2, mailer2, settings2, worker2) =
+            (db.clone(), mailer.clone(), settings.clone(), worker.clone());
+        let handled =
+            tokio::task::spawn_blocking(move || deliver_due(&db2, &mailer2, &settings2, &worker2))
+                .await;
+        let busy = match handled {
+            Ok(Ok(n)) => n as i64 == BATCH,
+            Ok(Err(e)) => {
+                tracing::warn!(error = format!("{e:#}"), "outbox pass failed");
+                false
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "outbox task panicked");
+                false
+            }
+        };
+        if *stop.borrow() {
+            break;
+        }
+        if busy {
+            continue;
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(settings.poll_interval) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    tracing::info!(%worker, "outbox worker stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_secs(30);
+        let first = backoff(1, base);
+        assert!(first >= Duration::from_secs(22) && first <= Duration::from_secs(38));
+        let third = backoff(3, base);
+        assert!(third >= Duration::from_secs(90) && third <= Duration::from_secs(150));
+        assert!(backoff(30, base) <= Duration::from_secs(4500));
+    }
+}

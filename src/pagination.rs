@@ -1,0 +1,103 @@
+//! Cursor pagination: `?limit=` (default 20, max 100) and an opaque `?cursor=`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// One page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A checked limit.
+pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
+    match raw {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::field(
+            "limit",
+            "limit_out_of_range",
+            format!("use 1 to {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// The position a cursor encodes.
+pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::field(
+                "cursor",
+                "cursor_invalid",
+                "not a cursor this service issued",
+            )
+        })
+}
+
+pub fn encode_cursor(position: &str) -> String {
+    URL_SAFE_NO_PAD.encode(position)
+}
+
+/// Make a page from rows fetched with `limit + 1`: the extra row says there is more.
+pub fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: i64,
+    position: impl Fn(&R) -> String,
+    view: impl FnMut(R) -> T,
+) -> Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(&position(r)))
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_bounded_and_cursors_round_trip() {
+        assert_eq!(limit(None).unwrap(), 20);
+        assert!(limit(Some(0)).is_err());
+        assert!(limit(Some(101)).is_err());
+        let c = encode_cursor("0193-abc");
+        assert_eq!(
+            decode_cursor(Some(&c)).unwrap().as_deref(),
+            Some("0193-abc")
+        );
+        assert!(decode_cursor(Some("%%%")).is_err());
+    }
+
+    #[test]
+    fn a_page_has_a_cursor_only_when_more_rows_exist() {
+        let p = page(vec![1, 2, 3], 2, |r| r.to_string(), |r| r);
+        assert_eq!(p.items, vec![1, 2]);
+        assert_eq!(
+            decode_cursor(p.next_cursor.as_deref()).unwrap().as_deref(),
+            Some("2")
+        );
+        let p = page(vec![1, 2], 2, |r| r.to_string(), |r| r);
+        assert!(p.next_cursor.is_none());
+    }
+}
