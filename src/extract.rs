@@ -77,6 +77,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: an empty request body gives `None`; anything else must be valid
+/// JSON of `T` (unlike actix's `Option<Json<T>>`, errors are not swallowed).
+#[derive(Debug)]
+pub struct MaybeJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let empty = !headers.contains_key(header::TRANSFER_ENCODING)
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|v| v.trim() == "0");
+        if empty {
+            return Box::pin(async { Ok(MaybeJson(None)) });
+        }
+        let fut = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { fut.await.map(|j| MaybeJson(Some(j.0))) })
+    }
+}
+
 /// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
@@ -147,6 +171,15 @@ pub fn query_config() -> web::QueryConfig {
 /// A path segment that does not parse (say, an id that is not a UUID) names no resource.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound.into())
+}
+
+/// The caller's language from `Accept-Language` (Chinese unless English is preferred).
+pub fn request_locale(req: &HttpRequest) -> crate::accounts::domain::Locale {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::accounts::domain::Locale::from_accept_language)
+        .unwrap_or(crate::accounts::domain::Locale::ZhCn)
 }
 
 #[cfg(test)]

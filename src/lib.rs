@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod notifications;
 pub mod ops;
+pub mod organizations;
 pub mod pagination;
 pub mod routes;
 pub mod startup;

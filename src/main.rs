@@ -37,6 +37,8 @@ enum Command {
     },
     /// Run only the outbox delivery worker (no HTTP server).
     Worker,
+    /// Load the fictional sample registry (idempotent).
+    DemoData,
 }
 
 fn main() -> ExitCode {
@@ -106,6 +108,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Worker => startup::run_worker_only(settings).await,
+        Command::DemoData => {
+            let db = startup::open_database(&settings, true).await?;
+            let added = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = db.pool().get()?;
+                collab_registry::organizations::demo::load(&mut conn)
+            })
+            .await??;
+            println!("sample organizations added: {added}");
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);
             Ok(())

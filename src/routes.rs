@@ -104,6 +104,7 @@ pub fn table() -> RouteTable {
     crate::ops::routes(&mut r);
     crate::accounts::routes(&mut r);
     crate::notifications::routes(&mut r);
+    crate::organizations::routes(&mut r);
     r
 }
 
@@ -135,6 +136,26 @@ pub fn table() -> RouteTable {
         crate::accounts::admin::enable_user,
         crate::notifications::routes::list_outbox,
         crate::notifications::routes::retry_outbox,
+        crate::organizations::taxonomy::list_regions,
+        crate::organizations::taxonomy::create_region,
+        crate::organizations::taxonomy::update_region,
+        crate::organizations::taxonomy::list_fields,
+        crate::organizations::taxonomy::create_field,
+        crate::organizations::taxonomy::update_field,
+        crate::organizations::routes::list,
+        crate::organizations::routes::create,
+        crate::organizations::routes::get,
+        crate::organizations::routes::update,
+        crate::organizations::routes::mine,
+        crate::organizations::review::verify,
+        crate::organizations::review::reject,
+        crate::organizations::review::suspend,
+        crate::organizations::review::reinstate,
+        crate::organizations::members::list,
+        crate::organizations::members::invite,
+        crate::organizations::members::remove,
+        crate::organizations::members::accept,
+        crate::organizations::audit::list,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -134,8 +134,13 @@ pub async fn open_database(settings: &Settings, migrate: bool) -> anyhow::Result
         let pool = db.pool().clone();
         let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
             let mut conn = pool.get()?;
-            db::migrations::run_pending(&mut conn)
-                .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+            let applied = db::migrations::run_pending(&mut conn)
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+            let (regions, fields) = crate::organizations::taxonomy::seed(&mut conn)?;
+            if regions + fields > 0 {
+                tracing::info!(regions, fields, "taxonomy entries added from seed files");
+            }
+            Ok(applied)
         })
         .await??;
         if !applied.is_empty() {

@@ -64,12 +64,19 @@ async fn set_disabled(
             "you cannot disable your own account",
         ));
     }
+    let actor = admin.id.clone();
     let user = state
         .db
         .write(move |conn| {
             if model::set_disabled(conn, &id, disabled)? == 0 {
                 return Err(ApiError::NotFound);
             }
+            let action = if disabled {
+                "user_disabled"
+            } else {
+                "user_enabled"
+            };
+            crate::organizations::audit::record(conn, Some(&actor), action, "user", &id, None)?;
             model::find(conn, &id)?.ok_or(ApiError::NotFound)
         })
         .await?;

@@ -72,3 +72,118 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     outbox_emails
 );
+
+diesel::table! {
+    regions (code) {
+        code -> Text,
+        parent_code -> Nullable<Text>,
+        kind -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        admin_code -> Nullable<Text>,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    fields (code) {
+        code -> Text,
+        parent_code -> Nullable<Text>,
+        name_zh -> Text,
+        name_en -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        uscc -> Nullable<Text>,
+        uscc_flagged -> Bool,
+        region_code -> Text,
+        description -> Text,
+        website -> Nullable<Text>,
+        address -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        is_leading -> Bool,
+        is_sample -> Bool,
+        parent_id -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_aliases (organization_id, alias) {
+        organization_id -> Text,
+        alias -> Text,
+    }
+}
+
+diesel::table! {
+    organization_fields (organization_id, field_code) {
+        organization_id -> Text,
+        field_code -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (organization_id, user_id) {
+        organization_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Text>,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        reason -> Nullable<Text>,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(organization_fields -> organizations (organization_id));
+diesel::joinable!(organization_aliases -> organizations (organization_id));
+diesel::joinable!(organizations -> regions (region_code));
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    organization_aliases,
+    organization_fields,
+    memberships,
+    users,
+    regions,
+    fields,
+    invitations,
+    audit_log
+);

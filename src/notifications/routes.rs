@@ -62,7 +62,18 @@ pub async fn retry_outbox(
     let id = id.into_inner();
     let row = state
         .db
-        .write(move |conn| outbox::retry(conn, &id)?.ok_or(ApiError::NotFound))
+        .write(move |conn| {
+            let row = outbox::retry(conn, &id)?.ok_or(ApiError::NotFound)?;
+            crate::organizations::audit::record(
+                conn,
+                Some(&user.id),
+                "outbox_retried",
+                "outbox_email",
+                &id,
+                None,
+            )?;
+            Ok(row)
+        })
         .await?;
     state.mail_wake.notify_one();
     Ok(HttpResponse::Ok().json(OutboxItem::from(row)))

@@ -42,7 +42,7 @@ pub fn claim(
                             .eq(OutboxStatus::Sending.as_str())
                             .and(o::locked_until.lt(t).assume_not_null())),
                 )
-                .order(o::next_attempt_at)
+                .order((o::next_attempt_at, o::id))
                 .limit(limit)
                 .for_update()
                 .skip_locked()
@@ -57,7 +57,7 @@ pub fn claim(
                             .eq(OutboxStatus::Sending.as_str())
                             .and(o::locked_until.lt(t).assume_not_null())),
                 )
-                .order(o::next_attempt_at)
+                .order((o::next_attempt_at, o::id))
                 .limit(limit)
                 .load(c)?,
         };
@@ -73,9 +73,11 @@ pub fn claim(
                 o::updated_at.eq(t),
             ))
             .execute(conn)?;
+        // Deliver in the order the mail was queued.
         o::table
             .filter(o::id.eq_any(&ids))
             .select(OutboxEmail::as_select())
+            .order((o::next_attempt_at, o::id))
             .load(conn)
     })
 }

@@ -279,13 +279,19 @@ impl TestApp {
 
     /// Register, verify and log in.
     pub async fn verified_user(&self, email: &str) -> TestUser {
+        let before = self.smtp.mails_to(email).len();
         let res = self.register(email, "en").await;
         assert_eq!(res.status().as_u16(), 201, "register {email}");
         let id = res.json::<Value>().await.unwrap()["id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let token = self.verification_mail(email).await.token();
+        let token = self
+            .smtp
+            .wait_for(email, before + 1)
+            .await
+            .remove(before)
+            .token();
         let res = self
             .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
             .await;

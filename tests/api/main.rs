@@ -14,6 +14,7 @@ mod accounts;
 mod helpers;
 mod operations;
 mod outbox;
+mod registry;
 mod schema_parity;
 mod shutdown;
 mod smtp;

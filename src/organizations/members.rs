@@ -1,0 +1,276 @@
+//! Membership: owners invite by email (single-use link), members are listed and removed,
+//! and the last owner cannot leave.
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::domain::MemberRole;
+use super::model;
+use super::routes::load_viewer;
+use super::views::{InvitationView, Invite, MemberView};
+use crate::accounts::domain::{Email, Locale};
+use crate::auth::{AuthUser, tokens};
+use crate::db::schema::invitations;
+use crate::db::types::{new_id, now, utc};
+use crate::error::{ApiError, Problem};
+use crate::extract::ApiJson;
+use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::templates;
+use crate::startup::AppState;
+
+const INVITATION_DAYS: i64 = 7;
+
+/// Members of an organization (its members and the bureau).
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/members", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = Vec<MemberView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let members = state
+        .db
+        .run(move |conn| {
+            let viewer = load_viewer(conn, Some(user))?;
+            let org = model::find(conn, &id)?
+                .filter(|o| viewer.can_see(o))
+                .ok_or(ApiError::NotFound)?;
+            if !viewer.is_insider(&org.id) {
+                return Err(ApiError::forbidden(
+                    "only members and the bureau see the member list",
+                ));
+            }
+            Ok(model::members(conn, &id)?
+                .into_iter()
+                .map(|m| MemberView {
+                    user_id: m.user_id,
+                    display_name: m.display_name,
+                    email: m.email,
+                    role: m.role,
+                    joined_at: utc(m.created_at),
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(members))
+}
+
+/// Invite someone by email (owners and the bureau). The invitation email carries a
+/// single-use link; an account created later with that address can accept it.
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/members", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = Invite,
+    responses((status = 201, body = InvitationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "already_member"), (status = 422, body = Problem)))]
+pub async fn invite(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: ApiJson<Invite>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let email = Email::parse(&body.0.email).map_err(|e| ApiError::invalid(vec![e]))?;
+    let role = body.0.role.unwrap_or(MemberRole::Member);
+    let st = state.clone();
+    let view = state
+        .db
+        .write(move |conn| {
+            let viewer = load_viewer(conn, Some(user.clone()))?;
+            let org = model::find(conn, &id)?
+                .filter(|o| viewer.can_see(o))
+                .ok_or(ApiError::NotFound)?;
+            if !(viewer.is_bureau() || viewer.role_in(&id) == Some(MemberRole::Owner)) {
+                return Err(ApiError::forbidden("only owners invite members"));
+            }
+            let existing = crate::accounts::model::find_by_email(conn, email.as_str())?;
+            if let Some(u) = &existing
+                && model::role_of(conn, &id, &u.id)?.is_some()
+            {
+                return Err(ApiError::conflict(
+                    "already_member",
+                    "this person is already a member",
+                ));
+            }
+            let token = tokens::random_token();
+            let inv_id = new_id();
+            let t = now();
+            let expires = t + chrono::Duration::days(INVITATION_DAYS);
+            diesel::insert_into(invitations::table)
+                .values((
+                    invitations::id.eq(&inv_id),
+                    invitations::organization_id.eq(&id),
+                    invitations::email.eq(email.as_str()),
+                    invitations::role.eq(role.as_str()),
+                    invitations::token_hash.eq(tokens::hash_token(&token)),
+                    invitations::invited_by.eq(Some(&user.id)),
+                    invitations::expires_at.eq(expires),
+                    invitations::created_at.eq(t),
+                ))
+                .execute(conn)?;
+            let locale = existing
+                .as_ref()
+                .and_then(|u| u.locale.parse().ok())
+                .unwrap_or(Locale::ZhCn);
+            let link = format!(
+                "{}/invitations/accept?token={token}",
+                st.settings.public_url
+            );
+            let r =
+                templates::invitation(locale, &org.name, &user.display_name, link, INVITATION_DAYS);
+            outbox::enqueue(
+                conn,
+                &NewEmail {
+                    idempotency_key: format!("invitation:{inv_id}"),
+                    user_id: existing.map(|u| u.id),
+                    topic: Topic::Account,
+                    to: email.as_str().to_owned(),
+                    subject: r.subject,
+                    text: r.text,
+                    html: r.html,
+                },
+            )?;
+            super::audit::record(
+                conn,
+                Some(&user.id),
+                "member_invited",
+                "organization",
+                &id,
+                Some(email.as_str()),
+            )?;
+            Ok(InvitationView {
+                id: inv_id,
+                organization_id: id,
+                email: email.as_str().to_owned(),
+                role: role.as_str().to_owned(),
+                expires_at: utc(expires),
+            })
+        })
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/organizations/{}/members", view.organization_id),
+        ))
+        .json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub token: String,
+}
+
+/// Accept an invitation: the caller must have verified the email address it was sent to.
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "registry", security(("bearer" = [])), request_body = AcceptInvitation,
+    responses((status = 200, body = MemberView), (status = 401, body = Problem), (status = 403, body = Problem, description = "email_not_verified, invitation_for_another_email"),
+        (status = 422, body = Problem, description = "token_invalid_or_expired")))]
+pub async fn accept(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<AcceptInvitation>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_verified()?;
+    let hash = tokens::hash_token(body.0.token.trim());
+    let member = state
+        .db
+        .write(move |conn| {
+            let inv: Option<(String, String, String, String)> = invitations::table
+                .filter(invitations::token_hash.eq(&hash))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::expires_at.gt(now()))
+                .select((
+                    invitations::id,
+                    invitations::organization_id,
+                    invitations::email,
+                    invitations::role,
+                ))
+                .first(conn)
+                .optional()?;
+            let (inv_id, org_id, email, role) = inv.ok_or_else(|| {
+                ApiError::rule(
+                    "token_invalid_or_expired",
+                    "this invitation is invalid, used or expired",
+                )
+            })?;
+            if email != user.email {
+                return Err(ApiError::Forbidden {
+                    code: "invitation_for_another_email",
+                    detail: "this invitation was sent to another email address".to_owned(),
+                });
+            }
+            diesel::update(invitations::table.find(&inv_id))
+                .set(invitations::accepted_at.eq(Some(now())))
+                .execute(conn)?;
+            let role: MemberRole = role.parse().unwrap_or(MemberRole::Member);
+            if model::role_of(conn, &org_id, &user.id)?.is_none() {
+                model::add_member(conn, &org_id, &user.id, role)?;
+                super::audit::record(
+                    conn,
+                    Some(&user.id),
+                    "member_joined",
+                    "organization",
+                    &org_id,
+                    None,
+                )?;
+            }
+            Ok(MemberView {
+                user_id: user.id,
+                display_name: user.display_name,
+                email: user.email,
+                role: role.as_str().to_owned(),
+                joined_at: utc(now()),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(member))
+}
+
+/// Remove a member: owners remove anyone, members remove themselves (leave), the bureau
+/// removes anyone. The last owner cannot be removed.
+#[utoipa::path(delete, path = "/api/v1/organizations/{id}/members/{user_id}", tag = "registry", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 204, description = "Removed"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "last_owner")))]
+pub async fn remove(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, member_id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let viewer = load_viewer(conn, Some(user.clone()))?;
+            model::find(conn, &org_id)?
+                .filter(|o| viewer.can_see(o))
+                .ok_or(ApiError::NotFound)?;
+            let allowed = viewer.is_bureau()
+                || viewer.role_in(&org_id) == Some(MemberRole::Owner)
+                || member_id == user.id;
+            if !allowed {
+                return Err(ApiError::forbidden("only owners remove other members"));
+            }
+            let role = model::role_of(conn, &org_id, &member_id)?.ok_or(ApiError::NotFound)?;
+            if role == MemberRole::Owner && model::owner_count(conn, &org_id)? <= 1 {
+                return Err(ApiError::rule(
+                    "last_owner",
+                    "the last owner cannot leave; make someone else an owner first",
+                ));
+            }
+            model::remove_member(conn, &org_id, &member_id)?;
+            super::audit::record(
+                conn,
+                Some(&user.id),
+                "member_removed",
+                "organization",
+                &org_id,
+                Some(&member_id),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

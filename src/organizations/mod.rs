@@ -1,0 +1,41 @@
+//! The registry: organizations (enterprises, universities, research institutes, the
+//! bureau), their verification by the bureau, members, the region and technology-field
+//! taxonomies, the audit log, and the demo data set.
+
+pub mod audit;
+pub mod demo;
+pub mod domain;
+pub mod members;
+pub mod model;
+pub mod review;
+pub mod routes;
+pub mod taxonomy;
+pub mod views;
+
+use crate::routes::RouteTable;
+
+pub fn routes(r: &mut RouteTable) {
+    r.get("/api/v1/regions", taxonomy::list_regions);
+    r.post("/api/v1/regions", taxonomy::create_region);
+    r.patch("/api/v1/regions/{code}", taxonomy::update_region);
+    r.get("/api/v1/fields", taxonomy::list_fields);
+    r.post("/api/v1/fields", taxonomy::create_field);
+    r.patch("/api/v1/fields/{code}", taxonomy::update_field);
+    r.get("/api/v1/organizations", routes::list);
+    r.post("/api/v1/organizations", routes::create);
+    r.get("/api/v1/organizations/{id}", routes::get);
+    r.patch("/api/v1/organizations/{id}", routes::update);
+    r.post("/api/v1/organizations/{id}/verify", review::verify);
+    r.post("/api/v1/organizations/{id}/reject", review::reject);
+    r.post("/api/v1/organizations/{id}/suspend", review::suspend);
+    r.post("/api/v1/organizations/{id}/reinstate", review::reinstate);
+    r.get("/api/v1/organizations/{id}/members", members::list);
+    r.post("/api/v1/organizations/{id}/members", members::invite);
+    r.delete(
+        "/api/v1/organizations/{id}/members/{user_id}",
+        members::remove,
+    );
+    r.post("/api/v1/invitations/accept", members::accept);
+    r.get("/api/v1/me/organizations", routes::mine);
+    r.get("/api/v1/audit-log", audit::list);
+}

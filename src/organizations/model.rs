@@ -1,0 +1,315 @@
+//! Organizations, their aliases, fields and members in the database.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::domain::{MemberRole, OrgStatus};
+use crate::db::DbConnection;
+use crate::db::schema::{
+    memberships, organization_aliases, organization_fields, organizations, users,
+};
+use crate::db::types::now;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A stored organization.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
+pub struct Organization {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub uscc: Option<String>,
+    pub uscc_flagged: bool,
+    pub region_code: String,
+    pub description: String,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub is_leading: bool,
+    pub is_sample: bool,
+    pub parent_id: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Organization {
+    pub fn status(&self) -> OrgStatus {
+        self.status.parse().unwrap_or(OrgStatus::Pending)
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn uscc_taken(conn: &mut DbConnection, uscc: &str, except: Option<&str>) -> QueryResult<bool> {
+    let mut q = organizations::table
+        .filter(organizations::uscc.eq(uscc))
+        .select(organizations::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(organizations::id.ne(id.to_owned()));
+    }
+    Ok(q.first::<String>(conn).optional()?.is_some())
+}
+
+/// Insert an organization with its aliases and fields.
+pub fn insert(
+    conn: &mut DbConnection,
+    org: &Organization,
+    aliases: &[String],
+    field_codes: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(organizations::table)
+        .values(org)
+        .execute(conn)?;
+    set_aliases(conn, &org.id, aliases)?;
+    set_fields(conn, &org.id, field_codes)
+}
+
+pub fn update(conn: &mut DbConnection, org: &Organization) -> QueryResult<()> {
+    diesel::update(organizations::table.find(&org.id))
+        .set(org)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_aliases(conn: &mut DbConnection, id: &str, aliases: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        organization_aliases::table.filter(organization_aliases::organization_id.eq(id)),
+    )
+    .execute(conn)?;
+    for a in aliases {
+        diesel::insert_into(organization_aliases::table)
+            .values((
+                organization_aliases::organization_id.eq(id),
+                organization_aliases::alias.eq(a),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn set_fields(conn: &mut DbConnection, id: &str, codes: &[String]) -> QueryResult<()> {
+    diesel::delete(organization_fields::table.filter(organization_fields::organization_id.eq(id)))
+        .execute(conn)?;
+    for c in codes {
+        diesel::insert_into(organization_fields::table)
+            .values((
+                organization_fields::organization_id.eq(id),
+                organization_fields::field_code.eq(c),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Text lists keyed by organization id.
+pub type ListsById = HashMap<String, Vec<String>>;
+
+/// Aliases and field codes of many organizations at once.
+pub fn details(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ListsById, ListsById)> {
+    let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, alias) in organization_aliases::table
+        .filter(organization_aliases::organization_id.eq_any(ids))
+        .select((
+            organization_aliases::organization_id,
+            organization_aliases::alias,
+        ))
+        .order(organization_aliases::alias)
+        .load::<(String, String)>(conn)?
+    {
+        aliases.entry(id).or_default().push(alias);
+    }
+    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, code) in organization_fields::table
+        .filter(organization_fields::organization_id.eq_any(ids))
+        .select((
+            organization_fields::organization_id,
+            organization_fields::field_code,
+        ))
+        .order(organization_fields::field_code)
+        .load::<(String, String)>(conn)?
+    {
+        fields.entry(id).or_default().push(code);
+    }
+    Ok((aliases, fields))
+}
+
+/// Directory filters, already resolved to code lists.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub kind: Option<String>,
+    pub regions: Option<Vec<String>>,
+    pub fields: Option<Vec<String>>,
+    pub statuses: Vec<String>,
+    pub is_leading: Option<bool>,
+    pub q: Option<String>,
+    pub after: Option<String>,
+}
+
+pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<Organization>> {
+    let mut q = organizations::table
+        .select(Organization::as_select())
+        .filter(organizations::status.eq_any(&f.statuses))
+        .order(organizations::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(k) = &f.kind {
+        q = q.filter(organizations::kind.eq(k));
+    }
+    if let Some(r) = &f.regions {
+        q = q.filter(organizations::region_code.eq_any(r));
+    }
+    if let Some(codes) = &f.fields {
+        let with_field = organization_fields::table
+            .filter(organization_fields::field_code.eq_any(codes.clone()))
+            .select(organization_fields::organization_id);
+        q = q.filter(organizations::id.eq_any(with_field));
+    }
+    if let Some(l) = f.is_leading {
+        q = q.filter(organizations::is_leading.eq(l));
+    }
+    if let Some(text) = &f.q {
+        let pattern = format!(
+            "%{}%",
+            text.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let by_alias = organization_aliases::table
+            .filter(
+                lower(organization_aliases::alias)
+                    .like(pattern.clone())
+                    .escape('\\'),
+            )
+            .select(organization_aliases::organization_id);
+        q = q.filter(
+            lower(organizations::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(organizations::name_en.assume_not_null())
+                    .like(pattern)
+                    .escape('\\'))
+                .or(organizations::id.eq_any(by_alias)),
+        );
+    }
+    if let Some(a) = &f.after {
+        q = q.filter(organizations::id.gt(a));
+    }
+    q.load(conn)
+}
+
+// --- memberships ---
+
+/// The caller's organizations: id -> (role, organization status).
+pub fn memberships_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> QueryResult<HashMap<String, (MemberRole, OrgStatus)>> {
+    let rows: Vec<(String, String, String)> = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .select((
+            memberships::organization_id,
+            memberships::role,
+            organizations::status,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, role, status)| {
+            (
+                id,
+                (
+                    role.parse().unwrap_or(MemberRole::Member),
+                    status.parse().unwrap_or(OrgStatus::Pending),
+                ),
+            )
+        })
+        .collect())
+}
+
+pub fn add_member(
+    conn: &mut DbConnection,
+    org_id: &str,
+    user_id: &str,
+    role: MemberRole,
+) -> QueryResult<()> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::organization_id.eq(org_id),
+            memberships::user_id.eq(user_id),
+            memberships::role.eq(role.as_str()),
+            memberships::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn role_of(
+    conn: &mut DbConnection,
+    org_id: &str,
+    user_id: &str,
+) -> QueryResult<Option<MemberRole>> {
+    let role: Option<String> = memberships::table
+        .find((org_id, user_id))
+        .select(memberships::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.and_then(|r| r.parse().ok()))
+}
+
+pub fn remove_member(conn: &mut DbConnection, org_id: &str, user_id: &str) -> QueryResult<usize> {
+    diesel::delete(memberships::table.find((org_id, user_id))).execute(conn)
+}
+
+pub fn owner_count(conn: &mut DbConnection, org_id: &str) -> QueryResult<i64> {
+    memberships::table
+        .filter(memberships::organization_id.eq(org_id))
+        .filter(memberships::role.eq(MemberRole::Owner.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+/// A member with the account details shown to fellow members.
+#[derive(Debug, Queryable)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+    pub display_name: String,
+    pub email: String,
+    pub locale: String,
+}
+
+pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberRow>> {
+    memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(org_id))
+        .filter(users::disabled_at.is_null())
+        .select((
+            memberships::user_id,
+            memberships::role,
+            memberships::created_at,
+            users::display_name,
+            users::email,
+            users::locale,
+        ))
+        .order(memberships::created_at.asc())
+        .load(conn)
+}

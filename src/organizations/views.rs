@@ -1,0 +1,213 @@
+//! Request and response bodies of the registry, and who may see what.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::domain::{MemberRole, OrgStatus};
+use super::model::Organization;
+use crate::auth::AuthUser;
+use crate::db::types::utc;
+
+/// Contact details, shown only to the bureau, the organization's members and members of
+/// verified organizations.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    /// `enterprise`, `university`, `research_institute` or `bureau` (bureau admins only).
+    pub kind: String,
+    /// Name in Chinese.
+    pub name: String,
+    pub name_en: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    /// Unified Social Credit Code; required for enterprises.
+    pub uscc: Option<String>,
+    pub region_code: String,
+    pub field_codes: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub contact: Option<Contact>,
+    /// A parent organization (a university's institute, a group's subsidiary).
+    pub parent_id: Option<String>,
+}
+
+/// Only the fields sent change; an empty string clears an optional text. `status` cannot be
+/// set here (use the review actions) and `is_leading` only by the bureau.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationChanges {
+    pub name: Option<String>,
+    pub name_en: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub uscc: Option<String>,
+    pub region_code: Option<String>,
+    pub field_codes: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub contact: Option<Contact>,
+    pub parent_id: Option<String>,
+    /// Bureau only.
+    pub is_leading: Option<bool>,
+}
+
+/// What the caller is, relative to the registry.
+#[derive(Debug, Default)]
+pub struct Viewer {
+    pub user: Option<AuthUser>,
+    pub memberships: HashMap<String, (MemberRole, OrgStatus)>,
+}
+
+impl Viewer {
+    pub fn is_bureau(&self) -> bool {
+        self.user.as_ref().is_some_and(AuthUser::is_bureau)
+    }
+
+    pub fn role_in(&self, org_id: &str) -> Option<MemberRole> {
+        self.memberships.get(org_id).map(|(r, _)| *r)
+    }
+
+    /// Members and the bureau see everything about an organization.
+    pub fn is_insider(&self, org_id: &str) -> bool {
+        self.is_bureau() || self.memberships.contains_key(org_id)
+    }
+
+    /// Pending, rejected and suspended organizations are visible to insiders only.
+    pub fn can_see(&self, org: &Organization) -> bool {
+        org.status() == OrgStatus::Verified || self.is_insider(&org.id)
+    }
+
+    /// Contacts are for insiders and members of verified organizations.
+    pub fn can_see_contact(&self, org_id: &str) -> bool {
+        self.is_insider(org_id)
+            || self
+                .memberships
+                .values()
+                .any(|(_, s)| *s == OrgStatus::Verified)
+    }
+}
+
+/// An organization as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub aliases: Vec<String>,
+    pub uscc: Option<String>,
+    /// The USCC check character disagrees: for the bureau to review (insiders only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uscc_flagged: Option<bool>,
+    pub region_code: String,
+    pub field_codes: Vec<String>,
+    pub description: String,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    /// Present only for those allowed to see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    pub is_leading: bool,
+    /// Part of the demo data set.
+    pub is_sample: bool,
+    pub parent_id: Option<String>,
+    /// `pending`, `verified`, `rejected` or `suspended`.
+    pub status: String,
+    /// Reason of the last review action (insiders only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// The caller's role in this organization, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub my_role: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OrganizationView {
+    pub fn new(
+        org: Organization,
+        aliases: Vec<String>,
+        field_codes: Vec<String>,
+        viewer: &Viewer,
+    ) -> Self {
+        let insider = viewer.is_insider(&org.id);
+        let contact = match (&org.contact_name, &org.contact_email) {
+            (Some(name), Some(email)) if viewer.can_see_contact(&org.id) => Some(Contact {
+                name: name.clone(),
+                email: email.clone(),
+                phone: org.contact_phone.clone(),
+            }),
+            _ => None,
+        };
+        OrganizationView {
+            my_role: viewer.role_in(&org.id).map(|r| r.as_str().to_owned()),
+            uscc_flagged: insider.then_some(org.uscc_flagged),
+            status_reason: if insider { org.status_reason } else { None },
+            contact,
+            id: org.id,
+            kind: org.kind,
+            name: org.name,
+            name_en: org.name_en,
+            aliases,
+            uscc: org.uscc,
+            region_code: org.region_code,
+            field_codes,
+            description: org.description,
+            website: org.website,
+            address: org.address,
+            is_leading: org.is_leading,
+            is_sample: org.is_sample,
+            parent_id: org.parent_id,
+            status: org.status,
+            created_at: utc(org.created_at),
+            updated_at: utc(org.updated_at),
+        }
+    }
+}
+
+/// A member of an organization.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub user_id: String,
+    pub display_name: String,
+    pub email: String,
+    /// `owner` or `member`.
+    pub role: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    pub email: String,
+    /// `member` (default) or `owner`.
+    pub role: Option<MemberRole>,
+}
+
+/// An invitation sent by email.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: String,
+    pub organization_id: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    /// Required for `reject` and `suspend`.
+    pub reason: Option<String>,
+}
