@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod listings;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;

@@ -105,6 +105,7 @@ pub fn table() -> RouteTable {
     crate::accounts::routes(&mut r);
     crate::notifications::routes(&mut r);
     crate::organizations::routes(&mut r);
+    crate::listings::routes(&mut r);
     r
 }
 
@@ -156,6 +157,21 @@ pub fn table() -> RouteTable {
         crate::organizations::members::remove,
         crate::organizations::members::accept,
         crate::organizations::audit::list,
+        crate::listings::create_need,
+        crate::listings::list_needs,
+        crate::listings::get_need,
+        crate::listings::update_need,
+        crate::listings::delete_need,
+        crate::listings::publish_need,
+        crate::listings::close_need,
+        crate::listings::create_capability,
+        crate::listings::list_capabilities,
+        crate::listings::get_capability,
+        crate::listings::update_capability,
+        crate::listings::delete_capability,
+        crate::listings::publish_capability,
+        crate::listings::close_capability,
+        crate::listings::fulfil_need,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

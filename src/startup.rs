@@ -26,6 +26,8 @@ pub struct AppState {
     pub limits: Limiters,
     /// Wakes the outbox worker after a commit that queued mail.
     pub mail_wake: Arc<Notify>,
+    /// Wakes the search indexer after a commit that changed listings.
+    pub index_wake: Arc<Notify>,
 }
 
 /// A bound, not yet running application.
@@ -39,19 +41,14 @@ pub struct Application {
 
 impl Application {
     /// Open the database (migrating unless disabled), bind the listener, build the server.
+    /// The port is bound only once the database is ready, so a load balancer never sends
+    /// traffic to an instance that is still migrating.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(settings.listen_addr)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen_addr))?;
-        Self::build_with_listener(settings, listener).await
-    }
-
-    pub async fn build_with_listener(
-        settings: Settings,
-        listener: TcpListener,
-    ) -> anyhow::Result<Self> {
         let db = open_database(&settings, settings.run_migrations).await?;
         let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
+        let listener = TcpListener::bind(settings.listen_addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen_addr))?;
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
         let mail_wake = Arc::new(Notify::new());
@@ -61,6 +58,7 @@ impl Application {
             keys: Keys::new(&secret, &settings.auth)?,
             limits: Limiters::new(settings.auth.login_attempts_per_minute),
             mail_wake: mail_wake.clone(),
+            index_wake: Arc::new(Notify::new()),
         });
         let (stop_workers, stop_rx) = watch::channel(false);
         let mut workers = Vec::new();

@@ -187,3 +187,63 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     audit_log
 );
+
+diesel::table! {
+    listings (id) {
+        id -> Text,
+        side -> Text,
+        organization_id -> Text,
+        title -> Text,
+        description -> Text,
+        trl -> Nullable<Integer>,
+        budget_min -> Nullable<BigInt>,
+        budget_max -> Nullable<BigInt>,
+        deadline -> Nullable<Date>,
+        region_code -> Text,
+        language -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    listing_fields (listing_id, field_code) {
+        listing_id -> Text,
+        field_code -> Text,
+    }
+}
+
+diesel::table! {
+    listing_keywords (listing_id, keyword) {
+        listing_id -> Text,
+        keyword -> Text,
+    }
+}
+
+diesel::table! {
+    listing_modes (listing_id, mode) {
+        listing_id -> Text,
+        mode -> Text,
+    }
+}
+
+diesel::table! {
+    index_changes (seq) {
+        seq -> Integer,
+        listing_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(listings -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    listings,
+    listing_fields,
+    listing_keywords,
+    listing_modes,
+    organizations,
+    index_changes
+);

@@ -96,6 +96,8 @@ async fn review(
             org.status_reason = reason.clone();
             org.updated_at = now();
             model::update(conn, &org)?;
+            // Its listings enter or leave the search index with it.
+            crate::listings::model::record_organization_change(conn, &org.id)?;
             let event_id = new_id();
             super::audit::record(
                 conn,
@@ -111,6 +113,7 @@ async fn review(
         })
         .await?;
     state.mail_wake.notify_one();
+    state.index_wake.notify_one();
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod helpers;
+mod listings;
 mod operations;
 mod outbox;
 mod registry;

@@ -1,0 +1,324 @@
+//! Listings and their lists (fields, keywords, modes) in the database, and the
+//! index-change rows written with every change.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    index_changes, listing_fields, listing_keywords, listing_modes, listings, organizations,
+};
+use crate::db::types::now;
+
+/// A stored listing.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = listings, treat_none_as_null = true)]
+pub struct Listing {
+    pub id: String,
+    pub side: String,
+    pub organization_id: String,
+    pub title: String,
+    pub description: String,
+    pub trl: Option<i32>,
+    pub budget_min: Option<i64>,
+    pub budget_max: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub region_code: String,
+    pub language: String,
+    pub status: String,
+    pub created_by: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The list-valued parts of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct Lists {
+    pub field_codes: Vec<String>,
+    pub keywords: Vec<String>,
+    pub modes: Vec<String>,
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
+    listings::table
+        .find(id)
+        .select(Listing::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Note that a listing changed, in the caller's transaction, for every instance's indexer.
+pub fn record_change(conn: &mut DbConnection, listing_id: &str) -> QueryResult<()> {
+    diesel::insert_into(index_changes::table)
+        .values((
+            index_changes::listing_id.eq(listing_id),
+            index_changes::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Note that every listing of an organization changed (its status changed).
+pub fn record_organization_change(
+    conn: &mut DbConnection,
+    organization_id: &str,
+) -> QueryResult<()> {
+    let ids: Vec<String> = listings::table
+        .filter(listings::organization_id.eq(organization_id))
+        .select(listings::id)
+        .load(conn)?;
+    for id in ids {
+        record_change(conn, &id)?;
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut DbConnection, l: &Listing, lists: &Lists) -> QueryResult<()> {
+    diesel::insert_into(listings::table)
+        .values(l)
+        .execute(conn)?;
+    set_lists(conn, &l.id, lists)?;
+    record_change(conn, &l.id)
+}
+
+pub fn update(conn: &mut DbConnection, l: &Listing, lists: Option<&Lists>) -> QueryResult<()> {
+    diesel::update(listings::table.find(&l.id))
+        .set(l)
+        .execute(conn)?;
+    if let Some(lists) = lists {
+        set_lists(conn, &l.id, lists)?;
+    }
+    record_change(conn, &l.id)
+}
+
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(listings::table.find(id)).execute(conn)?;
+    record_change(conn, id)
+}
+
+fn set_lists(conn: &mut DbConnection, id: &str, lists: &Lists) -> QueryResult<()> {
+    diesel::delete(listing_fields::table.filter(listing_fields::listing_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(listing_keywords::table.filter(listing_keywords::listing_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(listing_modes::table.filter(listing_modes::listing_id.eq(id))).execute(conn)?;
+    for f in &lists.field_codes {
+        diesel::insert_into(listing_fields::table)
+            .values((
+                listing_fields::listing_id.eq(id),
+                listing_fields::field_code.eq(f),
+            ))
+            .execute(conn)?;
+    }
+    for k in &lists.keywords {
+        diesel::insert_into(listing_keywords::table)
+            .values((
+                listing_keywords::listing_id.eq(id),
+                listing_keywords::keyword.eq(k),
+            ))
+            .execute(conn)?;
+    }
+    for m in &lists.modes {
+        diesel::insert_into(listing_modes::table)
+            .values((listing_modes::listing_id.eq(id), listing_modes::mode.eq(m)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The lists of many listings at once.
+pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, Lists>> {
+    let mut out: HashMap<String, Lists> = HashMap::new();
+    for (id, v) in listing_fields::table
+        .filter(listing_fields::listing_id.eq_any(ids))
+        .select((listing_fields::listing_id, listing_fields::field_code))
+        .order(listing_fields::field_code)
+        .load::<(String, String)>(conn)?
+    {
+        out.entry(id).or_default().field_codes.push(v);
+    }
+    for (id, v) in listing_keywords::table
+        .filter(listing_keywords::listing_id.eq_any(ids))
+        .select((listing_keywords::listing_id, listing_keywords::keyword))
+        .order(listing_keywords::keyword)
+        .load::<(String, String)>(conn)?
+    {
+        out.entry(id).or_default().keywords.push(v);
+    }
+    for (id, v) in listing_modes::table
+        .filter(listing_modes::listing_id.eq_any(ids))
+        .select((listing_modes::listing_id, listing_modes::mode))
+        .order(listing_modes::mode)
+        .load::<(String, String)>(conn)?
+    {
+        out.entry(id).or_default().modes.push(v);
+    }
+    Ok(out)
+}
+
+/// Filters of the listing collections, resolved to code lists.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub side: String,
+    pub fields: Option<Vec<String>>,
+    pub regions: Option<Vec<String>>,
+    pub mode: Option<String>,
+    pub trl_min: Option<i32>,
+    pub trl_max: Option<i32>,
+    pub organization_id: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    /// Organizations whose drafts and closed listings the caller may also see
+    /// (`None`: the bureau, who sees everything).
+    pub insider_of: Option<Vec<String>>,
+    pub after: Option<String>,
+}
+
+pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<Listing>> {
+    let mut q = listings::table
+        .inner_join(organizations::table)
+        .select(Listing::as_select())
+        .filter(listings::side.eq(&f.side))
+        .order(listings::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(insider_of) = &f.insider_of {
+        // Published listings of verified organizations, plus the caller's own.
+        q = q.filter(
+            listings::status
+                .eq("published")
+                .and(organizations::status.eq("verified"))
+                .or(listings::organization_id.eq_any(insider_of.clone())),
+        );
+    }
+    if let Some(codes) = &f.fields {
+        let with = listing_fields::table
+            .filter(listing_fields::field_code.eq_any(codes.clone()))
+            .select(listing_fields::listing_id);
+        q = q.filter(listings::id.eq_any(with));
+    }
+    if let Some(r) = &f.regions {
+        q = q.filter(listings::region_code.eq_any(r.clone()));
+    }
+    if let Some(m) = &f.mode {
+        let with = listing_modes::table
+            .filter(listing_modes::mode.eq(m.clone()))
+            .select(listing_modes::listing_id);
+        q = q.filter(listings::id.eq_any(with));
+    }
+    if let Some(t) = f.trl_min {
+        q = q.filter(listings::trl.ge(t));
+    }
+    if let Some(t) = f.trl_max {
+        q = q.filter(listings::trl.le(t));
+    }
+    if let Some(o) = &f.organization_id {
+        q = q.filter(listings::organization_id.eq(o.clone()));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(listings::status.eq(s.clone()));
+    }
+    if let Some(text) = &f.q {
+        let pattern = format!(
+            "%{}%",
+            text.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let by_keyword = listing_keywords::table
+            .filter(
+                crate::organizations::model::lower(listing_keywords::keyword)
+                    .like(pattern.clone())
+                    .escape('\\'),
+            )
+            .select(listing_keywords::listing_id);
+        q = q.filter(
+            crate::organizations::model::lower(listings::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(crate::organizations::model::lower(listings::description)
+                    .like(pattern)
+                    .escape('\\'))
+                .or(listings::id.eq_any(by_keyword)),
+        );
+    }
+    if let Some(a) = &f.after {
+        q = q.filter(listings::id.gt(a.clone()));
+    }
+    q.load(conn)
+}
+
+/// Needs whose deadline has passed are expired; returns how many.
+pub fn expire_due(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<usize> {
+    let ids: Vec<String> = listings::table
+        .filter(listings::status.eq("published"))
+        .filter(listings::deadline.lt(today))
+        .select(listings::id)
+        .load(conn)?;
+    for id in &ids {
+        diesel::update(listings::table.find(id))
+            .set((
+                listings::status.eq("expired"),
+                listings::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        record_change(conn, id)?;
+    }
+    Ok(ids.len())
+}
+
+/// Index changes after `position`, oldest first.
+pub fn changes_after(
+    conn: &mut DbConnection,
+    position: i32,
+    limit: i64,
+) -> QueryResult<Vec<(i32, String)>> {
+    index_changes::table
+        .filter(index_changes::seq.gt(position))
+        .order(index_changes::seq.asc())
+        .limit(limit)
+        .select((index_changes::seq, index_changes::listing_id))
+        .load(conn)
+}
+
+pub fn last_change(conn: &mut DbConnection) -> QueryResult<i32> {
+    Ok(index_changes::table
+        .select(diesel::dsl::max(index_changes::seq))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0))
+}
+
+/// Whether a listing may be matched: published, and its organization verified.
+pub fn matchable(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Listing, Lists)>> {
+    let row: Option<(Listing, String)> = listings::table
+        .inner_join(organizations::table)
+        .filter(listings::id.eq(id))
+        .select((Listing::as_select(), organizations::status))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((l, org_status)) if l.status == "published" && org_status == "verified" => {
+            let mut lists = lists(conn, std::slice::from_ref(&l.id))?;
+            let these = lists.remove(&l.id).unwrap_or_default();
+            Ok(Some((l, these)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Every matchable listing id (for a full rebuild), in pages after `after`.
+pub fn matchable_ids(conn: &mut DbConnection, after: &str, limit: i64) -> QueryResult<Vec<String>> {
+    listings::table
+        .inner_join(organizations::table)
+        .filter(listings::status.eq("published"))
+        .filter(organizations::status.eq("verified"))
+        .filter(listings::id.gt(after))
+        .order(listings::id.asc())
+        .limit(limit)
+        .select(listings::id)
+        .load(conn)
+}

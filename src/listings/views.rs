@@ -1,0 +1,132 @@
+//! Request and response bodies of the listing endpoints.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::domain::{Language, Mode};
+use super::model::{Listing, Lists};
+use crate::db::types::utc;
+
+/// A new need or capability. Needs are posted by enterprises; capabilities by universities,
+/// research institutes, or enterprises offering one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewListing {
+    pub organization_id: String,
+    pub title: String,
+    pub description: String,
+    pub keywords: Option<Vec<String>>,
+    pub field_codes: Option<Vec<String>>,
+    pub cooperation_modes: Option<Vec<Mode>>,
+    /// Needs: the TRL required (1-9).
+    pub trl_required: Option<i32>,
+    /// Capabilities: the TRL reached (1-9).
+    pub trl: Option<i32>,
+    /// Needs: budget range in yuan.
+    pub budget_min: Option<i64>,
+    pub budget_max: Option<i64>,
+    /// Needs: answer wanted by this date; the need expires after it.
+    pub deadline: Option<NaiveDate>,
+    /// Defaults to the organization's region.
+    pub region_code: Option<String>,
+    /// `zh` or `en`; detected from the text when absent.
+    pub language: Option<Language>,
+}
+
+/// Changes to a listing; only the fields sent change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListingChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub keywords: Option<Vec<String>>,
+    pub field_codes: Option<Vec<String>>,
+    pub cooperation_modes: Option<Vec<Mode>>,
+    pub trl_required: Option<i32>,
+    pub trl: Option<i32>,
+    pub budget_min: Option<i64>,
+    pub budget_max: Option<i64>,
+    pub deadline: Option<NaiveDate>,
+    pub region_code: Option<String>,
+    pub language: Option<Language>,
+}
+
+/// A need or a capability.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingView {
+    pub id: String,
+    /// `need` or `capability`.
+    pub side: String,
+    pub organization_id: String,
+    pub title: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub field_codes: Vec<String>,
+    pub cooperation_modes: Vec<String>,
+    /// Needs: TRL required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trl_required: Option<i32>,
+    /// Capabilities: TRL reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trl: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_min: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_max: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
+    pub region_code: String,
+    pub language: String,
+    /// `draft`, `published`, `closed`, `fulfilled` or `expired`.
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListingView {
+    pub fn new(l: Listing, lists: Lists) -> Self {
+        let need = l.side == "need";
+        ListingView {
+            trl_required: if need { l.trl } else { None },
+            trl: if need { None } else { l.trl },
+            id: l.id,
+            side: l.side,
+            organization_id: l.organization_id,
+            title: l.title,
+            description: l.description,
+            keywords: lists.keywords,
+            field_codes: lists.field_codes,
+            cooperation_modes: lists.modes,
+            budget_min: l.budget_min,
+            budget_max: l.budget_max,
+            deadline: l.deadline,
+            region_code: l.region_code,
+            language: l.language,
+            status: l.status,
+            published_at: l.published_at.map(utc),
+            created_at: utc(l.created_at),
+            updated_at: utc(l.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListingQuery {
+    /// A technology-field code; sub-fields are included.
+    pub field: Option<String>,
+    /// A region code; sub-regions are included.
+    pub region: Option<String>,
+    pub mode: Option<Mode>,
+    pub trl_min: Option<i32>,
+    pub trl_max: Option<i32>,
+    pub organization_id: Option<String>,
+    /// Others than members and the bureau see `published` only.
+    pub status: Option<super::domain::ListingStatus>,
+    /// Free text in title, description or keywords.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
