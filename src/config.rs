@@ -27,6 +27,7 @@
 //! | `COLLAB_OUTBOX_MAX_ATTEMPTS` | `8` | attempts before a mail is marked dead |
 //! | `COLLAB_OUTBOX_LEASE_SECS` | `300` | a mail stuck in `sending` this long is claimed again |
 //! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (capped at 1 h, ±25% jitter) |
+//! | `COLLAB_MATCH_NOTIFY_THRESHOLD` | `0.45` | score (0-1] above which a newly published listing is announced to the other side |
 //! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
 //! | `COLLAB_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | failed logins allowed per account and per address before 429 |
@@ -73,6 +74,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub run_workers: bool,
     pub trust_proxy: bool,
+    pub match_notify_threshold: f32,
 }
 
 /// Token and throttling settings.
@@ -143,6 +145,7 @@ impl Default for Settings {
             },
             run_workers: true,
             trust_proxy: false,
+            match_notify_threshold: 0.45,
         }
     }
 }
@@ -241,6 +244,18 @@ impl Settings {
         env.millis("COLLAB_OUTBOX_RETRY_BASE_MS", &mut s.mail.retry_base)?;
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;
+        if let Some(v) = env.get("COLLAB_MATCH_NOTIFY_THRESHOLD") {
+            s.match_notify_threshold = v
+                .parse::<f32>()
+                .ok()
+                .filter(|t| *t > 0.0 && *t <= 1.0)
+                .ok_or_else(|| {
+                    env.error(
+                        "COLLAB_MATCH_NOTIFY_THRESHOLD",
+                        "expected a number in (0, 1]",
+                    )
+                })?;
+        }
         Ok(s)
     }
 

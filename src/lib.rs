@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod listings;
+pub mod matching;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;

@@ -39,6 +39,29 @@ enum Command {
     Worker,
     /// Load the fictional sample registry (idempotent).
     DemoData,
+    /// Rebuild the search index from the database (run it with the server stopped).
+    Reindex,
+    /// Benchmarks (see docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Matching on a synthetic bilingual corpus; optionally PostgreSQL full-text search too.
+    Match {
+        #[arg(long, default_value_t = 100_000)]
+        listings: usize,
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// A PostgreSQL server URL for the full-text comparison (a scratch database is created).
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -117,6 +140,37 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             .await??;
             println!("sample organizations added: {added}");
             Ok(())
+        }
+        Command::Reindex => {
+            let db = startup::open_database(&settings, true).await?;
+            let dir = settings.data_dir.join("index");
+            let count = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                std::fs::create_dir_all(&dir)?;
+                let (engine, _) = collab_registry::matching::engine::Engine::open(&dir)?;
+                let mut conn = db.pool().get()?;
+                collab_registry::matching::sync::rebuild(&engine, &mut conn)
+            })
+            .await??;
+            println!("search index rebuilt: {count} listings");
+            Ok(())
+        }
+        Command::Bench {
+            what:
+                Bench::Match {
+                    listings,
+                    queries,
+                    postgres,
+                    seed,
+                },
+        } => {
+            let opts = collab_registry::matching::bench::Options {
+                listings,
+                queries,
+                postgres_url: postgres,
+                seed,
+            };
+            tokio::task::spawn_blocking(move || collab_registry::matching::bench::run(&opts))
+                .await?
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);

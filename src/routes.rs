@@ -106,6 +106,7 @@ pub fn table() -> RouteTable {
     crate::notifications::routes(&mut r);
     crate::organizations::routes(&mut r);
     crate::listings::routes(&mut r);
+    crate::matching::routes(&mut r);
     r
 }
 
@@ -172,6 +173,9 @@ pub fn table() -> RouteTable {
         crate::listings::publish_capability,
         crate::listings::close_capability,
         crate::listings::fulfil_need,
+        crate::matching::routes::need_matches,
+        crate::matching::routes::capability_matches,
+        crate::matching::routes::search,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

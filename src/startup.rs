@@ -28,6 +28,8 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// Wakes the search indexer after a commit that changed listings.
     pub index_wake: Arc<Notify>,
+    /// This instance's search index (derived from the database).
+    pub matching: Arc<crate::matching::engine::Engine>,
 }
 
 /// A bound, not yet running application.
@@ -47,6 +49,8 @@ impl Application {
         let db = open_database(&settings, settings.run_migrations).await?;
         let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
+        let matching = open_index(&db, &settings).await?;
+        let index_wake = Arc::new(Notify::new());
         let listener = TcpListener::bind(settings.listen_addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen_addr))?;
         let port = listener.local_addr()?.port();
@@ -58,11 +62,27 @@ impl Application {
             keys: Keys::new(&secret, &settings.auth)?,
             limits: Limiters::new(settings.auth.login_attempts_per_minute),
             mail_wake: mail_wake.clone(),
-            index_wake: Arc::new(Notify::new()),
+            index_wake: index_wake.clone(),
+            matching: matching.clone(),
         });
         let (stop_workers, stop_rx) = watch::channel(false);
-        let mut workers = Vec::new();
+        // The indexer runs in every instance: each keeps its own index in step.
+        let notice = crate::matching::notices::NoticeSettings {
+            public_url: settings.public_url.clone(),
+            threshold: settings.match_notify_threshold,
+        };
+        let mut workers = vec![tokio::spawn(crate::matching::sync::run(
+            matching,
+            db.clone(),
+            notice,
+            index_wake,
+            stop_rx.clone(),
+        ))];
         if settings.run_workers {
+            workers.push(tokio::spawn(crate::listings::expiry::run(
+                db.clone(),
+                stop_rx.clone(),
+            )));
             workers.push(tokio::spawn(worker::run(
                 db.clone(),
                 mailer,
@@ -146,6 +166,19 @@ pub async fn open_database(settings: &Settings, migrate: bool) -> anyhow::Result
         }
     }
     Ok(db)
+}
+
+/// Open this instance's search index under the data folder, rebuilding it if missing.
+pub async fn open_index(
+    db: &Db,
+    settings: &Settings,
+) -> anyhow::Result<Arc<crate::matching::engine::Engine>> {
+    let (db, dir) = (db.clone(), settings.data_dir.join("index"));
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        crate::matching::sync::open(&db, &dir)
+    })
+    .await?
 }
 
 /// Run the delivery worker alone until SIGINT/SIGTERM (the `worker` command).

@@ -247,3 +247,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     index_changes
 );
+
+diesel::table! {
+    match_notices (listing_id, matched_listing_id) {
+        listing_id -> Text,
+        matched_listing_id -> Text,
+        score -> Double,
+        created_at -> Timestamp,
+    }
+}

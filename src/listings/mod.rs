@@ -3,6 +3,7 @@
 //! (and document them).
 
 pub mod domain;
+pub mod expiry;
 pub mod model;
 pub mod routes;
 pub mod views;

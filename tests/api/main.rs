@@ -13,6 +13,7 @@
 mod accounts;
 mod helpers;
 mod listings;
+mod matching;
 mod operations;
 mod outbox;
 mod registry;

@@ -1,0 +1,180 @@
+//! Matching engine: finds capabilities for a need (and needs for a
+//! capability), in Chinese and English, and explains every match.
+//!
+//! Pipeline: [`analysis`] segments and normalizes text; [`glossary`] maps
+//! synonyms of both languages to shared concepts; [`index`] keeps a tantivy
+//! index whose documents are expanded with concept tokens; [`search`] runs
+//! BM25 over the target side and re-ranks the top candidates with
+//! [`score`]'s structured fit (fields, cooperation modes, TRL, region).
+
+pub mod analysis;
+pub mod glossary;
+pub mod index;
+pub mod score;
+pub mod search;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use glossary::{Concept, Glossary};
+pub use index::Engine;
+pub use score::FieldTree;
+
+/// Which side of the market a listing is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// An enterprise's technology need.
+    Need,
+    /// A university's or institute's capability.
+    Capability,
+}
+
+impl Side {
+    /// `"need"` or `"capability"`, as indexed and serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Need => "need",
+            Side::Capability => "capability",
+        }
+    }
+
+    /// The side named by [`Side::as_str`].
+    pub fn parse(s: &str) -> Option<Side> {
+        match s {
+            "need" => Some(Side::Need),
+            "capability" => Some(Side::Capability),
+            _ => None,
+        }
+    }
+}
+
+/// One listing as the engine sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    /// Listing id (unique across both sides).
+    pub id: String,
+    /// Need or capability.
+    pub side: Side,
+    /// Owning organization.
+    pub organization_id: String,
+    /// Title (weighs 3x description).
+    pub title: String,
+    /// Free-text description.
+    pub description: String,
+    /// Keywords (weigh like the title).
+    pub keywords: Vec<String>,
+    /// Industry field codes (see `seed/fields.csv`).
+    pub field_codes: Vec<String>,
+    /// Cooperation modes, e.g. `joint_rnd`.
+    pub modes: Vec<String>,
+    /// Need: TRL required; capability: TRL reached (1-9).
+    pub trl: Option<u8>,
+    /// Region code.
+    pub region_code: Option<String>,
+}
+
+/// A search: free text plus structured preferences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Free text, Chinese and/or English, possibly a long paragraph.
+    pub text: String,
+    /// Explicit keywords (weigh twice a text term when a long text is reduced).
+    pub keywords: Vec<String>,
+    /// Which side to return.
+    pub target: Side,
+    /// Field codes wanted.
+    pub field_codes: Vec<String>,
+    /// Cooperation modes wanted.
+    pub modes: Vec<String>,
+    /// Target capability: TRL the need requires; target need: TRL the capability has.
+    pub trl: Option<u8>,
+    /// Region of the searcher.
+    pub region_code: Option<String>,
+    /// Listing to leave out (the one the search starts from).
+    pub exclude_id: Option<String>,
+    /// Organization whose listings are left out (the searcher's own).
+    pub exclude_organization: Option<String>,
+}
+
+impl Query {
+    /// A text-only query for `target`.
+    pub fn text(text: impl Into<String>, target: Side) -> Query {
+        Query {
+            text: text.into(),
+            keywords: Vec::new(),
+            target,
+            field_codes: Vec::new(),
+            modes: Vec::new(),
+            trl: None,
+            region_code: None,
+            exclude_id: None,
+            exclude_organization: None,
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Match {
+    /// Listing id.
+    pub id: String,
+    /// Owning organization.
+    pub organization_id: String,
+    /// Overall fit in [0, 1]; the sum of `explanation.contributions`.
+    pub score: f32,
+    /// Why it matched.
+    pub explanation: Explanation,
+}
+
+/// A query term or concept that the listing matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MatchedTerm {
+    /// The term as written in the query.
+    pub term: String,
+    /// When the listing matched through another synonym (typically the other
+    /// language): the glossary line, e.g. `赤泥 = red mud = bauxite residue`.
+    pub glossary: Option<String>,
+}
+
+/// Each part's share of the score; the parts add up to the score.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, ToSchema)]
+pub struct Contributions {
+    /// Text relevance (weight 0.55).
+    pub text: f32,
+    /// Field overlap (weight 0.2).
+    pub fields: f32,
+    /// Cooperation-mode overlap (weight 0.1).
+    pub modes: f32,
+    /// TRL fit (weight 0.1).
+    pub trl: f32,
+    /// Same region (weight 0.05).
+    pub region: f32,
+}
+
+impl Contributions {
+    /// Sum of the parts.
+    pub fn total(&self) -> f32 {
+        self.text + self.fields + self.modes + self.trl + self.region
+    }
+}
+
+/// Why a listing matched.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Explanation {
+    /// Query terms and concepts found in the listing.
+    pub matched_terms: Vec<MatchedTerm>,
+    /// The listing's field codes that equal or neighbour a query field code.
+    pub shared_fields: Vec<String>,
+    /// Cooperation modes both sides name.
+    pub shared_modes: Vec<String>,
+    /// `meets`, `below` (capability below the required TRL) or `unknown`.
+    pub trl_fit: String,
+    /// Both sides are in the same region.
+    pub same_region: bool,
+    /// Each part's contribution to the score.
+    pub contributions: Contributions,
+}

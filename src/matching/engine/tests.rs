@@ -1,0 +1,436 @@
+//! Engine-level tests: cross-language retrieval, re-ranking, writes and
+//! persistence, and an ignored timing run over 100,000 synthetic listings.
+
+use super::*;
+
+fn doc(id: &str, side: Side, title: &str, description: &str) -> Doc {
+    Doc {
+        id: id.into(),
+        side,
+        organization_id: format!("org-{id}"),
+        title: title.into(),
+        description: description.into(),
+        keywords: vec![],
+        field_codes: vec![],
+        modes: vec![],
+        trl: None,
+        region_code: None,
+    }
+}
+
+fn cap(id: &str, title: &str, description: &str) -> Doc {
+    doc(id, Side::Capability, title, description)
+}
+
+fn tree() -> FieldTree {
+    FieldTree::new(&[
+        ("alumina".into(), None),
+        ("alumina.red-mud".into(), Some("alumina".into())),
+        ("alumina.bayer-process".into(), Some("alumina".into())),
+        ("casting".into(), None),
+    ])
+}
+
+fn engine_with(docs: &[Doc]) -> Engine {
+    let e = Engine::in_memory().unwrap();
+    for d in docs {
+        e.upsert(d).unwrap();
+    }
+    e.commit(1).unwrap();
+    e
+}
+
+fn corpus() -> Vec<Doc> {
+    vec![
+        cap(
+            "iron",
+            "Iron recovery from bauxite residue by magnetic separation",
+            "We recover iron concentrate from Bayer process residue with high-gradient magnetic separation.",
+        ),
+        cap(
+            "brick",
+            "Red mud based building materials",
+            "Bricks, cement and ceramsite made from bauxite residue; red mud utilisation in construction.",
+        ),
+        cap(
+            "die",
+            "Die-casting mould design",
+            "Design and life extension of die casting moulds and tool steel dies for aluminium parts.",
+        ),
+        cap(
+            "dye",
+            "Textile dyeing wastewater treatment",
+            "Advanced oxidation for dyeing and printing effluent.",
+        ),
+        cap(
+            "zh-die",
+            "压铸模具设计与寿命提升",
+            "针对铝合金压铸模具的热疲劳与表面强化。",
+        ),
+        cap(
+            "zh-dye",
+            "印染废水深度处理",
+            "印染企业废水的高级氧化与回用技术。",
+        ),
+        cap(
+            "zh-iron",
+            "赤泥选铁与铁精粉制备",
+            "采用强磁选从拜耳法赤泥中回收铁精矿，实现赤泥综合利用。",
+        ),
+        doc(
+            "need-x",
+            Side::Need,
+            "Iron recovery from red mud",
+            "An enterprise need, not a capability.",
+        ),
+    ]
+}
+
+fn ids(ms: &[Match]) -> Vec<&str> {
+    ms.iter().map(|m| m.id.as_str()).collect()
+}
+
+fn rank(ms: &[Match], id: &str) -> usize {
+    ms.iter().position(|m| m.id == id).unwrap_or(usize::MAX)
+}
+
+#[test]
+fn chinese_need_finds_english_capability_through_the_glossary() {
+    let e = engine_with(&corpus());
+    let ms = e
+        .search(
+            &Query::text("赤泥中铁的回收与综合利用", Side::Capability),
+            &tree(),
+            10,
+        )
+        .unwrap();
+    let iron = rank(&ms, "iron");
+    assert!(
+        iron < rank(&ms, "die") && iron < rank(&ms, "dye"),
+        "{:?}",
+        ids(&ms)
+    );
+    assert!(
+        iron < rank(&ms, "zh-die") && iron < rank(&ms, "zh-dye"),
+        "{:?}",
+        ids(&ms)
+    );
+    assert!(!ids(&ms).contains(&"need-x"), "wrong side returned");
+    let m = &ms[iron];
+    let link = m
+        .explanation
+        .matched_terms
+        .iter()
+        .filter_map(|t| t.glossary.as_deref());
+    assert!(
+        link.clone()
+            .any(|g| g.contains("赤泥") && g.contains("bauxite residue")),
+        "{:#?}",
+        m.explanation
+    );
+}
+
+#[test]
+fn english_need_finds_chinese_capability() {
+    let e = engine_with(&corpus());
+    let ms = e
+        .search(
+            &Query::text("iron recovery from red mud", Side::Capability),
+            &tree(),
+            10,
+        )
+        .unwrap();
+    let zh = rank(&ms, "zh-iron");
+    assert!(
+        zh < rank(&ms, "zh-die") && zh < rank(&ms, "zh-dye") && zh < rank(&ms, "brick"),
+        "{:?}",
+        ids(&ms)
+    );
+    let m = &ms[zh];
+    assert!(
+        m.explanation
+            .matched_terms
+            .iter()
+            .any(|t| t.glossary.as_deref().is_some_and(|g| g.contains("赤泥"))),
+        "{:#?}",
+        m.explanation
+    );
+}
+
+#[test]
+fn near_miss_ranks_below_the_real_match() {
+    let e = engine_with(&corpus());
+    for text in ["Recovering iron from red mud", "赤泥提铁技术"] {
+        let ms = e
+            .search(&Query::text(text, Side::Capability), &tree(), 10)
+            .unwrap();
+        assert!(
+            rank(&ms, "iron") < rank(&ms, "brick"),
+            "{text}: {:?}",
+            ids(&ms)
+        );
+        assert!(
+            rank(&ms, "brick") != usize::MAX,
+            "{text}: same material should still be found"
+        );
+    }
+}
+
+#[test]
+fn trl_below_requirement_ranks_lower() {
+    let mut low = cap("low", "Magnetic separation of red mud", "Iron recovery.");
+    low.trl = Some(3);
+    let mut high = cap("high", "Magnetic separation of red mud", "Iron recovery.");
+    high.trl = Some(8);
+    let e = engine_with(&[low, high]);
+    let mut q = Query::text("red mud magnetic separation", Side::Capability);
+    q.trl = Some(6);
+    let ms = e.search(&q, &tree(), 10).unwrap();
+    assert_eq!(ids(&ms), ["high", "low"]);
+    assert_eq!(ms[0].explanation.trl_fit, "meets");
+    assert_eq!(ms[1].explanation.trl_fit, "below");
+}
+
+#[test]
+fn contributions_sum_to_score_and_structure_counts() {
+    let mut docs = corpus();
+    docs[0].field_codes = vec!["alumina.red-mud".into()];
+    docs[0].modes = vec!["joint_rnd".into(), "licensing".into()];
+    docs[0].region_code = Some("371600".into());
+    docs[0].trl = Some(7);
+    docs[1].field_codes = vec!["alumina.bayer-process".into()];
+    let e = engine_with(&docs);
+    let mut q = Query::text("赤泥 iron recovery, 铝灰 and die casting", Side::Capability);
+    q.field_codes = vec!["alumina.red-mud".into()];
+    q.modes = vec!["joint_rnd".into()];
+    q.trl = Some(6);
+    q.region_code = Some("371600".into());
+    let ms = e.search(&q, &tree(), 10).unwrap();
+    assert!(!ms.is_empty());
+    for m in &ms {
+        assert!((0.0..=1.0).contains(&m.score), "{}", m.score);
+        assert!((m.explanation.contributions.total() - m.score).abs() < 1e-4);
+    }
+    let top = &ms[0];
+    assert_eq!(top.id, "iron");
+    assert_eq!(top.explanation.shared_fields, ["alumina.red-mud"]);
+    assert_eq!(top.explanation.shared_modes, ["joint_rnd"]);
+    assert!(top.explanation.same_region);
+    let brick = &ms[rank(&ms, "brick")];
+    assert_eq!(brick.explanation.shared_fields, ["alumina.bayer-process"]);
+    for w in ms.windows(2) {
+        assert!(w[0].score > w[1].score || (w[0].score == w[1].score && w[0].id < w[1].id));
+    }
+}
+
+#[test]
+fn exclusions_apply() {
+    let e = engine_with(&corpus());
+    let mut q = Query::text("iron recovery red mud", Side::Capability);
+    q.exclude_id = Some("iron".into());
+    q.exclude_organization = Some("org-zh-iron".into());
+    let ms = e.search(&q, &tree(), 10).unwrap();
+    assert!(
+        !ids(&ms).contains(&"iron") && !ids(&ms).contains(&"zh-iron"),
+        "{:?}",
+        ids(&ms)
+    );
+}
+
+#[test]
+fn upsert_replaces_delete_removes_clear_empties() {
+    let e = engine_with(&corpus());
+    assert_eq!(e.len(), 8);
+    let q = Query::text("textile dyeing", Side::Capability);
+    assert_eq!(e.search(&q, &tree(), 1).unwrap()[0].id, "dye");
+    e.upsert(&cap("dye", "Aluminium anodizing", "Anodizing lines."))
+        .unwrap();
+    e.commit(2).unwrap();
+    assert_eq!(e.len(), 8);
+    assert!(!ids(&e.search(&q, &tree(), 10).unwrap()).contains(&"dye"));
+    let anod = e
+        .search(&Query::text("anodizing", Side::Capability), &tree(), 10)
+        .unwrap();
+    assert_eq!(ids(&anod), ["dye"]);
+    e.delete("dye").unwrap();
+    e.commit(3).unwrap();
+    assert_eq!(e.len(), 7);
+    assert!(
+        e.search(&Query::text("anodizing", Side::Capability), &tree(), 10)
+            .unwrap()
+            .is_empty()
+    );
+    e.clear().unwrap();
+    e.commit(4).unwrap();
+    assert_eq!(e.len(), 0);
+    assert_eq!(e.position(), Some(4));
+    assert!(
+        e.search(&Query::text("iron", Side::Capability), &tree(), 10)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn reopening_keeps_position_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idx");
+    {
+        let (e, created) = Engine::open(&path).unwrap();
+        assert!(created);
+        assert_eq!(e.position(), None);
+        for d in corpus() {
+            e.upsert(&d).unwrap();
+        }
+        e.commit(42).unwrap();
+    }
+    let (e, created) = Engine::open(&path).unwrap();
+    assert!(!created);
+    assert_eq!(e.position(), Some(42));
+    assert_eq!(e.len(), 8);
+    // A second opener while this one holds the writer fails and wipes nothing.
+    assert!(Engine::open(&path).is_err());
+    assert_eq!(e.len(), 8);
+    let ms = e
+        .search(&Query::text("赤泥中铁的回收", Side::Capability), &tree(), 3)
+        .unwrap();
+    assert!(ids(&ms).contains(&"iron"), "{:?}", ids(&ms));
+    // Replacing after a reopen still replaces (the side table was rebuilt).
+    e.upsert(&cap("iron", "Anodizing", "Anodizing.")).unwrap();
+    e.commit(43).unwrap();
+    assert_eq!(e.len(), 8);
+    drop(e);
+    // A directory that is not an index is not clobbered; garbage in an index dir is rebuilt.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "keep").unwrap();
+    assert!(Engine::open(&other).is_err());
+    std::fs::write(path.join("meta.json"), "garbage").unwrap();
+    let (e, created) = Engine::open(&path).unwrap();
+    assert!(created && e.is_empty());
+}
+
+#[test]
+fn long_paragraph_queries_are_reduced_and_still_match() {
+    let e = engine_with(&corpus());
+    let text = "我公司是一家位于滨州的氧化铝生产企业，每年产生大量拜耳法赤泥，堆存占地且有环境风险。\
+        我们希望与高校或科研院所合作，开发从赤泥中回收铁精矿的工艺，要求经济可行、能够在现有产线上中试，\
+        同时希望尾渣可以进一步用于建材。We also welcome partners with experience in magnetic separation.";
+    let ms = e
+        .search(&Query::text(text, Side::Capability), &tree(), 5)
+        .unwrap();
+    assert!(
+        ["iron", "zh-iron"].contains(&ms[0].id.as_str()),
+        "{:?}",
+        ids(&ms)
+    );
+}
+
+/// Timing: `cargo test --release -- --ignored --nocapture timing`.
+#[test]
+#[ignore]
+fn timing_100k() {
+    use std::time::Instant;
+    let g = Glossary::shipped();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let concepts = g.concepts();
+    let filler_en = [
+        "we",
+        "develop",
+        "process",
+        "for",
+        "industrial",
+        "partners",
+        "with",
+        "pilot",
+        "scale",
+        "and",
+        "cost",
+    ];
+    let filler_zh = [
+        "我们",
+        "开发",
+        "工艺",
+        "面向",
+        "企业",
+        "中试",
+        "降低成本",
+        "提高效率",
+    ];
+    let phrase = |zh: bool, words: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+        let mut out = Vec::new();
+        for _ in 0..words {
+            let c = &concepts[next(concepts.len())];
+            let syn = if zh && !c.zh.is_empty() {
+                &c.zh
+            } else if !c.en.is_empty() {
+                &c.en
+            } else {
+                &c.zh
+            };
+            out.push(syn[next(syn.len())].clone());
+            let f = if zh {
+                filler_zh[next(filler_zh.len())]
+            } else {
+                filler_en[next(filler_en.len())]
+            };
+            out.push(f.to_string());
+        }
+        out.join(if zh { "，" } else { " " })
+    };
+    let n = 100_000;
+    let e = Engine::in_memory().unwrap();
+    let t0 = Instant::now();
+    for i in 0..n {
+        let zh = i % 2 == 0;
+        let d = Doc {
+            id: format!("d{i}"),
+            side: if i % 3 == 0 {
+                Side::Need
+            } else {
+                Side::Capability
+            },
+            organization_id: format!("o{}", i % 5000),
+            title: phrase(zh, 3, &mut next),
+            description: phrase(zh, 20, &mut next),
+            keywords: (0..3).map(|_| phrase(zh, 1, &mut next)).collect(),
+            field_codes: vec![format!("f{}", i % 40)],
+            modes: vec!["joint_rnd".into()],
+            trl: Some((i % 9 + 1) as u8),
+            region_code: Some(format!("r{}", i % 10)),
+        };
+        e.upsert(&d).unwrap();
+    }
+    e.commit(1).unwrap();
+    let build = t0.elapsed();
+    let tree = FieldTree::new(&[]);
+    let mut run = |label: &str, words: usize, count: usize| {
+        let mut times = Vec::new();
+        for k in 0..count {
+            let mut q = Query::text(phrase(k % 2 == 0, words, &mut next), Side::Capability);
+            q.trl = Some(5);
+            q.field_codes = vec!["f3".into()];
+            let t = Instant::now();
+            let ms = e.search(&q, &tree, 20).unwrap();
+            times.push(t.elapsed());
+            assert!(!ms.is_empty());
+        }
+        times.sort();
+        let p = |x: f64| times[((times.len() as f64 - 1.0) * x) as usize];
+        println!(
+            "{label}: p50 {:?} p99 {:?} max {:?}",
+            p(0.5),
+            p(0.99),
+            times[times.len() - 1]
+        );
+    };
+    println!("built {n} docs in {build:?} ({} live)", e.len());
+    run("short query (2 concepts)", 2, 400);
+    run("paragraph query (40 concepts)", 40, 200);
+}

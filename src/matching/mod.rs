@@ -1,0 +1,19 @@
+//! Matching: the bilingual engine (`engine/`: text analysis, glossary, index, scoring,
+//! explanations), its synchronization with the database (`sync`), and the endpoints.
+
+pub mod bench;
+pub mod engine;
+pub mod notices;
+pub mod routes;
+pub mod sync;
+
+use crate::routes::RouteTable;
+
+pub fn routes(r: &mut RouteTable) {
+    r.get("/api/v1/needs/{id}/matches", routes::need_matches);
+    r.get(
+        "/api/v1/capabilities/{id}/matches",
+        routes::capability_matches,
+    );
+    r.post("/api/v1/match", routes::search);
+}

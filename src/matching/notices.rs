@@ -1,0 +1,117 @@
+//! New-match notices: when a listing becomes matchable, the members of organizations whose
+//! listings it matches above the threshold are told, at most once per pair. Run by the
+//! indexer before it commits its position, so a crash repeats the pass and the pair table
+//! keeps it from mailing twice.
+
+use diesel::prelude::*;
+
+use super::engine::{Engine, FieldTree};
+use super::sync::query_for;
+use crate::accounts::domain::Locale;
+use crate::db::schema::{fields, match_notices};
+use crate::db::types::now;
+use crate::db::{DbConnection, write_tx};
+use crate::listings::model::{self, Listing, Lists};
+use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::templates;
+use crate::organizations::model as orgs;
+
+/// Where notices link to and how good a match must be.
+#[derive(Debug, Clone)]
+pub struct NoticeSettings {
+    pub public_url: String,
+    pub threshold: f32,
+}
+
+fn record_pair(
+    conn: &mut DbConnection,
+    listing: &str,
+    matched: &str,
+    score: f32,
+) -> QueryResult<bool> {
+    let row = (
+        match_notices::listing_id.eq(listing),
+        match_notices::matched_listing_id.eq(matched),
+        match_notices::score.eq(f64::from(score)),
+        match_notices::created_at.eq(now()),
+    );
+    let n = match conn {
+        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(match_notices::table)
+            .values(row)
+            .execute(c)?,
+        DbConnection::Postgres(c) => diesel::insert_into(match_notices::table)
+            .values(row)
+            .on_conflict((match_notices::listing_id, match_notices::matched_listing_id))
+            .do_nothing()
+            .execute(c)?,
+    };
+    Ok(n == 1)
+}
+
+/// Announce `listing` to the owners of the listings it matches; returns mails queued.
+pub fn announce(
+    engine: &Engine,
+    conn: &mut DbConnection,
+    listing: &Listing,
+    lists: &Lists,
+    settings: &NoticeSettings,
+) -> anyhow::Result<usize> {
+    let pairs: Vec<(String, Option<String>)> = fields::table
+        .select((fields::code, fields::parent_code))
+        .load(conn)?;
+    let tree = FieldTree::new(&pairs);
+    let found = engine.search(&query_for(listing, lists), &tree, 20)?;
+    let hits: Vec<_> = found
+        .into_iter()
+        .filter(|m| m.score >= settings.threshold)
+        .collect();
+    if hits.is_empty() {
+        return Ok(0);
+    }
+    let new_is_need = listing.side == "need";
+    let link = format!(
+        "{}/{}/{}",
+        settings.public_url,
+        if new_is_need { "needs" } else { "capabilities" },
+        listing.id
+    );
+    let queued = write_tx(conn, |conn| -> anyhow::Result<usize> {
+        let mut queued = 0;
+        for m in &hits {
+            let Some((theirs, _)) = model::matchable(conn, &m.id)? else {
+                continue;
+            };
+            if !record_pair(conn, &listing.id, &theirs.id, m.score)? {
+                continue;
+            }
+            for member in orgs::members(conn, &theirs.organization_id)? {
+                let locale: Locale = member.locale.parse().unwrap_or(Locale::ZhCn);
+                let r = templates::new_match(
+                    locale,
+                    &member.display_name,
+                    &theirs.title,
+                    &listing.title,
+                    new_is_need,
+                    link.clone(),
+                );
+                queued += usize::from(outbox::enqueue(
+                    conn,
+                    &NewEmail {
+                        idempotency_key: format!(
+                            "match:{}:{}:{}",
+                            listing.id, theirs.id, member.user_id
+                        ),
+                        user_id: Some(member.user_id),
+                        topic: Topic::Matches,
+                        to: member.email,
+                        subject: r.subject,
+                        text: r.text,
+                        html: r.html,
+                    },
+                )?);
+            }
+        }
+        Ok(queued)
+    })?;
+    Ok(queued)
+}

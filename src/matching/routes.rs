@@ -1,0 +1,212 @@
+//! Match endpoints: the other side's best listings for a need or a capability, and an ad-hoc
+//! search before posting. The index proposes; the database decides what may be shown.
+
+use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::engine::{Explanation, FieldTree, Query, Side as EngineSide};
+use crate::auth::MaybeUser;
+use crate::db::DbConnection;
+use crate::db::schema::fields;
+use crate::error::{ApiError, Problem};
+use crate::extract::ApiJson;
+use crate::listings::domain::{Mode, Side};
+use crate::listings::model::{self as listings, Lists};
+use crate::listings::routes::visible;
+use crate::listings::views::ListingView;
+use crate::organizations::routes::load_viewer;
+use crate::startup::AppState;
+
+/// One ranked listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchItem {
+    pub listing: ListingView,
+    /// Relevance in [0, 1].
+    pub score: f32,
+    pub explanation: Explanation,
+}
+
+/// Ranked listings of the other side.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchList {
+    pub items: Vec<MatchItem>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MatchParams {
+    /// 1 to 50, default 10.
+    pub limit: Option<usize>,
+}
+
+/// An ad-hoc search, for looking before posting.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    /// A problem or an offer, in Chinese or English; a long paragraph is fine.
+    pub text: String,
+    /// `capabilities` (default) or `needs`.
+    pub side: Option<String>,
+    pub field_codes: Option<Vec<String>>,
+    pub cooperation_modes: Option<Vec<Mode>>,
+    /// With `side=capabilities`: the TRL you need.
+    pub trl_required: Option<u8>,
+    pub region_code: Option<String>,
+    /// 1 to 50, default 10.
+    pub limit: Option<usize>,
+}
+
+fn check_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(10),
+        Some(n) if (1..=50).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::field(
+            "limit",
+            "limit_out_of_range",
+            "use 1 to 50",
+        )),
+    }
+}
+
+fn field_tree(conn: &mut DbConnection) -> QueryResult<FieldTree> {
+    let pairs: Vec<(String, Option<String>)> = fields::table
+        .select((fields::code, fields::parent_code))
+        .load(conn)?;
+    Ok(FieldTree::new(&pairs))
+}
+
+/// Run a query and keep only results the database still calls matchable.
+fn ranked(
+    state: &AppState,
+    conn: &mut DbConnection,
+    query: &Query,
+    limit: usize,
+) -> Result<MatchList, ApiError> {
+    let tree = field_tree(conn)?;
+    let found = state.matching.search(query, &tree, limit * 2)?;
+    let mut items = Vec::new();
+    for m in found {
+        if items.len() == limit {
+            break;
+        }
+        // The index may trail the database by a moment; the database has the last word.
+        let Some((l, lists)) = listings::matchable(conn, &m.id)? else {
+            continue;
+        };
+        items.push(MatchItem {
+            listing: ListingView::new(l, lists),
+            score: m.score,
+            explanation: m.explanation,
+        });
+    }
+    Ok(MatchList { items })
+}
+
+async fn matches_for(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    side: Side,
+    id: String,
+    limit: Option<usize>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = check_limit(limit)?;
+    let st = state.clone();
+    let list = state
+        .db
+        .run(move |conn| {
+            let viewer = load_viewer(conn, user.0)?;
+            let l = visible(conn, &viewer, side, &id)?;
+            let lists: Lists = listings::lists(conn, std::slice::from_ref(&l.id))?
+                .remove(&l.id)
+                .unwrap_or_default();
+            let query = super::sync::query_for(&l, &lists);
+            ranked(&st, conn, &query, limit)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Capabilities that could answer a need, best first, each with why it matched.
+#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "matching", params(("id" = String, Path), MatchParams),
+    responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn need_matches(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<String>,
+    q: web::Query<MatchParams>,
+) -> Result<HttpResponse, ApiError> {
+    matches_for(state, user, Side::Need, id.into_inner(), q.limit).await
+}
+
+/// Needs a capability could answer, best first, each with why it matched.
+#[utoipa::path(get, path = "/api/v1/capabilities/{id}/matches", tag = "matching", params(("id" = String, Path), MatchParams),
+    responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn capability_matches(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    id: web::Path<String>,
+    q: web::Query<MatchParams>,
+) -> Result<HttpResponse, ApiError> {
+    matches_for(state, user, Side::Capability, id.into_inner(), q.limit).await
+}
+
+/// Search published listings with free text before posting.
+#[utoipa::path(post, path = "/api/v1/match", tag = "matching", request_body = MatchRequest,
+    responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn search(
+    state: web::Data<AppState>,
+    body: ApiJson<MatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let limit = check_limit(b.limit)?;
+    let n = b.text.trim().chars().count();
+    if n == 0 || n > 10_000 {
+        return Err(ApiError::field(
+            "text",
+            "length",
+            "use 1 to 10000 characters",
+        ));
+    }
+    let target = match b.side.as_deref() {
+        None | Some("capabilities") => EngineSide::Capability,
+        Some("needs") => EngineSide::Need,
+        Some(_) => {
+            return Err(ApiError::field(
+                "side",
+                "side_invalid",
+                "capabilities or needs",
+            ));
+        }
+    };
+    if b.trl_required.is_some_and(|t| !(1..=9).contains(&t)) {
+        return Err(ApiError::field(
+            "trl_required",
+            "trl_out_of_range",
+            "TRL is 1 to 9",
+        ));
+    }
+    let query = Query {
+        text: b.text,
+        keywords: Vec::new(),
+        target,
+        field_codes: b.field_codes.unwrap_or_default(),
+        modes: b
+            .cooperation_modes
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
+        trl: b.trl_required,
+        region_code: b.region_code,
+        exclude_id: None,
+        exclude_organization: None,
+    };
+    let st = state.clone();
+    let list = state
+        .db
+        .run(move |conn| ranked(&st, conn, &query, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,219 @@
+//! Keeps this instance's search index in step with the database, which is the source of
+//! truth. Every listing change writes an `index_changes` row in its own transaction; the
+//! indexer applies rows in sequence order, re-reading the listing, so applying one twice
+//! is harmless. A gap in the sequence (a transaction that took its number but has not
+//! committed yet, on PostgreSQL) holds the position back for a few seconds, so a late
+//! commit is not skipped; a gap that stays open is a rolled-back transaction.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Notify, watch};
+
+use super::engine::{Doc, Engine, Query, Side as EngineSide};
+use super::notices::{self, NoticeSettings};
+use crate::db::{Db, DbConnection};
+use crate::listings::model::{self, Listing, Lists};
+
+const GAP_PATIENCE: Duration = Duration::from_secs(5);
+const BATCH: i64 = 1000;
+
+/// The engine's view of a listing.
+pub fn doc_of(l: &Listing, lists: &Lists) -> Doc {
+    Doc {
+        id: l.id.clone(),
+        side: if l.side == "need" {
+            EngineSide::Need
+        } else {
+            EngineSide::Capability
+        },
+        organization_id: l.organization_id.clone(),
+        title: l.title.clone(),
+        description: l.description.clone(),
+        keywords: lists.keywords.clone(),
+        field_codes: lists.field_codes.clone(),
+        modes: lists.modes.clone(),
+        trl: l.trl.and_then(|t| u8::try_from(t).ok()),
+        region_code: Some(l.region_code.clone()),
+    }
+}
+
+/// The query that finds the other side's best listings for `l`.
+pub fn query_for(l: &Listing, lists: &Lists) -> Query {
+    Query {
+        text: format!("{}\n{}", l.title, l.description),
+        keywords: lists.keywords.clone(),
+        target: if l.side == "need" {
+            EngineSide::Capability
+        } else {
+            EngineSide::Need
+        },
+        field_codes: lists.field_codes.clone(),
+        modes: lists.modes.clone(),
+        trl: l.trl.and_then(|t| u8::try_from(t).ok()),
+        region_code: Some(l.region_code.clone()),
+        exclude_id: Some(l.id.clone()),
+        exclude_organization: Some(l.organization_id.clone()),
+    }
+}
+
+/// Bring one listing's document in line with the database; returns it if matchable.
+fn apply(
+    engine: &Engine,
+    conn: &mut DbConnection,
+    listing_id: &str,
+) -> anyhow::Result<Option<(Listing, Lists)>> {
+    match model::matchable(conn, listing_id)? {
+        Some((l, lists)) => {
+            engine.upsert(&doc_of(&l, &lists))?;
+            Ok(Some((l, lists)))
+        }
+        None => {
+            engine.delete(listing_id)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Rebuild the whole index from the database. Returns the number of documents.
+pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize> {
+    // Read the position first: changes committed during the rebuild are applied again after.
+    let position = model::last_change(conn)?;
+    engine.clear()?;
+    let mut after = String::new();
+    let mut count = 0;
+    loop {
+        let ids = model::matchable_ids(conn, &after, 500)?;
+        let Some(last) = ids.last().cloned() else {
+            break;
+        };
+        for id in &ids {
+            apply(engine, conn, id)?;
+        }
+        count += ids.len();
+        after = last;
+    }
+    engine.commit(i64::from(position))?;
+    Ok(count)
+}
+
+/// Where the indexer stands.
+#[derive(Debug, Default)]
+pub struct SyncState {
+    gap_since: Option<Instant>,
+}
+
+/// Apply the changes after the index's position, announce new matches of listings that
+/// became matchable, then commit the new position; returns how many changes were applied.
+pub fn catch_up(
+    engine: &Engine,
+    conn: &mut DbConnection,
+    state: &mut SyncState,
+    notice: Option<&NoticeSettings>,
+) -> anyhow::Result<usize> {
+    let position = engine.position().unwrap_or(0);
+    let changes = model::changes_after(conn, i32::try_from(position).unwrap_or(i32::MAX), BATCH)?;
+    if changes.is_empty() {
+        state.gap_since = None;
+        return Ok(0);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut live = Vec::new();
+    for (_, id) in &changes {
+        if seen.insert(id.as_str()) {
+            live.extend(apply(engine, conn, id)?);
+        }
+    }
+    if let Some(notice) = notice {
+        for (l, lists) in &live {
+            notices::announce(engine, conn, l, lists, notice)?;
+        }
+    }
+    let mut next = position;
+    let mut gap = false;
+    for (seq, _) in &changes {
+        if i64::from(*seq) == next + 1 {
+            next += 1;
+        } else {
+            gap = true;
+            break;
+        }
+    }
+    if gap {
+        let since = *state.gap_since.get_or_insert_with(Instant::now);
+        if since.elapsed() >= GAP_PATIENCE {
+            next = changes.last().map(|(s, _)| i64::from(*s)).unwrap_or(next);
+            state.gap_since = None;
+        }
+    } else {
+        state.gap_since = None;
+    }
+    engine.commit(next)?;
+    Ok(changes.len())
+}
+
+/// Open (or create) the index and bring it up to date: a missing index is rebuilt, an
+/// existing one catches up from its stored position.
+pub fn open(db: &Db, dir: &std::path::Path) -> anyhow::Result<Arc<Engine>> {
+    let (engine, fresh) = Engine::open(dir)?;
+    let mut conn = db.pool().get()?;
+    if fresh || engine.position().is_none() {
+        let started = Instant::now();
+        let n = rebuild(&engine, &mut conn)?;
+        tracing::info!(
+            documents = n,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "search index rebuilt"
+        );
+    } else {
+        let mut state = SyncState::default();
+        while catch_up(&engine, &mut conn, &mut state, None)? as i64 >= BATCH {}
+    }
+    Ok(Arc::new(engine))
+}
+
+/// The indexer task: applies changes when woken (after a local commit) or every 200 ms
+/// (changes made by other instances).
+pub async fn run(
+    engine: Arc<Engine>,
+    db: Db,
+    notice: NoticeSettings,
+    wake: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let state = Arc::new(std::sync::Mutex::new(SyncState::default()));
+    loop {
+        let (engine2, db2, state2, notice2) =
+            (engine.clone(), db.clone(), state.clone(), notice.clone());
+        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = db2.pool().get()?;
+            let mut st = state2
+                .lock()
+                .map_err(|_| anyhow::anyhow!("indexer state poisoned"))?;
+            catch_up(&engine2, &mut conn, &mut st, Some(&notice2))
+        })
+        .await;
+        let busy = match result {
+            Ok(Ok(n)) => n as i64 >= BATCH,
+            Ok(Err(e)) => {
+                tracing::warn!(error = format!("{e:#}"), "indexer pass failed");
+                false
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "indexer task panicked");
+                false
+            }
+        };
+        if *stop.borrow() {
+            break;
+        }
+        if busy {
+            continue;
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = stop.changed() => break,
+        }
+    }
+}
