@@ -16,18 +16,13 @@ pub fn expire_now(db: &Db) -> anyhow::Result<usize> {
 }
 
 /// Runs at start, then every minute, until stopped.
-pub async fn run(db: Db, mut stop: watch::Receiver<bool>) {
-    loop {
-        let db2 = db.clone();
-        match tokio::task::spawn_blocking(move || expire_now(&db2)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(expired = n, "listings past their deadline expired"),
-            Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "expiry pass failed"),
-            Err(e) => tracing::error!(error = %e, "expiry task panicked"),
+pub async fn run(db: Db, stop: watch::Receiver<bool>) {
+    crate::background::run_loop("expiry", Duration::from_secs(60), None, stop, move || {
+        let n = expire_now(&db)?;
+        if n > 0 {
+            tracing::info!(expired = n, "listings past their deadline expired");
         }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
-            _ = stop.changed() => break,
-        }
-    }
+        Ok(false)
+    })
+    .await;
 }

@@ -179,41 +179,21 @@ pub async fn run(
     db: Db,
     notice: NoticeSettings,
     wake: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    let state = Arc::new(std::sync::Mutex::new(SyncState::default()));
-    loop {
-        let (engine2, db2, state2, notice2) =
-            (engine.clone(), db.clone(), state.clone(), notice.clone());
-        let result = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            let mut conn = db2.pool().get()?;
-            let mut st = state2
+    let state = std::sync::Mutex::new(SyncState::default());
+    crate::background::run_loop(
+        "indexer",
+        Duration::from_millis(200),
+        Some(wake),
+        stop,
+        move || {
+            let mut conn = db.pool().get()?;
+            let mut st = state
                 .lock()
                 .map_err(|_| anyhow::anyhow!("indexer state poisoned"))?;
-            catch_up(&engine2, &mut conn, &mut st, Some(&notice2))
-        })
-        .await;
-        let busy = match result {
-            Ok(Ok(n)) => n as i64 >= BATCH,
-            Ok(Err(e)) => {
-                tracing::warn!(error = format!("{e:#}"), "indexer pass failed");
-                false
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "indexer task panicked");
-                false
-            }
-        };
-        if *stop.borrow() {
-            break;
-        }
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
-            _ = stop.changed() => break,
-        }
-    }
+            Ok(catch_up(&engine, &mut conn, &mut st, Some(&notice))? as i64 >= BATCH)
+        },
+    )
+    .await;
 }

@@ -173,40 +173,14 @@ pub async fn run(
     mailer: Arc<Mailer>,
     settings: MailSettings,
     wake: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
     let worker = format!("worker-{}", uuid::Uuid::new_v4().simple());
-    tracing::info!(%worker, "outbox worker started");
-    loop {
-        let (db2, mailer2, settings2, worker2) =
-            (db.clone(), mailer.clone(), settings.clone(), worker.clone());
-        let handled =
-            tokio::task::spawn_blocking(move || deliver_due(&db2, &mailer2, &settings2, &worker2))
-                .await;
-        let busy = match handled {
-            Ok(Ok(n)) => n as i64 == BATCH,
-            Ok(Err(e)) => {
-                tracing::warn!(error = format!("{e:#}"), "outbox pass failed");
-                false
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "outbox task panicked");
-                false
-            }
-        };
-        if *stop.borrow() {
-            break;
-        }
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(settings.poll_interval) => {}
-            _ = stop.changed() => break,
-        }
-    }
-    tracing::info!(%worker, "outbox worker stopped");
+    let every = settings.poll_interval;
+    crate::background::run_loop("outbox", every, Some(wake), stop, move || {
+        Ok(deliver_due(&db, &mailer, &settings, &worker)? as i64 == BATCH)
+    })
+    .await;
 }
 
 #[cfg(test)]

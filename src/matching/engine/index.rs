@@ -6,93 +6,24 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use tantivy::query::AllQuery;
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::schema::{Field, Value};
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analysis::{Lexicon, TOKENIZER_NAME, Tok};
 use super::glossary::{concept_token, fnv1a};
+use super::schema::{Fields, schema};
 use super::score::Meta;
 use super::{Doc, Side};
 
 /// Bump when the schema or the analysis changes: indexes built before are rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// Indexing memory budget shared by the writer threads.
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
 /// Prefix of the commit payload.
 const PAYLOAD_TAG: &str = "collab-matching";
-
-/// Handles of the schema's fields.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Fields {
-    pub(crate) id: Field,
-    pub(crate) key: Field,
-    pub(crate) side: Field,
-    pub(crate) org: Field,
-    pub(crate) title: Field,
-    pub(crate) keywords: Field,
-    pub(crate) description: Field,
-    pub(crate) concepts: Field,
-    pub(crate) field_codes: Field,
-    pub(crate) modes: Field,
-    pub(crate) trl: Field,
-    pub(crate) region: Field,
-}
-
-fn schema() -> Schema {
-    let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
-    let concepts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("raw")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
-    b.add_text_field("id", STRING | STORED);
-    b.add_u64_field("key", FAST | STORED);
-    b.add_text_field("side", STRING | STORED);
-    b.add_text_field("org", STRING | STORED);
-    b.add_text_field("title", text.clone());
-    b.add_text_field("keywords", text.clone());
-    b.add_text_field("description", text);
-    b.add_text_field("concepts", concepts);
-    b.add_text_field("field_codes", STRING | STORED);
-    b.add_text_field("modes", STORED);
-    b.add_u64_field("trl", STORED);
-    b.add_text_field("region", STORED);
-    b.build()
-}
-
-impl Fields {
-    fn of(schema: &Schema) -> anyhow::Result<Fields> {
-        let f = |name: &str| {
-            schema
-                .get_field(name)
-                .with_context(|| format!("index has no field `{name}`"))
-        };
-        Ok(Fields {
-            id: f("id")?,
-            key: f("key")?,
-            side: f("side")?,
-            org: f("org")?,
-            title: f("title")?,
-            keywords: f("keywords")?,
-            description: f("description")?,
-            concepts: f("concepts")?,
-            field_codes: f("field_codes")?,
-            modes: f("modes")?,
-            trl: f("trl")?,
-            region: f("region")?,
-        })
-    }
-}
 
 /// Structured data of the listings, by the internal `key` fast field.
 ///
@@ -241,7 +172,7 @@ impl Engine {
         index
             .tokenizers()
             .register(TOKENIZER_NAME, lexicon.analyzer.text_analyzer());
-        let fields = Fields::of(&index.schema())?;
+        let fields = Fields::from_schema(&index.schema())?;
         let writer = index.writer(WRITER_BUDGET)?;
         let reader = index
             .reader_builder()
@@ -313,6 +244,7 @@ impl Engine {
     /// Adds `doc`, replacing any listing with the same id. Visible after [`Engine::commit`].
     pub fn upsert(&self, doc: &Doc) -> anyhow::Result<()> {
         let f = &self.fields;
+        let sf = f.of(doc.side);
         let mut td = TantivyDocument::default();
         let mut concepts: Vec<u32> = Vec::new();
         let mut add_text = |td: &mut TantivyDocument, field: Field, text: &str| {
@@ -320,13 +252,13 @@ impl Engine {
             concepts.extend(a.concepts.iter().map(|h| h.concept));
             td.add_pre_tokenized_text(field, pre_tokenized(text, a.tokens));
         };
-        add_text(&mut td, f.title, &doc.title);
+        add_text(&mut td, sf.title, &doc.title);
         for k in &doc.keywords {
-            add_text(&mut td, f.keywords, k);
+            add_text(&mut td, sf.keywords, k);
         }
-        add_text(&mut td, f.description, &doc.description);
+        add_text(&mut td, sf.description, &doc.description);
         for c in concepts {
-            td.add_text(f.concepts, concept_token(c));
+            td.add_text(sf.concepts, concept_token(c));
         }
         td.add_text(f.id, &doc.id);
         td.add_text(f.side, doc.side.as_str());

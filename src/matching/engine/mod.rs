@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod glossary;
 pub mod index;
+pub mod schema;
 pub mod score;
 pub mod search;
 

@@ -224,6 +224,20 @@ fn contributions_sum_to_score_and_structure_counts() {
 }
 
 #[test]
+fn fields_alone_find_neighbouring_listings_of_the_target_side() {
+    let mut docs = corpus();
+    docs[1].field_codes = vec!["alumina.bayer-process".into()];
+    docs[2].field_codes = vec!["casting".into()];
+    docs[7].field_codes = vec!["alumina.red-mud".into()];
+    let e = engine_with(&docs);
+    let mut q = Query::text("", Side::Capability);
+    q.field_codes = vec!["alumina.red-mud".into()];
+    let ms = e.search(&q, &tree(), 10).unwrap();
+    assert_eq!(ids(&ms), ["brick"]);
+    assert_eq!(ms[0].explanation.contributions.text, 0.0);
+}
+
+#[test]
 fn exclusions_apply() {
     let e = engine_with(&corpus());
     let mut q = Query::text("iron recovery red mud", Side::Capability);
@@ -384,7 +398,11 @@ fn timing_100k() {
         }
         out.join(if zh { "，" } else { " " })
     };
-    let n = 100_000;
+    // MATCHING_TIMING_DOCS overrides the corpus size (e.g. 1000000).
+    let n: usize = std::env::var("MATCHING_TIMING_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let e = Engine::in_memory().unwrap();
     let t0 = Instant::now();
     for i in 0..n {
@@ -433,4 +451,59 @@ fn timing_100k() {
     println!("built {n} docs in {build:?} ({} live)", e.len());
     run("short query (2 concepts)", 2, 400);
     run("paragraph query (40 concepts)", 40, 200);
+    // Where the time goes: query analysis (with doc frequencies), tantivy's
+    // top-200 for the query as built, and for the same with a required side
+    // term clause (the earlier design), and the whole search with re-ranking.
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, QueryClone, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let searcher = e.reader.searcher();
+    for (label, words) in [("short", 2), ("paragraph", 40)] {
+        let (mut an, mut un, mut it, mut full) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for k in 0..100 {
+            let q = Query::text(phrase(k % 2 == 0, words, &mut next), Side::Capability);
+            let t = Instant::now();
+            let (terms, concepts) = search::analyze(&e, &searcher, &q).unwrap();
+            an.push(t.elapsed());
+            let union = search::retrieval_query(&e, &q, &tree, &terms, &concepts).unwrap();
+            let side = TermQuery::new(e.side_term(Side::Capability), IndexRecordOption::Basic);
+            let inter = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(side), 0.0)),
+                ),
+                (Occur::Must, union.box_clone()),
+            ]);
+            let t = Instant::now();
+            searcher
+                .search(&union, &TopDocs::with_limit(200).order_by_score())
+                .unwrap();
+            un.push(t.elapsed());
+            let t = Instant::now();
+            searcher
+                .search(&inter, &TopDocs::with_limit(200).order_by_score())
+                .unwrap();
+            it.push(t.elapsed());
+            let t = Instant::now();
+            e.search(&q, &tree, 20).unwrap();
+            full.push(t.elapsed());
+        }
+        let p50 = |v: &mut Vec<std::time::Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        println!(
+            "{label}: p50 analysis+df {:?}, union-only top-200 {:?}, with side clause top-200 {:?}, full search {:?}",
+            p50(&mut an),
+            p50(&mut un),
+            p50(&mut it),
+            p50(&mut full)
+        );
+    }
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
 }
