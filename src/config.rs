@@ -31,6 +31,9 @@
 //! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
 //! | `COLLAB_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | failed logins allowed per account and per address before 429 |
+//! | `COLLAB_DIGEST_HOUR` | `8` | local hour (0-23, in each user's time zone) at which daily digests go out |
+//! | `COLLAB_EVENT_REMINDER_HOURS` | `24` | how long before an event's start its attendees are reminded |
+//! | `COLLAB_SCHEDULER_INTERVAL_SECS` | `60` | how often reminders and digests are looked for |
 //!
 //! An invalid value stops the start with one line naming the variable.
 
@@ -75,6 +78,9 @@ pub struct Settings {
     pub run_workers: bool,
     pub trust_proxy: bool,
     pub match_notify_threshold: f32,
+    pub digest_hour: u32,
+    pub reminder_lead: Duration,
+    pub scheduler_interval: Duration,
 }
 
 /// Token and throttling settings.
@@ -146,6 +152,9 @@ impl Default for Settings {
             run_workers: true,
             trust_proxy: false,
             match_notify_threshold: 0.45,
+            digest_hour: 8,
+            reminder_lead: Duration::from_secs(24 * 3600),
+            scheduler_interval: Duration::from_secs(60),
         }
     }
 }
@@ -256,6 +265,22 @@ impl Settings {
                     )
                 })?;
         }
+        if let Some(v) = env.get("COLLAB_DIGEST_HOUR") {
+            s.digest_hour = v
+                .parse::<u32>()
+                .ok()
+                .filter(|h| *h < 24)
+                .ok_or_else(|| env.error("COLLAB_DIGEST_HOUR", "expected an hour 0-23"))?;
+        }
+        if let Some(v) = env.get("COLLAB_EVENT_REMINDER_HOURS") {
+            let hours = v
+                .parse::<u64>()
+                .ok()
+                .filter(|h| (1..=24 * 14).contains(h))
+                .ok_or_else(|| env.error("COLLAB_EVENT_REMINDER_HOURS", "expected hours 1-336"))?;
+            s.reminder_lead = Duration::from_secs(hours * 3600);
+        }
+        env.secs("COLLAB_SCHEDULER_INTERVAL_SECS", &mut s.scheduler_interval)?;
         Ok(s)
     }
 

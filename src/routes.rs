@@ -107,6 +107,7 @@ pub fn table() -> RouteTable {
     crate::organizations::routes(&mut r);
     crate::listings::routes(&mut r);
     crate::matching::routes(&mut r);
+    crate::events::routes(&mut r);
     r
 }
 
@@ -138,6 +139,11 @@ pub fn table() -> RouteTable {
         crate::accounts::admin::enable_user,
         crate::notifications::routes::list_outbox,
         crate::notifications::routes::retry_outbox,
+        crate::notifications::routes::list_notifications,
+        crate::notifications::routes::read_notification,
+        crate::notifications::routes::read_all_notifications,
+        crate::notifications::routes::unsubscribe,
+        crate::notifications::routes::unsubscribe_post,
         crate::organizations::taxonomy::list_regions,
         crate::organizations::taxonomy::create_region,
         crate::organizations::taxonomy::update_region,
@@ -176,6 +182,21 @@ pub fn table() -> RouteTable {
         crate::matching::routes::need_matches,
         crate::matching::routes::capability_matches,
         crate::matching::routes::search,
+        crate::events::routes::create_event,
+        crate::events::routes::list_events,
+        crate::events::routes::get_event,
+        crate::events::routes::update_event,
+        crate::events::routes::publish_event,
+        crate::events::routes::cancel_event,
+        crate::events::routes::event_ics,
+        crate::events::routes::list_registrations,
+        crate::events::routes::register,
+        crate::events::routes::cancel_registration,
+        crate::events::routes::record_attendance,
+        crate::events::routes::participation,
+        crate::events::routes::create_calendar_token,
+        crate::events::routes::revoke_calendar_token,
+        crate::events::routes::calendar_feed,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -14,6 +14,7 @@ use crate::auth::tokens::{self, Keys};
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::extract::JsonLimit;
+use crate::notifications::inbox::Postman;
 use crate::notifications::{mailer::Mailer, worker};
 use crate::ops::metrics::Metrics;
 use crate::{routes, telemetry};
@@ -30,6 +31,8 @@ pub struct AppState {
     pub index_wake: Arc<Notify>,
     /// This instance's search index (derived from the database).
     pub matching: Arc<crate::matching::engine::Engine>,
+    /// Delivers notices (inbox, preferences, email) and signs unsubscribe links.
+    pub postman: Postman,
 }
 
 /// A bound, not yet running application.
@@ -56,6 +59,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let settings = Arc::new(settings);
         let mail_wake = Arc::new(Notify::new());
+        let postman = Postman::new(&settings.public_url, &secret);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db: db.clone(),
@@ -64,11 +68,12 @@ impl Application {
             mail_wake: mail_wake.clone(),
             index_wake: index_wake.clone(),
             matching: matching.clone(),
+            postman: postman.clone(),
         });
         let (stop_workers, stop_rx) = watch::channel(false);
         // The indexer runs in every instance: each keeps its own index in step.
         let notice = crate::matching::notices::NoticeSettings {
-            public_url: settings.public_url.clone(),
+            postman: postman.clone(),
             threshold: settings.match_notify_threshold,
         };
         let mut workers = vec![tokio::spawn(crate::matching::sync::run(
@@ -81,6 +86,13 @@ impl Application {
         if settings.run_workers {
             workers.push(tokio::spawn(crate::listings::expiry::run(
                 db.clone(),
+                stop_rx.clone(),
+            )));
+            workers.push(tokio::spawn(crate::events::scheduler::run(
+                db.clone(),
+                postman,
+                settings.clone(),
+                mail_wake.clone(),
                 stop_rx.clone(),
             )));
             workers.push(tokio::spawn(worker::run(

@@ -22,6 +22,8 @@ pub struct User {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// IANA zone for digests and times shown to the user.
+    pub timezone: String,
 }
 
 #[derive(Insertable)]
@@ -302,6 +304,13 @@ pub fn set_profile(
             .set((users::locale.eq(locale), users::updated_at.eq(t)))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+pub fn set_timezone(conn: &mut DbConnection, user_id: &str, tz: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::timezone.eq(tz), users::updated_at.eq(now())))
+        .execute(conn)?;
     Ok(())
 }
 

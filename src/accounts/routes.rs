@@ -11,7 +11,8 @@ use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::inbox::{Notice, Recipient};
+use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
 use crate::startup::AppState;
 
@@ -37,16 +38,26 @@ fn queue_verification(
     )?;
     let link = format!("{}/verify-email?token={token}", state.settings.public_url);
     let r = templates::verify_email(locale, name, link, VERIFY_HOURS);
-    outbox::enqueue(
+    // The inbox copy never holds the link: it is a secret.
+    let summary = match locale {
+        Locale::ZhCn => "验证邮件已发送到您的邮箱，请通过邮件中的链接完成验证。",
+        Locale::En => "We emailed you a link to verify your address.",
+    };
+    state.postman.deliver(
         conn,
-        &NewEmail {
-            idempotency_key: format!("verify-email:{token_id}"),
-            user_id: Some(user_id.to_owned()),
+        Notice {
+            key: format!("verify-email:{token_id}"),
+            recipient: Recipient {
+                user_id: user_id.to_owned(),
+                email: email.to_owned(),
+                display_name: name.to_owned(),
+                locale,
+            },
             topic: Topic::Account,
-            to: email.to_owned(),
-            subject: r.subject,
-            text: r.text,
-            html: r.html,
+            letter: r,
+            summary: summary.to_owned(),
+            link: None,
+            ics: None,
         },
     )?;
     Ok(())
@@ -368,16 +379,25 @@ pub async fn request_password_reset(
             let locale = user.locale.parse().unwrap_or(Locale::ZhCn);
             let link = format!("{}/reset-password?token={token}", st.settings.public_url);
             let r = templates::password_reset(locale, &user.display_name, link, RESET_MINUTES);
-            outbox::enqueue(
+            let summary = match locale {
+                Locale::ZhCn => "有人申请重置您的密码，重置链接已发送到您的邮箱；如非本人操作请忽略。",
+                Locale::En => "A password reset was requested; the link went to your email. Ignore it if this was not you.",
+            };
+            st.postman.deliver(
                 conn,
-                &NewEmail {
-                    idempotency_key: format!("password-reset:{token_id}"),
-                    user_id: Some(user.id.clone()),
+                Notice {
+                    key: format!("password-reset:{token_id}"),
+                    recipient: Recipient {
+                        user_id: user.id.clone(),
+                        email: user.email,
+                        display_name: user.display_name.clone(),
+                        locale,
+                    },
                     topic: Topic::Account,
-                    to: user.email,
-                    subject: r.subject,
-                    text: r.text,
-                    html: r.html,
+                    letter: r,
+                    summary: summary.to_owned(),
+                    link: None,
+                    ics: None,
                 },
             )?;
             Ok(())
@@ -438,18 +458,24 @@ pub async fn confirm_password_reset(
 
 /// The caller's profile.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 401, body = Problem)))]
+    responses((status = 200, body = ProfileView), (status = 401, body = Problem)))]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
-    let u = state
-        .db
-        .run(move |conn| model::find(conn, &user.id)?.ok_or(ApiError::NotFound))
-        .await?;
-    Ok(HttpResponse::Ok().json(UserView::from(u)))
+    let v = state.db.run(move |conn| profile(conn, &user.id)).await?;
+    Ok(HttpResponse::Ok().json(v))
 }
 
-/// Change display name or locale; only the fields sent change.
+fn profile(conn: &mut DbConnection, user_id: &str) -> Result<ProfileView, ApiError> {
+    let u = model::find(conn, user_id)?.ok_or(ApiError::NotFound)?;
+    Ok(ProfileView {
+        notification_preferences: crate::notifications::inbox::preferences(conn, user_id)?,
+        user: UserView::from(u),
+    })
+}
+
+/// Change display name, locale, time zone or notification preferences; only the fields
+/// sent change.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = ProfileChanges,
-    responses((status = 200, body = UserView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ProfileView), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_me(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -466,22 +492,44 @@ pub async fn update_me(
             })
         })
         .transpose();
-    let (name, locale) = match (name, locale) {
-        (Ok(n), Ok(l)) => (n, l),
-        (n, l) => {
+    let timezone = body
+        .timezone
+        .as_deref()
+        .map(|tz| {
+            tz.parse::<chrono_tz::Tz>()
+                .map(|_| tz.to_owned())
+                .map_err(|_| {
+                    crate::error::FieldError::new(
+                        "timezone",
+                        "timezone_unknown",
+                        "use an IANA time zone such as Asia/Shanghai",
+                    )
+                })
+        })
+        .transpose();
+    let (name, locale, timezone) = match (name, locale, timezone) {
+        (Ok(n), Ok(l), Ok(t)) => (n, l, t),
+        (n, l, t) => {
             return Err(ApiError::invalid(
-                [n.err(), l.err()].into_iter().flatten().collect(),
+                [n.err(), l.err(), t.err()].into_iter().flatten().collect(),
             ));
         }
     };
-    let u = state
+    let prefs = body.notification_preferences;
+    let v = state
         .db
         .write(move |conn| {
             model::set_profile(conn, &user.id, name.as_deref(), locale.map(Locale::as_str))?;
-            model::find(conn, &user.id)?.ok_or(ApiError::NotFound)
+            if let Some(tz) = &timezone {
+                model::set_timezone(conn, &user.id, tz)?;
+            }
+            if let Some(p) = &prefs {
+                crate::notifications::inbox::apply_changes(conn, &user.id, p)?;
+            }
+            profile(conn, &user.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(UserView::from(u)))
+    Ok(HttpResponse::Ok().json(v))
 }
 
 /// Change the password (the current one is required). Every other session ends; the

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::model::User;
 use crate::db::types::utc;
+use crate::notifications::inbox::{PreferenceChanges, Preferences};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +64,20 @@ pub struct ProfileChanges {
     pub display_name: Option<String>,
     /// `zh-CN` or `en`.
     pub locale: Option<String>,
+    /// IANA time zone, e.g. `Asia/Shanghai`: the daily digest goes out at the configured
+    /// hour there.
+    pub timezone: Option<String>,
+    /// Per topic: `immediate` email, a daily `digest`, or `in_app` only. Only the topics
+    /// sent change; account and security mail is always immediate.
+    pub notification_preferences: Option<PreferenceChanges>,
+}
+
+/// The caller's own profile, with notification preferences.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileView {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub notification_preferences: Preferences,
 }
 
 /// Tokens issued at login, refresh and password change.
@@ -84,6 +99,7 @@ pub struct UserView {
     pub email: String,
     pub display_name: String,
     pub locale: String,
+    pub timezone: String,
     /// `user` or `bureau_admin`.
     pub role: String,
     pub email_verified: bool,
@@ -101,6 +117,7 @@ impl From<User> for UserView {
             email: u.email,
             display_name: u.display_name,
             locale: u.locale,
+            timezone: u.timezone,
             role: u.role,
             created_at: utc(u.created_at),
             updated_at: utc(u.updated_at),

@@ -14,6 +14,9 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        timezone -> Text,
+        calendar_token_hash -> Nullable<Text>,
+        digest_sent_on -> Nullable<Date>,
     }
 }
 
@@ -61,6 +64,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        unsubscribe_url -> Nullable<Text>,
+        calendar_ics -> Nullable<Text>,
     }
 }
 
@@ -256,3 +261,142 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    notification_preferences (user_id, topic) {
+        user_id -> Text,
+        topic -> Text,
+        delivery -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        idempotency_key -> Text,
+        topic -> Text,
+        title -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        delivery -> Text,
+        digest_pending -> Bool,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        kind -> Text,
+        title -> Text,
+        title_en -> Nullable<Text>,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        timezone -> Text,
+        location -> Text,
+        online_url -> Nullable<Text>,
+        organizer -> Text,
+        capacity -> Integer,
+        capacity_per_organization -> Nullable<Integer>,
+        registration_opens_at -> Nullable<Timestamp>,
+        registration_closes_at -> Nullable<Timestamp>,
+        leading_only -> Bool,
+        status -> Text,
+        sequence -> Integer,
+        cancel_reason -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_audience (event_id, dimension, value) {
+        event_id -> Text,
+        dimension -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    event_invitations (event_id, organization_id) {
+        event_id -> Text,
+        organization_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_registrations (id) {
+        id -> Text,
+        event_id -> Text,
+        organization_id -> Text,
+        registered_by -> Nullable<Text>,
+        attendee_name -> Text,
+        attendee_email -> Text,
+        attendee_phone -> Nullable<Text>,
+        status -> Text,
+        attended -> Bool,
+        reminded_for -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(notification_preferences -> users (user_id));
+diesel::joinable!(event_audience -> events (event_id));
+diesel::joinable!(event_invitations -> events (event_id));
+diesel::joinable!(event_invitations -> organizations (organization_id));
+diesel::joinable!(event_registrations -> events (event_id));
+diesel::joinable!(event_registrations -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    notifications,
+    notification_preferences,
+    events,
+    event_audience,
+    event_invitations,
+    event_registrations,
+);
+diesel::allow_tables_to_appear_in_same_query!(notifications, users);
+diesel::allow_tables_to_appear_in_same_query!(notifications, organizations);
+diesel::allow_tables_to_appear_in_same_query!(notifications, memberships);
+diesel::allow_tables_to_appear_in_same_query!(notifications, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(notifications, regions);
+diesel::allow_tables_to_appear_in_same_query!(notifications, fields);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, users);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, organizations);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, memberships);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, regions);
+diesel::allow_tables_to_appear_in_same_query!(notification_preferences, fields);
+diesel::allow_tables_to_appear_in_same_query!(events, users);
+diesel::allow_tables_to_appear_in_same_query!(events, organizations);
+diesel::allow_tables_to_appear_in_same_query!(events, memberships);
+diesel::allow_tables_to_appear_in_same_query!(events, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(events, regions);
+diesel::allow_tables_to_appear_in_same_query!(events, fields);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, users);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, organizations);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, memberships);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, regions);
+diesel::allow_tables_to_appear_in_same_query!(event_audience, fields);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, users);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, organizations);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, regions);
+diesel::allow_tables_to_appear_in_same_query!(event_invitations, fields);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, users);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, organizations);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, organization_fields);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, regions);
+diesel::allow_tables_to_appear_in_same_query!(event_registrations, fields);

@@ -78,7 +78,12 @@ fn editable(
     Ok(l)
 }
 
-fn clean_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+pub(crate) fn clean_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
     let v = value.trim().to_owned();
     let n = v.chars().count();
     if n == 0 || n > max {

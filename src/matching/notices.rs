@@ -12,14 +12,15 @@ use crate::db::schema::{fields, match_notices};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
 use crate::listings::model::{self, Listing, Lists};
-use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::inbox::{Notice, Postman, Recipient};
+use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
 use crate::organizations::model as orgs;
 
 /// Where notices link to and how good a match must be.
 #[derive(Debug, Clone)]
 pub struct NoticeSettings {
-    pub public_url: String,
+    pub postman: Postman,
     pub threshold: f32,
 }
 
@@ -71,7 +72,7 @@ pub fn announce(
     let new_is_need = listing.side == "need";
     let link = format!(
         "{}/{}/{}",
-        settings.public_url,
+        settings.postman.public_url(),
         if new_is_need { "needs" } else { "capabilities" },
         listing.id
     );
@@ -94,21 +95,27 @@ pub fn announce(
                     new_is_need,
                     link.clone(),
                 );
-                queued += usize::from(outbox::enqueue(
-                    conn,
-                    &NewEmail {
-                        idempotency_key: format!(
-                            "match:{}:{}:{}",
-                            listing.id, theirs.id, member.user_id
-                        ),
-                        user_id: Some(member.user_id),
-                        topic: Topic::Matches,
-                        to: member.email,
-                        subject: r.subject,
-                        text: r.text,
-                        html: r.html,
-                    },
-                )?);
+                let summary = r.text.lines().nth(2).unwrap_or_default().to_owned();
+                queued += settings
+                    .postman
+                    .deliver(
+                        conn,
+                        Notice {
+                            key: format!("match:{}:{}:{}", listing.id, theirs.id, member.user_id),
+                            recipient: Recipient {
+                                user_id: member.user_id,
+                                email: member.email,
+                                display_name: member.display_name,
+                                locale,
+                            },
+                            topic: Topic::Matches,
+                            letter: r,
+                            summary,
+                            link: Some(link.clone()),
+                            ics: None,
+                        },
+                    )?
+                    .notices;
             }
         }
         Ok(queued)

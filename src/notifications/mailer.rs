@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, header};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, header};
 use lettre::transport::smtp::SmtpTransport;
 use lettre::{FileTransport, Message, Transport};
 use secrecy::ExposeSecret;
@@ -71,17 +72,46 @@ impl Mailer {
             .to_address
             .parse()
             .map_err(|e| SendError::Permanent(format!("bad recipient: {e}")))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&email.subject)
             .message_id(Some(self.message_id(email)))
-            .header(header::Date::now())
-            .multipart(MultiPart::alternative_plain_html(
-                email.body_text.clone(),
-                email.body_html.clone(),
-            ))
-            .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
+            .header(header::Date::now());
+        if let Some(url) = &email.unsubscribe_url {
+            // RFC 2369 and RFC 8058: mail programs offer a one-click unsubscribe button.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let body =
+            MultiPart::alternative_plain_html(email.body_text.clone(), email.body_html.clone());
+        let built = match &email.calendar_ics {
+            None => builder.multipart(body),
+            Some(ics) => {
+                let method = if ics.contains("\r\nMETHOD:CANCEL\r\n") {
+                    "CANCEL"
+                } else {
+                    "PUBLISH"
+                };
+                let kind =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                        .map_err(|e| SendError::Permanent(format!("calendar content type: {e}")))?;
+                builder.multipart(
+                    MultiPart::mixed().multipart(body).singlepart(
+                        Attachment::new("event.ics".to_owned()).body(ics.clone(), kind),
+                    ),
+                )
+            }
+        };
+        let message =
+            built.map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))?;
         match &self.transport {
             Transport_::Smtp(t) => t.send(&message).map(|_| ()).map_err(|e| {
                 if e.is_permanent() {

@@ -30,6 +30,8 @@ crate::text_enum! {
         Matches => "matches",
         Events => "events",
         Collaboration => "collaboration",
+        /// The daily digest (it gathers notices of several topics).
+        Digest => "digest",
     }
 }
 
@@ -43,6 +45,10 @@ pub struct NewEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// One-click unsubscribe link (`List-Unsubscribe`); none for account mail.
+    pub unsubscribe_url: Option<String>,
+    /// An iCalendar object sent as an attachment.
+    pub calendar_ics: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -61,6 +67,8 @@ struct NewRow<'a> {
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    unsubscribe_url: Option<&'a str>,
+    calendar_ics: Option<&'a str>,
 }
 
 /// A stored outbox row.
@@ -84,39 +92,54 @@ pub struct OutboxEmail {
     pub sent_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub unsubscribe_url: Option<String>,
+    pub calendar_ics: Option<String>,
 }
 
 /// Queue an email inside the caller's transaction. Returns `true` if a row was created,
 /// `false` if one with the same idempotency key already existed.
 pub fn enqueue(conn: &mut DbConnection, email: &NewEmail) -> QueryResult<bool> {
+    Ok(enqueue_all(conn, std::slice::from_ref(email))? == 1)
+}
+
+/// Queue many emails with multi-row inserts; returns how many rows were created.
+pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<usize> {
     let t = now();
-    let row = NewRow {
-        id: new_id(),
-        idempotency_key: &email.idempotency_key,
-        user_id: email.user_id.as_deref(),
-        topic: email.topic.as_str(),
-        to_address: &email.to,
-        subject: &email.subject,
-        body_text: &email.text,
-        body_html: &email.html,
-        status: OutboxStatus::Pending.as_str(),
-        attempts: 0,
-        next_attempt_at: t,
-        created_at: t,
-        updated_at: t,
-    };
-    // Upserts do not compile on the combined connection: one branch per backend.
-    let inserted = match conn {
-        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox_emails::table)
-            .values(&row)
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(outbox_emails::table)
-            .values(&row)
-            .on_conflict(outbox_emails::idempotency_key)
-            .do_nothing()
-            .execute(c)?,
-    };
-    Ok(inserted == 1)
+    let mut inserted = 0;
+    for chunk in emails.chunks(200) {
+        let rows: Vec<NewRow> = chunk
+            .iter()
+            .map(|email| NewRow {
+                id: new_id(),
+                idempotency_key: &email.idempotency_key,
+                user_id: email.user_id.as_deref(),
+                topic: email.topic.as_str(),
+                to_address: &email.to,
+                subject: &email.subject,
+                body_text: &email.text,
+                body_html: &email.html,
+                status: OutboxStatus::Pending.as_str(),
+                attempts: 0,
+                next_attempt_at: t,
+                created_at: t,
+                updated_at: t,
+                unsubscribe_url: email.unsubscribe_url.as_deref(),
+                calendar_ics: email.calendar_ics.as_deref(),
+            })
+            .collect();
+        // Upserts do not compile on the combined connection: one branch per backend.
+        inserted += match conn {
+            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox_emails::table)
+                .values(&rows)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(outbox_emails::table)
+                .values(&rows)
+                .on_conflict(outbox_emails::idempotency_key)
+                .do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(inserted)
 }
 
 /// An outbox row as the bureau sees it (no bodies).

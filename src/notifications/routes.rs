@@ -1,10 +1,11 @@
-//! The bureau's outbox endpoints.
+//! The bureau's outbox endpoints, the user's inbox, and one-click unsubscribe.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::outbox::{self, OutboxItem, OutboxStatus};
+use super::inbox::{self, Delivery, InboxCursor, NotificationView};
+use super::outbox::{self, OutboxItem, OutboxStatus, Topic};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{self, Page};
@@ -77,4 +78,191 @@ pub async fn retry_outbox(
         .await?;
     state.mail_wake.notify_one();
     Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// Only unread notices.
+    pub unread_only: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A page of the inbox plus the unread count.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct InboxPage {
+    pub items: Vec<NotificationView>,
+    pub next_cursor: Option<String>,
+    pub unread_count: i64,
+}
+
+/// The caller's in-app notices: unread first, newest first within each group.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications", security(("bearer" = [])), params(InboxQuery),
+    responses((status = 200, body = InboxPage), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::decode_cursor(query.cursor.as_deref())?
+        .map(|c| match c.split_once(':') {
+            Some(("u", id)) => Ok(InboxCursor {
+                unread: true,
+                id: id.to_owned(),
+            }),
+            Some(("r", id)) => Ok(InboxCursor {
+                unread: false,
+                id: id.to_owned(),
+            }),
+            _ => Err(ApiError::field(
+                "cursor",
+                "cursor_invalid",
+                "not a cursor this service issued",
+            )),
+        })
+        .transpose()?;
+    let unread_only = query.unread_only.unwrap_or(false);
+    let (rows, unread_count) = state
+        .db
+        .run(move |conn| {
+            let rows = inbox::page(conn, &user.id, unread_only, after.as_ref(), limit + 1)?;
+            Ok((rows, inbox::unread_count(conn, &user.id)?))
+        })
+        .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |x| format!("{}:{}", if x.read_at.is_none() { "u" } else { "r" }, x.id),
+        NotificationView::from,
+    );
+    Ok(HttpResponse::Ok().json(InboxPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        unread_count,
+    }))
+}
+
+/// Mark one notice read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Notification id")),
+    responses((status = 200, body = NotificationView), (status = 401, body = Problem), (status = 404, body = Problem, description = "not one of the caller's notices")))]
+pub async fn read_notification(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .write(move |conn| inbox::mark_read(conn, &user.id, &id)?.ok_or(ApiError::NotFound))
+        .await?;
+    Ok(HttpResponse::Ok().json(NotificationView::from(row)))
+}
+
+/// How many notices a bulk action changed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Updated {
+    pub updated: usize,
+}
+
+/// Mark every notice read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read-all", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = Updated), (status = 401, body = Problem)))]
+pub async fn read_all_notifications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let updated = state
+        .db
+        .write(move |conn| Ok(inbox::mark_all_read(conn, &user.id)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(Updated { updated }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnsubscribeQuery {
+    /// The signed token from an email's unsubscribe link.
+    pub token: String,
+}
+
+/// The outcome of an unsubscribe link.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Unsubscribed {
+    /// The topics that no longer send email (they stay in the in-app inbox).
+    pub topics: Vec<Topic>,
+    /// Always `in_app`.
+    pub delivery: Delivery,
+}
+
+/// One-click unsubscribe from one topic's email (no login). `POST` is the RFC 8058
+/// form mail programs use; `GET` is the link in the email body. Both are idempotent.
+#[utoipa::path(get, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
+    responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    query: web::Query<UnsubscribeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    unsubscribe_with(state, query.into_inner().token).await
+}
+
+/// One-click unsubscribe (RFC 8058 `List-Unsubscribe-Post`).
+#[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
+    responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
+pub async fn unsubscribe_post(
+    state: web::Data<AppState>,
+    query: web::Query<UnsubscribeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    unsubscribe_with(state, query.into_inner().token).await
+}
+
+async fn unsubscribe_with(
+    state: web::Data<AppState>,
+    token: String,
+) -> Result<HttpResponse, ApiError> {
+    let invalid = || {
+        ApiError::bad_request(
+            "unsubscribe_token_invalid",
+            "this unsubscribe link is not valid",
+        )
+    };
+    let (user_id, scope) = state
+        .postman
+        .check_unsubscribe(&token)
+        .ok_or_else(invalid)?;
+    let topics = state
+        .db
+        .write(move |conn| {
+            let topics: Vec<Topic> = if scope == "digest" {
+                let current = inbox::preferences(conn, &user_id)?;
+                [
+                    (Topic::Registry, current.registry),
+                    (Topic::Matches, current.matches),
+                    (Topic::Events, current.events),
+                    (Topic::Collaboration, current.collaboration),
+                ]
+                .into_iter()
+                .filter(|(_, d)| *d == Delivery::Digest)
+                .map(|(t, _)| t)
+                .collect()
+            } else {
+                let topic: Topic = scope.parse().map_err(|_| invalid())?;
+                if !inbox::CHOOSABLE.contains(&topic) {
+                    return Err(invalid());
+                }
+                vec![topic]
+            };
+            for t in &topics {
+                inbox::set_preference(conn, &user_id, *t, Delivery::InApp)?;
+            }
+            Ok(topics)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Unsubscribed {
+        topics,
+        delivery: Delivery::InApp,
+    }))
 }

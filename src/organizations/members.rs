@@ -16,6 +16,7 @@ use crate::db::schema::invitations;
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
+use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::templates;
 use crate::startup::AppState;
@@ -119,18 +120,54 @@ pub async fn invite(
             );
             let r =
                 templates::invitation(locale, &org.name, &user.display_name, link, INVITATION_DAYS);
-            outbox::enqueue(
-                conn,
-                &NewEmail {
-                    idempotency_key: format!("invitation:{inv_id}"),
-                    user_id: existing.map(|u| u.id),
-                    topic: Topic::Account,
-                    to: email.as_str().to_owned(),
-                    subject: r.subject,
-                    text: r.text,
-                    html: r.html,
-                },
-            )?;
+            match existing {
+                // An account holder also sees it in the inbox (without the secret link).
+                Some(u) => {
+                    let summary = match locale {
+                        Locale::ZhCn => format!(
+                            "{} 邀请您加入「{}」，邀请链接已发送到您的邮箱。",
+                            user.display_name, org.name
+                        ),
+                        Locale::En => format!(
+                            "{} invited you to join \"{}\"; the link went to your email.",
+                            user.display_name, org.name
+                        ),
+                    };
+                    st.postman.deliver(
+                        conn,
+                        Notice {
+                            key: format!("invitation:{inv_id}"),
+                            recipient: Recipient {
+                                user_id: u.id,
+                                email: u.email,
+                                display_name: u.display_name,
+                                locale,
+                            },
+                            topic: Topic::Account,
+                            letter: r,
+                            summary,
+                            link: None,
+                            ics: None,
+                        },
+                    )?;
+                }
+                None => {
+                    outbox::enqueue(
+                        conn,
+                        &NewEmail {
+                            idempotency_key: format!("invitation:{inv_id}"),
+                            user_id: None,
+                            topic: Topic::Account,
+                            to: email.as_str().to_owned(),
+                            subject: r.subject,
+                            text: r.text,
+                            html: r.html,
+                            unsubscribe_url: None,
+                            calendar_ics: None,
+                        },
+                    )?;
+                }
+            }
             super::audit::record(
                 conn,
                 Some(&user.id),

@@ -13,7 +13,8 @@ use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, Problem};
 use crate::extract::MaybeJson;
-use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::inbox::{Notice, Recipient};
+use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
 use crate::startup::AppState;
 
@@ -37,16 +38,22 @@ fn notify_members(
             reason,
             link.clone(),
         );
-        outbox::enqueue(
+        let summary = r.text.lines().nth(2).unwrap_or_default().to_owned();
+        state.postman.deliver(
             conn,
-            &NewEmail {
-                idempotency_key: format!("org-review:{event_id}:{}", m.user_id),
-                user_id: Some(m.user_id),
+            Notice {
+                key: format!("org-review:{event_id}:{}", m.user_id),
+                recipient: Recipient {
+                    user_id: m.user_id,
+                    email: m.email,
+                    display_name: m.display_name,
+                    locale,
+                },
                 topic: Topic::Registry,
-                to: m.email,
-                subject: r.subject,
-                text: r.text,
-                html: r.html,
+                letter: r,
+                summary,
+                link: Some(link.clone()),
+                ics: None,
             },
         )?;
     }

@@ -11,9 +11,11 @@
 )]
 
 mod accounts;
+mod events;
 mod helpers;
 mod listings;
 mod matching;
+mod notifications;
 mod operations;
 mod outbox;
 mod registry;

@@ -19,6 +19,8 @@ fn email(key: &str, to: &str) -> NewEmail {
         subject: "Subject".to_owned(),
         text: "text".to_owned(),
         html: "<p>html</p>".to_owned(),
+        unsubscribe_url: None,
+        calendar_ics: None,
     }
 }
 

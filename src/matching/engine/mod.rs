@@ -15,6 +15,8 @@ pub mod score;
 pub mod search;
 
 #[cfg(test)]
+mod judged;
+#[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,12 @@
+DROP TABLE event_registrations;
+DROP TABLE event_invitations;
+DROP TABLE event_audience;
+DROP TABLE events;
+DROP TABLE notifications;
+DROP TABLE notification_preferences;
+ALTER TABLE outbox_emails DROP COLUMN calendar_ics;
+ALTER TABLE outbox_emails DROP COLUMN unsubscribe_url;
+DROP INDEX users_calendar_token;
+ALTER TABLE users DROP COLUMN digest_sent_on;
+ALTER TABLE users DROP COLUMN calendar_token_hash;
+ALTER TABLE users DROP COLUMN timezone;

@@ -1,0 +1,175 @@
+//! Telling people about events: account holders through the inbox and their preferences,
+//! attendees without an account by email alone. Each notice has an idempotency key, so a
+//! retried request or a second pass of a job sends nothing new.
+
+use std::collections::HashSet;
+
+use diesel::QueryResult;
+
+use super::domain::local_time;
+use super::ics;
+use super::model::{Event, Person};
+use crate::accounts::domain::Locale;
+use crate::db::DbConnection;
+use crate::notifications::inbox::{Delivered, Notice, Postman, Recipient};
+use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::templates::{self, EventFacts, EventNews};
+
+/// Someone to tell.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// An account: inbox plus email per preference.
+    User(Person),
+    /// An attendee without an account: email only, in `locale`.
+    Guest {
+        email: String,
+        name: String,
+        locale: Locale,
+    },
+}
+
+impl Target {
+    fn email(&self) -> &str {
+        match self {
+            Target::User(p) => &p.email,
+            Target::Guest { email, .. } => email,
+        }
+    }
+}
+
+/// Where an event is shown in the app.
+pub fn link(postman: &Postman, ev: &Event) -> String {
+    format!("{}/events/{}", postman.public_url(), ev.id)
+}
+
+fn facts<'a>(ev: &'a Event, locale: Locale, attendee: Option<&'a str>) -> EventFacts<'a> {
+    let title = match (locale, &ev.title_en) {
+        (Locale::En, Some(en)) if !en.is_empty() => en.as_str(),
+        _ => ev.title.as_str(),
+    };
+    let mut place = ev.location.clone();
+    if let Some(url) = &ev.online_url {
+        place.push_str(&format!(" / {url}"));
+    }
+    EventFacts {
+        title,
+        when: format!(
+            "{} - {}",
+            local_time(ev.starts_at, &ev.timezone),
+            local_time(ev.ends_at, &ev.timezone)
+        ),
+        place,
+        attendee,
+    }
+}
+
+fn news_name(news: EventNews) -> &'static str {
+    match news {
+        EventNews::Invited => "invited",
+        EventNews::Changed => "changed",
+        EventNews::Cancelled => "cancelled",
+        EventNews::Confirmed => "confirmed",
+        EventNews::Waitlisted => "waitlisted",
+        EventNews::Promoted => "promoted",
+        EventNews::RegistrationCancelled => "registration-cancelled",
+        EventNews::Reminder => "reminder",
+    }
+}
+
+fn carries_calendar(news: EventNews) -> bool {
+    matches!(
+        news,
+        EventNews::Invited
+            | EventNews::Changed
+            | EventNews::Cancelled
+            | EventNews::Confirmed
+            | EventNews::Promoted
+    )
+}
+
+/// Tell `targets` about `news`; `occasion` makes the idempotency key unique per occasion
+/// (e.g. the sequence for a change, the registration for a confirmation). A person listed
+/// twice (an attendee who is also the registrant) hears once.
+pub fn tell(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    ev: &Event,
+    news: EventNews,
+    occasion: &str,
+    attendee: Option<&str>,
+    targets: Vec<Target>,
+) -> QueryResult<Delivered> {
+    let link = link(postman, ev);
+    let calendar =
+        carries_calendar(news).then(|| ics::event_calendar(ev, "collab-registry", &link));
+    let mut seen = HashSet::new();
+    let mut notices = Vec::new();
+    let mut guests = Vec::new();
+    for target in targets {
+        if !seen.insert(target.email().to_owned()) {
+            continue;
+        }
+        match target {
+            Target::User(p) => {
+                let locale: Locale = p.locale.parse().unwrap_or(Locale::ZhCn);
+                let (letter, summary) = templates::event_news(
+                    locale,
+                    &p.display_name,
+                    news,
+                    &facts(ev, locale, attendee),
+                    link.clone(),
+                );
+                notices.push(Notice {
+                    key: format!(
+                        "event:{}:{}:{occasion}:{}",
+                        ev.id,
+                        news_name(news),
+                        p.user_id
+                    ),
+                    recipient: Recipient {
+                        user_id: p.user_id,
+                        email: p.email,
+                        display_name: p.display_name,
+                        locale,
+                    },
+                    topic: Topic::Events,
+                    letter,
+                    summary,
+                    link: Some(link.clone()),
+                    ics: calendar.clone(),
+                });
+            }
+            Target::Guest {
+                email,
+                name,
+                locale,
+            } => {
+                let (letter, _) = templates::event_news(
+                    locale,
+                    &name,
+                    news,
+                    &facts(ev, locale, attendee),
+                    link.clone(),
+                );
+                guests.push(NewEmail {
+                    idempotency_key: format!(
+                        "event:{}:{}:{occasion}:{email}",
+                        ev.id,
+                        news_name(news)
+                    ),
+                    user_id: None,
+                    topic: Topic::Events,
+                    to: email,
+                    subject: letter.subject,
+                    text: letter.text,
+                    html: letter.html,
+                    unsubscribe_url: None,
+                    calendar_ics: calendar.clone(),
+                });
+            }
+        }
+    }
+    let mut done = postman.deliver_all(conn, notices)?;
+    done.emails += outbox::enqueue_all(conn, &guests)?;
+    Ok(done)
+}

@@ -1,0 +1,263 @@
+//! Request and response bodies of the events endpoints.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::domain::{EventKind, local_rfc3339};
+use super::model::{Audience, Event, Registration};
+use crate::db::types::utc;
+
+/// Who an event is for: a filter over verified organizations, or an explicit list.
+/// Empty or absent lists mean "any"; region and field codes include their subtrees.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceBody {
+    /// Organization kinds, e.g. `enterprise`.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub region_codes: Vec<String>,
+    #[serde(default)]
+    pub field_codes: Vec<String>,
+    /// Only leading enterprises.
+    #[serde(default)]
+    pub leading_only: bool,
+    /// An explicit list; cannot be combined with the filters above.
+    #[serde(default)]
+    pub organization_ids: Vec<String>,
+}
+
+impl AudienceBody {
+    pub fn from_parts(a: Audience, leading_only: bool) -> Self {
+        AudienceBody {
+            kinds: a.kinds,
+            region_codes: a.region_codes,
+            field_codes: a.field_codes,
+            leading_only,
+            organization_ids: a.organization_ids,
+        }
+    }
+
+    pub fn to_audience(&self) -> Audience {
+        Audience {
+            kinds: self.kinds.clone(),
+            region_codes: self.region_codes.clone(),
+            field_codes: self.field_codes.clone(),
+            organization_ids: self.organization_ids.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// IANA zone the event is shown in; default `Asia/Shanghai`.
+    pub timezone: Option<String>,
+    pub location: String,
+    pub online_url: Option<String>,
+    /// Default: the bureau.
+    pub organizer: Option<String>,
+    pub capacity: i32,
+    pub capacity_per_organization: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    /// Default: the start of the event.
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub audience: AudienceBody,
+}
+
+/// Changes to an event: only the fields sent change. Changing time or place of a
+/// published event notifies registrants and invitees and bumps the calendar SEQUENCE.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventChanges {
+    pub kind: Option<EventKind>,
+    pub title: Option<String>,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub timezone: Option<String>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub organizer: Option<String>,
+    pub capacity: Option<i32>,
+    pub capacity_per_organization: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    /// Replaces the audience (drafts only: a published event's invitations are sent).
+    pub audience: Option<AudienceBody>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelEvent {
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: String,
+    /// `training`, `exchange`, `symposium` or `site_visit`.
+    pub kind: String,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: String,
+    /// Start in the event's zone, e.g. `2026-12-10T09:00:00+08:00`.
+    pub starts_local: String,
+    pub ends_local: String,
+    pub location: String,
+    pub online_url: Option<String>,
+    pub organizer: String,
+    pub capacity: i32,
+    pub capacity_per_organization: Option<i32>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub audience: AudienceBody,
+    /// `draft`, `published`, `completed` or `cancelled`.
+    pub status: String,
+    /// iCalendar SEQUENCE: grows with each change of time or place.
+    pub sequence: i32,
+    pub cancel_reason: Option<String>,
+    pub confirmed_count: i64,
+    pub waitlisted_count: i64,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EventView {
+    pub fn new(ev: Event, audience: Audience, counts: (i64, i64)) -> Self {
+        EventView {
+            starts_local: local_rfc3339(ev.starts_at, &ev.timezone),
+            ends_local: local_rfc3339(ev.ends_at, &ev.timezone),
+            audience: AudienceBody::from_parts(audience, ev.leading_only),
+            id: ev.id,
+            kind: ev.kind,
+            title: ev.title,
+            title_en: ev.title_en,
+            description: ev.description,
+            starts_at: utc(ev.starts_at),
+            ends_at: utc(ev.ends_at),
+            timezone: ev.timezone,
+            location: ev.location,
+            online_url: ev.online_url,
+            organizer: ev.organizer,
+            capacity: ev.capacity,
+            capacity_per_organization: ev.capacity_per_organization,
+            registration_opens_at: ev.registration_opens_at.map(utc),
+            registration_closes_at: ev.registration_closes_at.map(utc),
+            status: ev.status,
+            sequence: ev.sequence,
+            cancel_reason: ev.cancel_reason,
+            confirmed_count: counts.0,
+            waitlisted_count: counts.1,
+            published_at: ev.published_at.map(utc),
+            created_at: utc(ev.created_at),
+            updated_at: utc(ev.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attendee {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegistration {
+    pub organization_id: String,
+    /// 1 to 50 named attendees; each gets a place or a waitlist position, in order.
+    pub attendees: Vec<Attendee>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationView {
+    pub id: String,
+    pub event_id: String,
+    pub organization_id: String,
+    pub attendee_name: String,
+    pub attendee_email: String,
+    pub attendee_phone: Option<String>,
+    /// `confirmed`, `waitlisted` or `cancelled`.
+    pub status: String,
+    /// 1-based place in the waitlist, for waitlisted attendees.
+    pub waitlist_position: Option<i64>,
+    pub attended: bool,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl RegistrationView {
+    pub fn new(r: Registration, waitlist_position: Option<i64>) -> Self {
+        RegistrationView {
+            id: r.id,
+            event_id: r.event_id,
+            organization_id: r.organization_id,
+            attendee_name: r.attendee_name,
+            attendee_email: r.attendee_email,
+            attendee_phone: r.attendee_phone,
+            status: r.status,
+            waitlist_position,
+            attended: r.attended,
+            created_at: utc(r.created_at),
+            cancelled_at: r.cancelled_at.map(utc),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationList {
+    pub items: Vec<RegistrationView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceBody {
+    /// Registrations (confirmed ones) to mark.
+    pub registration_ids: Vec<String>,
+    /// `true` attended (default), `false` to undo.
+    pub attended: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceResult {
+    pub updated: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationRow {
+    pub organization_id: String,
+    pub organization_name: String,
+    /// Events (published, completed or cancelled) the organization was invited to.
+    pub invited: i64,
+    /// Attendees registered (confirmed or waitlisted).
+    pub registered: i64,
+    pub attended: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipationReport {
+    pub items: Vec<ParticipationRow>,
+}
+
+/// A calendar feed address; the token is shown only here.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarFeed {
+    pub token: String,
+    pub url: String,
+}

@@ -1,0 +1,138 @@
+//! Daily digests: users who chose `digest` for a topic get one email a day, at the
+//! configured hour in their own time zone, listing the notices held since the last one.
+//!
+//! The pass is idempotent: the digest's outbox row, the held notices' release and the
+//! user's `digest_sent_on` date change in one transaction, and the outbox key is the user
+//! and local date, so a crash or a second instance never sends a day's digest twice.
+
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+
+use super::inbox::{Notification, Postman, add_footer_line};
+use super::outbox::{self, NewEmail, Topic};
+use super::templates;
+use crate::accounts::domain::Locale;
+use crate::db::schema::{notifications as n, users as u};
+use crate::db::{DbConnection, write_tx};
+
+/// The local date at `now` for a user in `tz`, if the digest hour has passed there.
+pub fn due_date(now: DateTime<Utc>, tz: &str, hour: u32) -> Option<NaiveDate> {
+    let tz: Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let local = now.with_timezone(&tz);
+    (local.hour() >= hour).then(|| local.date_naive())
+}
+
+/// Send every digest that is due at `now`; returns how many were queued.
+pub fn run_once(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    hour: u32,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let waiting: Vec<String> = n::table
+        .select(n::user_id)
+        .filter(n::digest_pending.eq(true))
+        .distinct()
+        .load(conn)?;
+    let mut sent = 0;
+    for user_id in waiting {
+        sent += usize::from(send_one(conn, postman, &user_id, hour, now)?);
+    }
+    Ok(sent)
+}
+
+fn send_one(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    user_id: &str,
+    hour: u32,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    write_tx(conn, |conn| -> anyhow::Result<bool> {
+        let Some((email, name, locale, tz, last)) = u::table
+            .find(user_id)
+            .filter(u::disabled_at.is_null())
+            .select((
+                u::email,
+                u::display_name,
+                u::locale,
+                u::timezone,
+                u::digest_sent_on,
+            ))
+            .first::<(String, String, String, String, Option<NaiveDate>)>(conn)
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let Some(today) = due_date(now, &tz, hour) else {
+            return Ok(false);
+        };
+        if last.is_some_and(|d| d >= today) {
+            return Ok(false);
+        }
+        let items: Vec<Notification> = n::table
+            .select(Notification::as_select())
+            .filter(n::user_id.eq(user_id))
+            .filter(n::digest_pending.eq(true))
+            .order(n::id.asc())
+            .load(conn)?;
+        if items.is_empty() {
+            return Ok(false);
+        }
+        let locale: Locale = locale.parse().unwrap_or(Locale::ZhCn);
+        let lines: Vec<(String, String, Option<String>)> = items
+            .iter()
+            .map(|x| (x.title.clone(), x.body.clone(), x.link.clone()))
+            .collect();
+        let mut letter = templates::digest(locale, &name, today, &lines);
+        let url = postman.unsubscribe_url(user_id, "digest");
+        add_footer_line(&mut letter, locale, "digest", &url);
+        outbox::enqueue(
+            conn,
+            &NewEmail {
+                idempotency_key: format!("digest:{user_id}:{today}"),
+                user_id: Some(user_id.to_owned()),
+                topic: Topic::Digest,
+                to: email,
+                subject: letter.subject,
+                text: letter.text,
+                html: letter.html,
+                unsubscribe_url: Some(url),
+                calendar_ics: None,
+            },
+        )?;
+        let ids: Vec<&str> = items.iter().map(|x| x.id.as_str()).collect();
+        diesel::update(n::table.filter(n::id.eq_any(&ids)))
+            .set(n::digest_pending.eq(false))
+            .execute(conn)?;
+        diesel::update(u::table.find(user_id))
+            .set(u::digest_sent_on.eq(Some(today)))
+            .execute(conn)?;
+        Ok(true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn digest_is_due_after_the_local_hour() {
+        // 23:30 UTC is 07:30 the next day in Shanghai.
+        let t = Utc.with_ymd_and_hms(2026, 12, 1, 23, 30, 0).unwrap();
+        assert_eq!(due_date(t, "Asia/Shanghai", 8), None);
+        assert_eq!(
+            due_date(t, "Asia/Shanghai", 7),
+            NaiveDate::from_ymd_opt(2026, 12, 2)
+        );
+        // In London it is still the first, 23:30.
+        assert_eq!(
+            due_date(t, "Europe/London", 8),
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+        // An unknown zone falls back to Shanghai.
+        assert_eq!(due_date(t, "Mars/Base", 8), None);
+    }
+}
