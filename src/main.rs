@@ -62,6 +62,16 @@ enum Bench {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Publishing an event to many organizations, and outbox delivery over SMTP.
+    Events {
+        #[arg(long, default_value_t = 10_000)]
+        organizations: usize,
+        #[arg(long, default_value_t = 2)]
+        members: usize,
+        /// A PostgreSQL server URL to measure on too (a scratch database is created).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -171,6 +181,24 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             };
             tokio::task::spawn_blocking(move || collab_registry::matching::bench::run(&opts))
                 .await?
+        }
+        Command::Bench {
+            what:
+                Bench::Events {
+                    organizations,
+                    members,
+                    postgres,
+                },
+        } => {
+            let opts = collab_registry::events::bench::Options {
+                organizations,
+                members_per_organization: members,
+                postgres_url: postgres,
+            };
+            tokio::task::spawn_blocking(move || {
+                collab_registry::events::bench::run(&opts).map(|_| ())
+            })
+            .await?
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);

@@ -2,6 +2,7 @@
 //! audience drawn from the registry, organizations register named attendees within
 //! capacity (with a waitlist), and everyone involved is told and gets calendars.
 
+pub mod bench;
 pub mod domain;
 pub mod ics;
 pub mod model;

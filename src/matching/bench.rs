@@ -296,9 +296,10 @@ fn postgres_comparison(
 ) -> anyhow::Result<Latency> {
     let name = format!("collab_bench_{}", std::process::id());
     let mut admin = PgConnection::establish(url)?;
-    admin.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"
-    ))?;
+    // One statement per call: PostgreSQL runs a multi-statement string as one
+    // transaction, and CREATE/DROP DATABASE refuse to run inside one.
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
+    admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
     let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
     let result = (|| -> anyhow::Result<Latency> {
         let mut conn = PgConnection::establish(&format!("{base}/{name}"))?;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, header};
-use lettre::transport::smtp::SmtpTransport;
+use lettre::transport::smtp::{PoolConfig, SmtpTransport};
 use lettre::{FileTransport, Message, Transport};
 use secrecy::ExposeSecret;
 
@@ -46,6 +46,7 @@ impl Mailer {
                 SmtpTransport::from_url(url.expose_secret())
                     .map_err(|e| anyhow::anyhow!("COLLAB_SMTP_URL: {e}"))?
                     .timeout(Some(Duration::from_secs(15)))
+                    .pool_config(PoolConfig::new().max_size(settings.mail.concurrency as u32))
                     .build(),
             ),
             None => {

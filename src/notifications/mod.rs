@@ -6,6 +6,7 @@ pub mod inbox;
 pub mod mailer;
 pub mod outbox;
 pub mod routes;
+pub mod sink;
 pub mod templates;
 pub mod worker;
 

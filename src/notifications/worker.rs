@@ -19,7 +19,7 @@ use crate::db::schema::outbox_emails as o;
 use crate::db::types::now;
 use crate::db::{Db, DbConnection, write_tx};
 
-const BATCH: i64 = 50;
+const BATCH: i64 = 200;
 
 /// Claim up to `limit` due rows for `worker`, marking them `sending` under a lease.
 pub fn claim(
@@ -148,7 +148,25 @@ fn record(
     Ok(())
 }
 
+/// Split a batch into `n` lanes by recipient: mail to one address stays in one lane, in
+/// queue order, so it arrives in the order it was queued.
+fn lanes(batch: &[OutboxEmail], n: usize) -> Vec<Vec<&OutboxEmail>> {
+    use std::hash::{Hash, Hasher};
+    let n = n.clamp(1, batch.len().max(1));
+    let mut out: Vec<Vec<&OutboxEmail>> = vec![Vec::new(); n];
+    for email in batch {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        email.to_address.hash(&mut h);
+        out[(h.finish() % n as u64) as usize].push(email);
+    }
+    out
+}
+
 /// Claim and deliver one batch (blocking). Returns how many rows were handled.
+///
+/// Sends go out on up to `settings.concurrency` SMTP connections at once (one thread per
+/// lane); each outcome is committed on its own as soon as it is known, so a crash can
+/// repeat at most the sends that were in flight.
 pub fn deliver_due(
     db: &Db,
     mailer: &Mailer,
@@ -157,13 +175,29 @@ pub fn deliver_due(
 ) -> anyhow::Result<usize> {
     let mut conn = db.pool().get()?;
     let batch = claim(&mut conn, worker, BATCH, settings.lease)?;
-    for email in &batch {
-        let outcome = mailer.send(email);
-        if outcome.is_ok() {
-            tracing::info!(outbox_id = %email.id, topic = %email.topic, "email sent");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        for lane in lanes(&batch, settings.concurrency) {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                for email in lane {
+                    let outcome = mailer.send(email);
+                    // The receiver is gone only when recording failed: stop sending.
+                    if tx.send((email, outcome)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        record(&mut conn, email, worker, outcome, settings)?;
-    }
+        drop(tx);
+        for (email, outcome) in rx {
+            if outcome.is_ok() {
+                tracing::info!(outbox_id = %email.id, topic = %email.topic, "email sent");
+            }
+            record(&mut conn, email, worker, outcome, settings)?;
+        }
+        Ok(())
+    })?;
     Ok(batch.len())
 }
 

@@ -630,7 +630,7 @@ async fn ics_has_a_stable_uid_bumps_sequence_on_change_and_says_cancel() {
 
 #[tokio::test]
 async fn invitations_queued_while_smtp_is_down_all_arrive_once_it_is_back() {
-    let port = SmtpServer::reserve_port();
+    let port = SmtpServer::reserve_port().unwrap();
     let app = spawn_app_with(|s| s.mail.smtp_url = Some(SmtpServer::url_for(port).into())).await;
     let bureau = app.bureau_admin().await;
     let mut members = Vec::new();
@@ -658,7 +658,7 @@ async fn invitations_queued_while_smtp_is_down_all_arrive_once_it_is_back() {
     app.open_event(&bureau, 50).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let smtp = SmtpServer::start_on(port).await;
+    let smtp = SmtpServer::start_on(port).await.unwrap();
     for m in &members {
         // Verification, organization verified, invitation.
         let mails = smtp.wait_for(m, 3).await;

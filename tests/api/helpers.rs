@@ -111,7 +111,7 @@ pub async fn spawn_app() -> TestApp {
 /// Start the real server with settings adjusted by `customize`.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let (mut settings, dir, pg) = test_settings();
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::start().await.unwrap();
     settings.mail.smtp_url = Some(smtp.url().into());
     customize(&mut settings);
     let app = Application::build(settings.clone())

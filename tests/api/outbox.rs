@@ -40,7 +40,7 @@ async fn outbox_rows(app: &crate::helpers::TestApp) -> Vec<(String, i32, Option<
 
 #[tokio::test]
 async fn mail_waits_while_smtp_is_down_and_is_delivered_once_it_is_up() {
-    let port = SmtpServer::reserve_port();
+    let port = SmtpServer::reserve_port().unwrap();
     let app = spawn_app_with(|s| s.mail.smtp_url = Some(SmtpServer::url_for(port).into())).await;
     assert_eq!(
         app.register("late@example.com", "en")
@@ -67,7 +67,7 @@ async fn mail_waits_while_smtp_is_down_and_is_delivered_once_it_is_up() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
-    let smtp = SmtpServer::start_on(port).await;
+    let smtp = SmtpServer::start_on(port).await.unwrap();
     let mails = smtp.wait_for("late@example.com", 1).await;
     assert!(mails[0].token().len() > 20);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
