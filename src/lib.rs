@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod background;
+pub mod collaboration;
 pub mod config;
 pub mod db;
 pub mod error;

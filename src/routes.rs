@@ -108,6 +108,7 @@ pub fn table() -> RouteTable {
     crate::listings::routes(&mut r);
     crate::matching::routes(&mut r);
     crate::events::routes(&mut r);
+    crate::collaboration::routes(&mut r);
     r
 }
 
@@ -197,6 +198,24 @@ pub fn table() -> RouteTable {
         crate::events::routes::create_calendar_token,
         crate::events::routes::revoke_calendar_token,
         crate::events::routes::calendar_feed,
+        crate::collaboration::interests::list,
+        crate::collaboration::interests::create,
+        crate::collaboration::interests::get,
+        crate::collaboration::interests::accept,
+        crate::collaboration::interests::decline,
+        crate::collaboration::interests::withdraw,
+        crate::collaboration::interests::list_agreements,
+        crate::collaboration::interests::fulfil_need,
+        crate::collaboration::projects::list,
+        crate::collaboration::projects::create,
+        crate::collaboration::projects::get,
+        crate::collaboration::projects::update,
+        crate::collaboration::projects::list_milestones,
+        crate::collaboration::projects::create_milestone,
+        crate::collaboration::projects::update_milestone,
+        crate::collaboration::projects::add_note,
+        crate::collaboration::reports::get_overview,
+        crate::collaboration::reports::export_csv,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),

@@ -19,6 +19,8 @@ pub enum Action {
     Register,
     ResetAccount,
     ResetAddress,
+    /// Expressions of interest sent, per user (each one mails a whole organization).
+    Interest,
 }
 
 /// One keyed limiter per action.
@@ -28,6 +30,7 @@ pub struct Limiters {
     register: Keyed,
     reset_account: Keyed,
     reset_address: Keyed,
+    interest: Keyed,
 }
 
 fn per_minute(n: u32) -> Keyed {
@@ -45,6 +48,7 @@ impl Limiters {
             register: per_minute(login_per_minute.saturating_mul(2)),
             reset_account: per_minute(3),
             reset_address: per_minute(login_per_minute),
+            interest: per_minute(20),
         }
     }
 
@@ -56,6 +60,7 @@ impl Limiters {
             Action::Register => &self.register,
             Action::ResetAccount => &self.reset_account,
             Action::ResetAddress => &self.reset_address,
+            Action::Interest => &self.interest,
         };
         if limiter.len() > 100_000 {
             limiter.retain_recent();

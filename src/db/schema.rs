@@ -400,3 +400,145 @@ diesel::allow_tables_to_appear_in_same_query!(event_registrations, memberships);
 diesel::allow_tables_to_appear_in_same_query!(event_registrations, organization_fields);
 diesel::allow_tables_to_appear_in_same_query!(event_registrations, regions);
 diesel::allow_tables_to_appear_in_same_query!(event_registrations, fields);
+
+diesel::table! {
+    interests (id) {
+        id -> Text,
+        from_organization_id -> Text,
+        to_organization_id -> Text,
+        target_listing_id -> Text,
+        offered_listing_id -> Nullable<Text>,
+        message -> Text,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        decline_comment -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        interest_id -> Text,
+        need_id -> Nullable<Text>,
+        capability_id -> Nullable<Text>,
+        need_organization_id -> Text,
+        provider_organization_id -> Text,
+        cooperation_mode -> Text,
+        start_date -> Date,
+        value_yuan -> Nullable<BigInt>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        name -> Text,
+        owner_organization_id -> Text,
+        region_code -> Text,
+        category -> Text,
+        planned_investment_yuan -> Nullable<BigInt>,
+        capacity -> Nullable<Text>,
+        year -> Integer,
+        stage -> Text,
+        operation_notified_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_partners (project_id, organization_id) {
+        project_id -> Text,
+        organization_id -> Text,
+    }
+}
+
+diesel::table! {
+    project_agreements (project_id, agreement_id) {
+        project_id -> Text,
+        agreement_id -> Text,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        stage -> Nullable<Text>,
+        due_on -> Date,
+        done_on -> Nullable<Date>,
+        responsible -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        overdue_notified_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_notes (id) {
+        id -> Text,
+        project_id -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(milestones -> projects (project_id));
+diesel::joinable!(project_partners -> projects (project_id));
+diesel::joinable!(project_agreements -> projects (project_id));
+diesel::joinable!(project_notes -> projects (project_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    interests,
+    agreements,
+    projects,
+    project_partners,
+    project_agreements,
+    milestones,
+    project_notes,
+);
+diesel::allow_tables_to_appear_in_same_query!(interests, users);
+diesel::allow_tables_to_appear_in_same_query!(interests, organizations);
+diesel::allow_tables_to_appear_in_same_query!(interests, memberships);
+diesel::allow_tables_to_appear_in_same_query!(interests, regions);
+diesel::allow_tables_to_appear_in_same_query!(interests, listings);
+diesel::allow_tables_to_appear_in_same_query!(agreements, users);
+diesel::allow_tables_to_appear_in_same_query!(agreements, organizations);
+diesel::allow_tables_to_appear_in_same_query!(agreements, memberships);
+diesel::allow_tables_to_appear_in_same_query!(agreements, regions);
+diesel::allow_tables_to_appear_in_same_query!(agreements, listings);
+diesel::allow_tables_to_appear_in_same_query!(projects, users);
+diesel::allow_tables_to_appear_in_same_query!(projects, organizations);
+diesel::allow_tables_to_appear_in_same_query!(projects, memberships);
+diesel::allow_tables_to_appear_in_same_query!(projects, regions);
+diesel::allow_tables_to_appear_in_same_query!(projects, listings);
+diesel::allow_tables_to_appear_in_same_query!(project_partners, users);
+diesel::allow_tables_to_appear_in_same_query!(project_partners, organizations);
+diesel::allow_tables_to_appear_in_same_query!(project_partners, memberships);
+diesel::allow_tables_to_appear_in_same_query!(project_partners, regions);
+diesel::allow_tables_to_appear_in_same_query!(project_partners, listings);
+diesel::allow_tables_to_appear_in_same_query!(project_agreements, users);
+diesel::allow_tables_to_appear_in_same_query!(project_agreements, organizations);
+diesel::allow_tables_to_appear_in_same_query!(project_agreements, memberships);
+diesel::allow_tables_to_appear_in_same_query!(project_agreements, regions);
+diesel::allow_tables_to_appear_in_same_query!(project_agreements, listings);
+diesel::allow_tables_to_appear_in_same_query!(milestones, users);
+diesel::allow_tables_to_appear_in_same_query!(milestones, organizations);
+diesel::allow_tables_to_appear_in_same_query!(milestones, memberships);
+diesel::allow_tables_to_appear_in_same_query!(milestones, regions);
+diesel::allow_tables_to_appear_in_same_query!(milestones, listings);
+diesel::allow_tables_to_appear_in_same_query!(project_notes, users);
+diesel::allow_tables_to_appear_in_same_query!(project_notes, organizations);
+diesel::allow_tables_to_appear_in_same_query!(project_notes, memberships);
+diesel::allow_tables_to_appear_in_same_query!(project_notes, regions);
+diesel::allow_tables_to_appear_in_same_query!(project_notes, listings);

@@ -164,6 +164,28 @@ impl SmtpSink {
             .collect()
     }
 
+    /// Wait until a message to `address` whose subject starts with `prefix` arrived.
+    ///
+    /// # Panics
+    /// After 15 seconds without one: this is for tests.
+    pub async fn wait_for_subject(&self, address: &str, prefix: &str) -> Mail {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(m) = self
+                .mails_to(address)
+                .into_iter()
+                .find(|m| m.subject().starts_with(prefix))
+            {
+                return m;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no mail to {address} with a subject starting {prefix:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// How many messages arrived in all.
     pub fn count(&self) -> usize {
         self.shared

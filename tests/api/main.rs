@@ -11,6 +11,7 @@
 )]
 
 mod accounts;
+mod collaboration;
 mod events;
 mod helpers;
 mod listings;

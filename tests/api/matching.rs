@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, TestUser, spawn_app};
 use crate::listings::{post, publish, two_sides};
 
 /// Poll `path` until `check` holds (at most 1 s, the freshness promise).
-async fn within_a_second(
+pub async fn within_a_second(
     app: &TestApp,
     user: &TestUser,
     path: &str,
