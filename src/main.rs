@@ -56,6 +56,9 @@ enum Bench {
         listings: usize,
         #[arg(long, default_value_t = 1000)]
         queries: usize,
+        /// How many of the short queries to time on PostgreSQL.
+        #[arg(long, default_value_t = 200)]
+        postgres_queries: usize,
         /// A PostgreSQL server URL for the full-text comparison (a scratch database is created).
         #[arg(long)]
         postgres: Option<String>,
@@ -169,6 +172,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 Bench::Match {
                     listings,
                     queries,
+                    postgres_queries,
                     postgres,
                     seed,
                 },
@@ -176,6 +180,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let opts = collab_registry::matching::bench::Options {
                 listings,
                 queries,
+                postgres_queries,
                 postgres_url: postgres,
                 seed,
             };

@@ -4,7 +4,7 @@
 //! several workers never send the same row; a row left in `sending` by a crashed worker is
 //! claimed again once its lease runs out.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -148,25 +148,41 @@ fn record(
     Ok(())
 }
 
-/// Split a batch into `n` lanes by recipient: mail to one address stays in one lane, in
-/// queue order, so it arrives in the order it was queued.
-fn lanes(batch: &[OutboxEmail], n: usize) -> Vec<Vec<&OutboxEmail>> {
-    use std::hash::{Hash, Hasher};
-    let n = n.clamp(1, batch.len().max(1));
-    let mut out: Vec<Vec<&OutboxEmail>> = vec![Vec::new(); n];
-    for email in batch {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        email.to_address.hash(&mut h);
-        out[(h.finish() % n as u64) as usize].push(email);
+/// The unsent part of a batch, in queue order, and the recipients with a send in flight.
+struct Queue<'a> {
+    waiting: std::collections::VecDeque<&'a OutboxEmail>,
+    in_flight: std::collections::HashSet<&'a str>,
+    /// Set when outcomes can no longer be recorded: send nothing more.
+    stopped: bool,
+}
+
+impl<'a> Queue<'a> {
+    /// The first waiting email whose recipient has nothing in flight: mail to one address
+    /// goes out one at a time, in the order it was queued.
+    fn take(&mut self) -> Option<&'a OutboxEmail> {
+        if self.stopped {
+            return None;
+        }
+        let at = self
+            .waiting
+            .iter()
+            .position(|e| !self.in_flight.contains(e.to_address.as_str()))?;
+        let email = self.waiting.remove(at)?;
+        self.in_flight.insert(email.to_address.as_str());
+        Some(email)
     }
-    out
+
+    fn done(&mut self, email: &OutboxEmail) {
+        self.in_flight.remove(email.to_address.as_str());
+    }
 }
 
 /// Claim and deliver one batch (blocking). Returns how many rows were handled.
 ///
-/// Sends go out on up to `settings.concurrency` SMTP connections at once (one thread per
-/// lane); each outcome is committed on its own as soon as it is known, so a crash can
-/// repeat at most the sends that were in flight.
+/// Up to `settings.concurrency` threads send at once, each on its own pooled SMTP
+/// connection, taking the next email from a shared queue (so a slow send never holds the
+/// others up). Each outcome is committed on its own as soon as it is known, so a crash
+/// repeats at most the sends that were in flight.
 pub fn deliver_due(
     db: &Db,
     mailer: &Mailer,
@@ -175,18 +191,45 @@ pub fn deliver_due(
 ) -> anyhow::Result<usize> {
     let mut conn = db.pool().get()?;
     let batch = claim(&mut conn, worker, BATCH, settings.lease)?;
+    let queue = std::sync::Mutex::new(Queue {
+        waiting: batch.iter().collect(),
+        in_flight: Default::default(),
+        stopped: false,
+    });
+    let wakeup = std::sync::Condvar::new();
     let (tx, rx) = std::sync::mpsc::channel();
+    let threads = settings.concurrency.clamp(1, batch.len().max(1));
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        for lane in lanes(&batch, settings.concurrency) {
-            let tx = tx.clone();
+        for _ in 0..threads {
+            let (tx, queue, wakeup) = (tx.clone(), &queue, &wakeup);
             scope.spawn(move || {
-                for email in lane {
+                loop {
+                    let email = {
+                        let mut q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                        loop {
+                            if let Some(e) = q.take() {
+                                break Some(e);
+                            }
+                            if q.waiting.is_empty() || q.stopped {
+                                break None;
+                            }
+                            // Everything left waits for a recipient in flight.
+                            q = wakeup.wait(q).unwrap_or_else(PoisonError::into_inner);
+                        }
+                    };
+                    let Some(email) = email else { break };
                     let outcome = mailer.send(email);
+                    queue
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .done(email);
+                    wakeup.notify_all();
                     // The receiver is gone only when recording failed: stop sending.
                     if tx.send((email, outcome)).is_err() {
                         break;
                     }
                 }
+                wakeup.notify_all();
             });
         }
         drop(tx);
@@ -194,7 +237,12 @@ pub fn deliver_due(
             if outcome.is_ok() {
                 tracing::info!(outbox_id = %email.id, topic = %email.topic, "email sent");
             }
-            record(&mut conn, email, worker, outcome, settings)?;
+            if let Err(e) = record(&mut conn, email, worker, outcome, settings) {
+                // Rows left in `sending` are claimed again when their lease ends.
+                queue.lock().unwrap_or_else(PoisonError::into_inner).stopped = true;
+                wakeup.notify_all();
+                return Err(e.into());
+            }
         }
         Ok(())
     })?;
@@ -220,6 +268,51 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn email(id: &str, to: &str) -> OutboxEmail {
+        let t = now();
+        OutboxEmail {
+            id: id.into(),
+            idempotency_key: id.into(),
+            user_id: None,
+            topic: "events".into(),
+            to_address: to.into(),
+            subject: String::new(),
+            body_text: String::new(),
+            body_html: String::new(),
+            status: "sending".into(),
+            attempts: 1,
+            next_attempt_at: t,
+            locked_until: None,
+            locked_by: None,
+            last_error: None,
+            sent_at: None,
+            created_at: t,
+            updated_at: t,
+            unsubscribe_url: None,
+            calendar_ics: None,
+        }
+    }
+
+    #[test]
+    fn the_queue_keeps_one_recipient_in_order_and_lets_others_pass() {
+        let batch = [email("1", "a"), email("2", "a"), email("3", "b")];
+        let mut q = Queue {
+            waiting: batch.iter().collect(),
+            in_flight: Default::default(),
+            stopped: false,
+        };
+        let first = q.take().unwrap();
+        assert_eq!(first.id, "1");
+        // "2" waits for "1" (same recipient); "3" may go.
+        assert_eq!(q.take().unwrap().id, "3");
+        assert!(q.take().is_none());
+        q.done(first);
+        assert_eq!(q.take().unwrap().id, "2");
+        q.stopped = true;
+        q.waiting.push_back(&batch[2]);
+        assert!(q.take().is_none(), "nothing is taken once stopped");
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {
