@@ -25,9 +25,9 @@ const COMMON_MIN_DF: f64 = 1000.0;
 /// A query with more distinct terms than this is reduced...
 const MAX_TERMS: usize = 15;
 /// ...to this many terms, by TF-IDF.
-const KEEP_TERMS: usize = 12;
+const KEEP_TERMS: usize = 10;
 /// At most this many concepts are searched.
-const MAX_CONCEPTS: usize = 12;
+const MAX_CONCEPTS: usize = 10;
 /// Query units tracked per candidate (bit masks).
 const MAX_UNITS: usize = 64;
 /// Boost of title and keyword matches over description matches.
@@ -272,7 +272,11 @@ pub(super) fn retrieval_query(
     for t in terms {
         should.push(term_q(f.title, &t.text, BOOST_TITLE));
         should.push(term_q(f.keywords, &t.text, BOOST_TITLE));
-        should.push(term_q(f.description, &t.text, 1.0));
+        // A term inside a searched concept is found in descriptions through the concept
+        // field already; its own description postings (the longest) add cost, not recall.
+        if t.covered_by.is_empty() {
+            should.push(term_q(f.description, &t.text, 1.0));
+        }
     }
     for c in concepts {
         should.push(term_q(f.concepts, &concept_token(c.id), BOOST_CONCEPTS));
