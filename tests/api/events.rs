@@ -374,8 +374,10 @@ async fn concurrent_registrations_never_overbook_and_cancellation_promotes_the_f
     );
 
     // The same attendee cannot hold two places; other members cannot cancel.
+    // (The cancelled attendee could register again; one still waiting cannot.)
+    let waiting_email = second_in_line["attendee_email"].as_str().unwrap();
     let res = app
-        .register_attendees(&owner, &event, &org, &["a1@guest.example.com"])
+        .register_attendees(&owner, &event, &org, &[waiting_email])
         .await;
     assert_problem(res, 409, "already_registered").await;
     let stranger = app.verified_user("stranger@example.com").await;
