@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::accounts::domain::Locale;
 use crate::auth::AuthUser;
 use crate::db::DbConnection;
-use crate::db::schema::{agreements as ag, interests as i, listings as l, memberships as m};
+use crate::db::schema::{agreements as ag, interests as i, listings as l};
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::listings::domain::{ListingStatus, Mode, Side};
@@ -22,7 +22,6 @@ use crate::listings::model::{self as listing_model, Listing};
 use crate::listings::routes::clean_text;
 use crate::notifications::inbox::{Notice, Postman, Recipient};
 use crate::notifications::outbox::Topic;
-use crate::notifications::templates::Letter;
 use crate::organizations::domain::OrgStatus;
 use crate::organizations::model::{self as orgs, Organization};
 use crate::pagination;
@@ -186,13 +185,6 @@ pub struct InterestView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn my_orgs(conn: &mut DbConnection, user: &AuthUser) -> QueryResult<Vec<String>> {
-    m::table
-        .filter(m::user_id.eq(&user.id))
-        .select(m::organization_id)
-        .load(conn)
-}
-
 fn contact(org: &Organization) -> Contact {
     Contact {
         organization_id: org.id.clone(),
@@ -306,35 +298,22 @@ fn tell(
                 format!("The interest in \"{title}\" was withdrawn."),
             ),
         };
-        let letter = Letter {
-            locale,
-            subject,
-            name: &member.display_name,
-            paragraphs: vec![summary.clone()],
-            action: Some((
-                match locale {
-                    Locale::ZhCn => "查看合作意向",
-                    Locale::En => "View interest",
-                },
-                link.clone(),
-            )),
-            footer: None,
-        }
-        .render();
-        notices.push(Notice {
-            key: format!("interest:{}:{step}:{}", x.id, member.user_id),
-            recipient: Recipient {
+        let label = match locale {
+            Locale::ZhCn => "查看合作意向",
+            Locale::En => "View interest",
+        };
+        notices.push(Notice::simple(
+            format!("interest:{}:{step}:{}", x.id, member.user_id),
+            Recipient {
                 user_id: member.user_id,
                 email: member.email,
                 display_name: member.display_name,
                 locale,
             },
-            topic: Topic::Collaboration,
-            letter,
-            summary,
-            link: Some(link.clone()),
-            ics: None,
-        });
+            Topic::Collaboration,
+            (subject, summary),
+            (label, link.clone()),
+        ));
     }
     postman.deliver_all(conn, notices)?;
     Ok(())
@@ -501,7 +480,7 @@ pub async fn create(
                 "sent",
                 &target_listing.title,
             )?;
-            let mine = my_orgs(conn, &user)?;
+            let mine = orgs::organization_ids_of(conn, &user.id)?;
             view(conn, x, &user, &mine)
         })
         .await?;
@@ -543,7 +522,7 @@ pub async fn list(
     let page = state
         .db
         .run(move |conn| {
-            let mut mine = my_orgs(conn, &user)?;
+            let mut mine = orgs::organization_ids_of(conn, &user.id)?;
             if let Some(o) = &q.organization_id {
                 mine.retain(|x| x == o);
             }
@@ -571,7 +550,7 @@ pub async fn list(
                 query = query.filter(i::id.lt(b));
             }
             let rows = query.load(conn)?;
-            let mine = my_orgs(conn, &user)?;
+            let mine = orgs::organization_ids_of(conn, &user.id)?;
             let more = rows.len() as i64 > limit;
             let mut items = Vec::new();
             for x in rows.into_iter().take(limit as usize) {
@@ -600,7 +579,7 @@ fn visible(
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
-    let mine = my_orgs(conn, user)?;
+    let mine = orgs::organization_ids_of(conn, &user.id)?;
     if !(user.is_bureau()
         || mine.contains(&x.from_organization_id)
         || mine.contains(&x.to_organization_id))
@@ -644,7 +623,7 @@ fn for_decision(
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
-    let mine = my_orgs(conn, user)?;
+    let mine = orgs::organization_ids_of(conn, &user.id)?;
     let (party, other) = if receiver {
         (&x.to_organization_id, &x.from_organization_id)
     } else {
@@ -898,7 +877,7 @@ pub async fn list_agreements(
                 .limit(pagination::MAX_LIMIT)
                 .into_boxed();
             if !user.is_bureau() {
-                let mine = my_orgs(conn, &user)?;
+                let mine = orgs::organization_ids_of(conn, &user.id)?;
                 q = q.filter(
                     ag::need_organization_id
                         .eq_any(mine.clone())
@@ -937,7 +916,7 @@ pub async fn fulfil_need(
                 .first(conn)
                 .optional()?
                 .ok_or(ApiError::NotFound)?;
-            let mine = my_orgs(conn, &u)?;
+            let mine = orgs::organization_ids_of(conn, &u.id)?;
             if !(mine.contains(&a.need_organization_id)
                 || mine.contains(&a.provider_organization_id))
             {

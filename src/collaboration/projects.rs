@@ -13,15 +13,14 @@ use crate::accounts::domain::Locale;
 use crate::auth::AuthUser;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    agreements as ag, memberships as m, milestones as ms, project_agreements as pa,
-    project_notes as pn, project_partners as pp, projects as p, users as u,
+    agreements as ag, milestones as ms, project_agreements as pa, project_notes as pn,
+    project_partners as pp, projects as p, users as u,
 };
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::listings::routes::clean_text;
 use crate::notifications::inbox::{Notice, Postman, Recipient};
 use crate::notifications::outbox::Topic;
-use crate::notifications::templates::Letter;
 use crate::organizations::{model as orgs, taxonomy};
 use crate::pagination;
 use crate::startup::AppState;
@@ -223,13 +222,6 @@ pub struct ProjectView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn my_orgs(conn: &mut DbConnection, user: &AuthUser) -> QueryResult<Vec<String>> {
-    m::table
-        .filter(m::user_id.eq(&user.id))
-        .select(m::organization_id)
-        .load(conn)
-}
-
 fn views(
     conn: &mut DbConnection,
     rows: Vec<Project>,
@@ -342,7 +334,7 @@ fn load(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<(Project, 
     if user.is_bureau() {
         return Ok((x, Party::Bureau));
     }
-    let mine = my_orgs(conn, user)?;
+    let mine = orgs::organization_ids_of(conn, &user.id)?;
     if mine.contains(&x.owner_organization_id) {
         return Ok((x, Party::Owner));
     }
@@ -552,7 +544,7 @@ pub async fn list(
                 .limit(limit + 1)
                 .into_boxed();
             if !user.is_bureau() {
-                let mine = my_orgs(conn, &user)?;
+                let mine = orgs::organization_ids_of(conn, &user.id)?;
                 let partnered: Vec<String> = pp::table
                     .filter(pp::organization_id.eq_any(&mine))
                     .select(pp::project_id)
@@ -664,35 +656,22 @@ fn tell_bureau(
                 format!("Key project \"{}\" has reached operation.", x.name),
             ),
         };
-        let letter = Letter {
-            locale,
-            subject,
-            name: &name,
-            paragraphs: vec![summary.clone()],
-            action: Some((
-                match locale {
-                    Locale::ZhCn => "查看项目",
-                    Locale::En => "View project",
-                },
-                link.clone(),
-            )),
-            footer: None,
-        }
-        .render();
-        notices.push(Notice {
-            key: format!("{key}:{id}"),
-            recipient: Recipient {
+        let label = match locale {
+            Locale::ZhCn => "查看项目",
+            Locale::En => "View project",
+        };
+        notices.push(Notice::simple(
+            format!("{key}:{id}"),
+            Recipient {
                 user_id: id,
                 email,
-                display_name: name.clone(),
+                display_name: name,
                 locale,
             },
-            topic: Topic::Collaboration,
-            letter,
-            summary,
-            link: Some(link.clone()),
-            ics: None,
-        });
+            Topic::Collaboration,
+            (subject, summary),
+            (label, link.clone()),
+        ));
     }
     postman.deliver_all(conn, notices)?;
     Ok(())

@@ -763,11 +763,6 @@ pub async fn event_ics(
     Ok(calendar_response(body))
 }
 
-/// Organizations the caller belongs to (ids), for scoping registrations.
-fn my_orgs(conn: &mut DbConnection, user: &AuthUser) -> Result<Vec<String>, ApiError> {
-    Ok(orgs::memberships_of(conn, &user.id)?.into_keys().collect())
-}
-
 fn with_positions(regs: Vec<Registration>, all: &[Registration]) -> Vec<RegistrationView> {
     let queue: HashMap<&str, i64> = all
         .iter()
@@ -801,7 +796,7 @@ pub async fn list_registrations(
             let mine: Vec<Registration> = if user.is_bureau() {
                 all.clone()
             } else {
-                let orgs = my_orgs(conn, &user)?;
+                let orgs = orgs::organization_ids_of(conn, &user.id)?;
                 all.iter()
                     .filter(|r| orgs.contains(&r.organization_id))
                     .cloned()
@@ -1105,7 +1100,7 @@ pub async fn participation(
                     }
                     Some(vec![id.clone()])
                 }
-                (None, false) => Some(my_orgs(conn, &user)?),
+                (None, false) => Some(orgs::organization_ids_of(conn, &user.id)?),
             };
             let counts =
                 model::participation(conn, scope.as_deref(), q.from.map(naive), q.to.map(naive))?;

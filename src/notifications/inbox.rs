@@ -71,6 +71,36 @@ pub struct Notice {
     pub ics: Option<String>,
 }
 
+impl Notice {
+    /// A notice of one paragraph and a link, rendered in the recipient's language.
+    pub fn simple(
+        key: String,
+        recipient: Recipient,
+        topic: Topic,
+        (subject, summary): (String, String),
+        (label, link): (&str, String),
+    ) -> Notice {
+        let letter = super::templates::Letter {
+            locale: recipient.locale,
+            subject,
+            name: &recipient.display_name,
+            paragraphs: vec![summary.clone()],
+            action: Some((label, link.clone())),
+            footer: None,
+        }
+        .render();
+        Notice {
+            key,
+            recipient,
+            topic,
+            letter,
+            summary,
+            link: Some(link),
+            ics: None,
+        }
+    }
+}
+
 /// What a batch of deliveries did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Delivered {

@@ -217,6 +217,14 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
 // --- memberships ---
 
 /// The caller's organizations: id -> (role, organization status).
+/// Ids of the organizations `user_id` belongs to.
+pub fn organization_ids_of(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<String>> {
+    memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::organization_id)
+        .load(conn)
+}
+
 pub fn memberships_of(
     conn: &mut DbConnection,
     user_id: &str,
