@@ -11,6 +11,7 @@
 )]
 
 mod accounts;
+mod authz;
 mod collaboration;
 mod events;
 mod helpers;
