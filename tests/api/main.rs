@@ -14,6 +14,7 @@ mod accounts;
 mod authz;
 mod collaboration;
 mod events;
+mod hardening;
 mod helpers;
 mod listings;
 mod matching;
