@@ -217,8 +217,31 @@ pub fn table() -> RouteTable {
         crate::collaboration::reports::get_overview,
         crate::collaboration::reports::export_csv,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::notifications::outbox::OutboxStatus,
+        crate::notifications::outbox::Topic,
+        crate::notifications::inbox::Delivery,
+        crate::listings::domain::ListingStatus,
+        crate::listings::domain::Side,
+        crate::listings::domain::Mode,
+        crate::listings::domain::Language,
+        crate::organizations::domain::OrgKind,
+        crate::organizations::domain::OrgStatus,
+        crate::organizations::domain::MemberRole,
+        crate::events::domain::EventKind,
+        crate::events::domain::EventStatus,
+        crate::events::domain::RegistrationStatus,
+        crate::collaboration::interests::InterestStatus,
+        crate::collaboration::interests::DeclineReason,
+        crate::collaboration::projects::Stage,
+        crate::collaboration::projects::Category,
+        crate::collaboration::reports::Export,
+        crate::accounts::domain::Locale,
+        crate::accounts::domain::Role,
+    )),
+    modifiers(&BearerAuth, &ProblemResponses),
 )]
 struct ApiDoc;
 
@@ -236,6 +259,62 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Errors are `application/problem+json`, and every operation can meet the errors the
+/// framework raises before a handler runs (malformed or oversized bodies, unknown fields,
+/// throttling, an exhausted pool): say so on every operation rather than in each handler.
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, Response};
+        let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                for (status, response) in op.responses.responses.iter_mut() {
+                    let RefOr::T(r) = response else { continue };
+                    let is_error = status.starts_with('4') || status.starts_with('5');
+                    if is_error && let Some(c) = r.content.shift_remove("application/json") {
+                        r.content.insert("application/problem+json".to_owned(), c);
+                    }
+                }
+                let mut add = |status: &str, why: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            let mut r = Response::new(why);
+                            r.content
+                                .insert("application/problem+json".to_owned(), problem());
+                            RefOr::T(r)
+                        });
+                };
+                add("400", "malformed request (query, path or body)");
+                add("404", "not found");
+                add("405", "method not allowed");
+                add("422", "invalid request");
+                add("429", "too many requests");
+                add("503", "service temporarily unavailable");
+                if has_body {
+                    add("413", "body too large");
+                    add("415", "body is not JSON");
+                }
+                if secured {
+                    add("401", "authentication required");
+                }
+            }
+        }
     }
 }
 
