@@ -186,12 +186,8 @@ pub async fn invite(
         })
         .await?;
     state.mail_wake.notify_one();
-    Ok(HttpResponse::Created()
-        .insert_header((
-            "Location",
-            format!("/api/v1/organizations/{}/members", view.organization_id),
-        ))
-        .json(view))
+    // No Location: an invitation has no address of its own until it is accepted.
+    Ok(HttpResponse::Created().json(view))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
