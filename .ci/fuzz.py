@@ -173,7 +173,7 @@ def main():
             if who in tokens:
                 cmd += ["-H", f"Authorization: Bearer {tokens[who]}"]
             print(f"== schemathesis as {who} ({EXAMPLES} examples per operation)", flush=True)
-            result = subprocess.run(cmd, capture_output=True, text=True)
+            result = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
             summary = result.stdout[result.stdout.find("SUMMARY"):] if "SUMMARY" in result.stdout else result.stdout[-3000:]
             print(summary.strip()[-1500:], flush=True)
             if result.returncode != 0:
