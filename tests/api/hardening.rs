@@ -171,3 +171,74 @@ async fn thirty_two_writers_lose_nothing_and_never_see_a_locked_database() {
     );
     assert_eq!(listings(&app).await, (CLIENTS * WRITES) as i64);
 }
+
+#[tokio::test]
+async fn registration_and_password_reset_are_throttled() {
+    let app = spawn_app_with(|s| s.auth.login_attempts_per_minute = 3).await;
+    // Registration: twice the login quota per client address.
+    let mut statuses = Vec::new();
+    for i in 0..7 {
+        statuses.push(
+            app.register(&format!("r{i}@example.com"), "en")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[..6], &[201; 6]);
+    assert_eq!(statuses[6], 429, "{statuses:?}");
+    // Reset: three requests a minute per account, answered alike whether it exists or not.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let res = app
+            .post_json(
+                "/api/v1/auth/password-reset",
+                &json!({"email": "r0@example.com"}),
+            )
+            .await;
+        statuses.push(res.status().as_u16());
+        if res.status().as_u16() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(statuses, vec![202, 202, 202, 429]);
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after_and_recovers() {
+    let app = spawn_app_with(|s| {
+        s.db_pool_size = 1;
+        s.db_acquire_timeout = std::time::Duration::from_millis(300);
+        s.run_workers = false;
+    })
+    .await;
+    // Hold the only connection (as a slow request would).
+    let pool = app.db.pool().clone();
+    let held = tokio::task::spawn_blocking(move || {
+        // The indexer may hold it for a moment: keep asking until it is ours.
+        loop {
+            if let Ok(c) = pool.get() {
+                return c;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let res = app.get("/api/v1/organizations").await;
+    assert_eq!(res.status().as_u16(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, 503, "service_unavailable").await;
+    drop(held);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let status = app.get("/api/v1/organizations").await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never recovered: {status}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
