@@ -278,11 +278,15 @@ fn overview(conn: &mut DbConnection, s: &Scope) -> Result<Overview, ApiError> {
     let projects: Vec<(String, String, String, String, NaiveDateTime)> = p::table
         .select((p::id, p::region_code, p::stage, p::category, p::created_at))
         .load(conn)?;
-    let late: Vec<String> = ms::table
+    let mut late: std::collections::HashMap<String, i64> = Default::default();
+    for project in ms::table
         .filter(ms::done_on.is_null())
         .filter(ms::due_on.lt(day))
         .select(ms::project_id)
-        .load(conn)?;
+        .load::<String>(conn)?
+    {
+        *late.entry(project).or_default() += 1;
+    }
     for (id, region, stage, category, created) in &projects {
         if !(s.region(region) && s.time(*created)) {
             continue;
@@ -291,7 +295,7 @@ fn overview(conn: &mut DbConnection, s: &Scope) -> Result<Overview, ApiError> {
         c.total += 1;
         bump(&mut c.by_stage, stage);
         bump(&mut c.by_category, category);
-        let n = late.iter().filter(|x| *x == id).count() as i64;
+        let n = late.get(id).copied().unwrap_or(0);
         c.overdue_milestones += n;
         c.projects_with_overdue += i64::from(n > 0);
     }
@@ -580,6 +584,20 @@ fn csv_rows(
                 ))
                 .order(p::id)
                 .load(conn)?;
+            let mut milestones_of: std::collections::HashMap<
+                String,
+                Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)>,
+            > = Default::default();
+            for (project, m, due, done) in ms::table
+                .select((ms::project_id, ms::name, ms::due_on, ms::done_on))
+                .order((ms::due_on, ms::id))
+                .load::<(String, String, chrono::NaiveDate, Option<chrono::NaiveDate>)>(conn)?
+            {
+                milestones_of
+                    .entry(project)
+                    .or_default()
+                    .push((m, due, done));
+            }
             for (id, name, owner, region, category, year, stage, money, created) in list {
                 if !(s.region(&region) && s.time(created)) {
                     continue;
@@ -594,12 +612,7 @@ fn csv_rows(
                     stage,
                     money.map(|m| m.to_string()).unwrap_or_default(),
                 ];
-                let milestones: Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)> =
-                    ms::table
-                        .filter(ms::project_id.eq(&id))
-                        .select((ms::name, ms::due_on, ms::done_on))
-                        .order((ms::due_on, ms::id))
-                        .load(conn)?;
+                let milestones = milestones_of.remove(&id).unwrap_or_default();
                 if milestones.is_empty() {
                     let mut row = base.clone();
                     row.extend([String::new(), String::new(), String::new(), String::new()]);

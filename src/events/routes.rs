@@ -452,7 +452,9 @@ pub async fn update_event(
             }
             check_event(&ev, &mut errors);
             ApiError::fields(errors)?;
-            let (confirmed, _) = model::taken(conn, &ev.id, "")?;
+            let (confirmed, _) = model::counts(conn, std::slice::from_ref(&ev.id))?
+                .remove(&ev.id)
+                .unwrap_or_default();
             if i64::from(ev.capacity) < confirmed {
                 return Err(ApiError::rule(
                     "capacity_below_confirmed",
@@ -476,7 +478,7 @@ pub async fn update_event(
             if status == EventStatus::Published {
                 // More places, or a looser per-organization cap, may free some.
                 let promoted = model::promote(conn, &ev, t)?;
-                tell_promoted(conn, &postman, &ev, &promoted)?;
+                tell_registrations(conn, &postman, &ev, EventNews::Promoted, &promoted)?;
                 if moved {
                     let targets = everyone(conn, &ev)?;
                     notify::tell(
@@ -516,20 +518,12 @@ fn everyone(conn: &mut DbConnection, ev: &Event) -> Result<Vec<Target>, ApiError
         .into_iter()
         .filter(|r| r.status != RegistrationStatus::Cancelled.as_str())
         .collect();
-    targets.extend(registration_targets(conn, &regs)?);
+    targets.extend(targets_of(conn, &regs)?);
     Ok(targets)
 }
 
 /// For each registration: the member who registered and the attendee (as an account
 /// holder when the address belongs to one, else as a guest in the registrant's language).
-fn registration_targets(
-    conn: &mut DbConnection,
-    regs: &[Registration],
-) -> Result<Vec<Target>, ApiError> {
-    Ok(targets_of(conn, regs)?)
-}
-
-/// The people to tell about registrations (see `registration_targets`).
 pub fn targets_of(conn: &mut DbConnection, regs: &[Registration]) -> QueryResult<Vec<Target>> {
     let registrants: Vec<String> = regs
         .iter()
@@ -569,7 +563,7 @@ fn tell_registrations(
     regs: &[Registration],
 ) -> Result<(), ApiError> {
     for r in regs {
-        let targets = registration_targets(conn, std::slice::from_ref(r))?;
+        let targets = targets_of(conn, std::slice::from_ref(r))?;
         notify::tell(
             conn,
             postman,
@@ -581,15 +575,6 @@ fn tell_registrations(
         )?;
     }
     Ok(())
-}
-
-fn tell_promoted(
-    conn: &mut DbConnection,
-    postman: &crate::notifications::inbox::Postman,
-    ev: &Event,
-    promoted: &[Registration],
-) -> Result<(), ApiError> {
-    tell_registrations(conn, postman, ev, EventNews::Promoted, promoted)
 }
 
 /// Publish a draft (bureau): every verified organization in the audience is invited
@@ -1004,7 +989,7 @@ pub async fn cancel_registration(
                     std::slice::from_ref(&r),
                 )?;
                 let promoted = model::promote(conn, &ev, t)?;
-                tell_promoted(conn, &postman, &ev, &promoted)?;
+                tell_registrations(conn, &postman, &ev, EventNews::Promoted, &promoted)?;
             }
             Ok(RegistrationView::new(r, None))
         })
