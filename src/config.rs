@@ -27,7 +27,8 @@
 //! | `COLLAB_OUTBOX_MAX_ATTEMPTS` | `8` | attempts before a mail is marked dead |
 //! | `COLLAB_OUTBOX_LEASE_SECS` | `300` | a mail stuck in `sending` this long is claimed again |
 //! | `COLLAB_OUTBOX_CONCURRENCY` | `16` | SMTP connections the delivery worker uses in parallel (mail to one address keeps its order) |
-//! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (capped at 1 h, ±25% jitter) |
+//! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (±25% jitter) |
+//! | `COLLAB_OUTBOX_RETRY_MAX_MS` | `3600000` | longest delay between two attempts (1 h) |
 //! | `COLLAB_MATCH_NOTIFY_THRESHOLD` | `0.45` | score (0-1] above which a newly published listing is announced to the other side |
 //! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
@@ -105,6 +106,8 @@ pub struct MailSettings {
     pub max_attempts: u32,
     pub lease: Duration,
     pub retry_base: Duration,
+    /// Longest delay between two attempts.
+    pub retry_max: Duration,
     /// SMTP connections used in parallel (mail to one address stays in order).
     pub concurrency: usize,
 }
@@ -151,6 +154,7 @@ impl Default for Settings {
                 max_attempts: 8,
                 lease: Duration::from_secs(300),
                 retry_base: Duration::from_secs(30),
+                retry_max: Duration::from_secs(3600),
                 concurrency: 16,
             },
             run_workers: true,
@@ -255,6 +259,7 @@ impl Settings {
         env.parse_positive("COLLAB_OUTBOX_MAX_ATTEMPTS", &mut s.mail.max_attempts)?;
         env.secs("COLLAB_OUTBOX_LEASE_SECS", &mut s.mail.lease)?;
         env.millis("COLLAB_OUTBOX_RETRY_BASE_MS", &mut s.mail.retry_base)?;
+        env.millis("COLLAB_OUTBOX_RETRY_MAX_MS", &mut s.mail.retry_max)?;
         env.parse_positive("COLLAB_OUTBOX_CONCURRENCY", &mut s.mail.concurrency)?;
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;

@@ -73,19 +73,25 @@ pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
     Ok(out)
 }
 
-/// Verified organizations with members, inserted with multi-row statements.
-fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<usize> {
+/// `organizations` verified enterprises in Zouping with `members` verified members each
+/// (`member{i}-{m}@bench.example.com`, no usable password), inserted with multi-row
+/// statements. Returns the number of members.
+pub fn seed_organizations(
+    conn: &mut DbConnection,
+    organizations: usize,
+    members_each: usize,
+) -> anyhow::Result<usize> {
     let t = now().format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     let mut users = 0;
     write_tx(conn, |conn| -> anyhow::Result<()> {
-        for chunk in (0..opts.organizations).collect::<Vec<_>>().chunks(500) {
+        for chunk in (0..organizations).collect::<Vec<_>>().chunks(500) {
             let (mut orgs, mut people, mut members) = (Vec::new(), Vec::new(), Vec::new());
             for i in chunk {
                 let org = new_id();
                 orgs.push(format!(
                     "('{org}', 'enterprise', '基准企业{i}', 'zouping', 'verified', '{t}', '{t}')"
                 ));
-                for m in 0..opts.members_per_organization {
+                for m in 0..members_each {
                     let user = new_id();
                     people.push(format!(
                         "('{user}', 'member{i}-{m}@bench.example.com', 'not-a-hash', '成员{i}-{m}', '{}', '{t}', '{t}', '{t}')",
@@ -125,7 +131,7 @@ fn measure(
     let mut conn = db.pool().get()?;
     db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrate: {e}"))?;
     crate::organizations::taxonomy::seed(&mut conn)?;
-    let users = seed(&mut conn, opts)?;
+    let users = seed_organizations(&mut conn, opts.organizations, opts.members_per_organization)?;
 
     let t = now();
     let mut ev = Event {

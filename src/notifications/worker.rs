@@ -82,10 +82,10 @@ pub fn claim(
     })
 }
 
-/// Delay before attempt `attempts + 1`: exponential from `base`, capped at an hour, ±25% jitter.
-pub fn backoff(attempts: i32, base: Duration) -> Duration {
+/// Delay before attempt `attempts + 1`: exponential from `base`, capped at `max`, ±25% jitter.
+pub fn backoff(attempts: i32, base: Duration, max: Duration) -> Duration {
     let exp = base.saturating_mul(1u32 << attempts.clamp(0, 16).saturating_sub(1) as u32);
-    let capped = exp.min(Duration::from_secs(3600));
+    let capped = exp.min(max);
     let jitter = rand::rng().random_range(0.75..1.25);
     capped.mul_f64(jitter)
 }
@@ -130,9 +130,12 @@ fn record(
                     ))
                     .execute(conn)?
             } else {
-                let next =
-                    t + chrono::Duration::from_std(backoff(email.attempts, settings.retry_base))
-                        .unwrap_or_default();
+                let next = t + chrono::Duration::from_std(backoff(
+                    email.attempts,
+                    settings.retry_base,
+                    settings.retry_max,
+                ))
+                .unwrap_or_default();
                 diesel::update(mine)
                     .set((
                         o::status.eq(OutboxStatus::Pending.as_str()),
@@ -316,11 +319,12 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let base = Duration::from_secs(30);
-        let first = backoff(1, base);
+        let (base, max) = (Duration::from_secs(30), Duration::from_secs(3600));
+        let first = backoff(1, base, max);
         assert!(first >= Duration::from_secs(22) && first <= Duration::from_secs(38));
-        let third = backoff(3, base);
+        let third = backoff(3, base, max);
         assert!(third >= Duration::from_secs(90) && third <= Duration::from_secs(150));
-        assert!(backoff(30, base) <= Duration::from_secs(4500));
+        assert!(backoff(30, base, max) <= Duration::from_secs(4500));
+        assert!(backoff(30, base, Duration::from_secs(5)) <= Duration::from_millis(6250));
     }
 }

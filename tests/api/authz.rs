@@ -11,10 +11,10 @@
 use std::collections::BTreeSet;
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, spawn_app};
+use crate::helpers::{Count, TestApp, TestUser, spawn_app};
 use crate::registry::{enterprise, uscc};
 
 /// Allowed: not sent by this test.
@@ -74,12 +74,6 @@ const WITH_UPDATED_AT: &[&str] = &[
     "projects",
     "milestones",
 ];
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
 
 #[derive(QueryableByName)]
 struct Latest {

@@ -210,6 +210,25 @@ impl TestApp {
     }
 }
 
+/// One row of `SELECT count(*) AS n ...`.
+#[derive(diesel::QueryableByName)]
+pub struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+}
+
+/// The number in column `n` of a `SELECT count(*) AS n ...` query.
+pub async fn count(db: &Db, sql: impl Into<String>) -> i64 {
+    let sql = sql.into();
+    db.run(move |conn| {
+        use diesel::RunQueryDsl;
+        let c: Count = diesel::sql_query(sql).get_result(conn)?;
+        Ok(c.n)
+    })
+    .await
+    .expect("count query")
+}
+
 /// Assert a problem+json response with the given status and code; returns the body.
 pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status, "status");

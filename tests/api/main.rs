@@ -13,6 +13,7 @@
 mod accounts;
 mod authz;
 mod collaboration;
+mod crash;
 mod events;
 mod hardening;
 mod helpers;
@@ -20,7 +21,9 @@ mod listings;
 mod matching;
 mod notifications;
 mod operations;
+mod outage;
 mod outbox;
+mod process;
 mod registry;
 mod schema_parity;
 mod shutdown;

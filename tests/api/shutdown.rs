@@ -2,54 +2,20 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::helpers::{PgTestDatabase, postgres_admin_url};
+use crate::helpers::test_settings;
+use crate::process::Launch;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_complete() {
+    let (settings, _dir, _pg) = test_settings();
+    let mut server = Launch::new(&settings, "smtp://127.0.0.1:9").start();
+    server.ready().await;
+    let address = server.base.trim_start_matches("http://").to_owned();
 
-#[test]
-fn sigterm_lets_an_in_flight_request_complete() {
-    let dir = tempfile::tempdir().unwrap();
-    let pg = postgres_admin_url().map(|admin| PgTestDatabase::create(&admin));
-    let database_url = match &pg {
-        Some(pg) => pg.url.clone(),
-        None => format!("sqlite://{}", dir.path().join("s.db").display()),
-    };
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_collab-registry"))
-        .arg("serve")
-        .env("DATABASE_URL", &database_url)
-        .env("COLLAB_DATA_DIR", dir.path())
-        .env("COLLAB_LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env(
-            "COLLAB_JWT_SECRET",
-            "a-test-secret-that-is-long-enough-0123456789",
-        )
-        .env("COLLAB_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-
-    let started = Instant::now();
-    let mut stream = loop {
-        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
-            break s;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut stream = TcpStream::connect(&address).unwrap();
     let body = r#"{"email":"inflight@example.com","password":"correct horse battery staple","display_name":"In Flight"}"#;
     let (first, rest) = body.split_at(20);
     write!(
@@ -61,7 +27,7 @@ fn sigterm_lets_an_in_flight_request_complete() {
     stream.flush().unwrap();
     std::thread::sleep(Duration::from_millis(300));
 
-    let pid = child.id().to_string();
+    let pid = server.pid().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -79,17 +45,7 @@ fn sigterm_lets_an_in_flight_request_complete() {
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 201"), "response: {response}");
 
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server did not exit after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = server.wait_exit(Duration::from_secs(20));
     assert!(status.success(), "exit status {status}");
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    assert!(TcpStream::connect(&address).is_err());
 }
