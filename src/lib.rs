@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod listings;
+pub mod load;
 pub mod matching;
 pub mod notifications;
 pub mod ops;

@@ -75,6 +75,23 @@ enum Bench {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// HTTP load with wrk against this binary's server on seeded data at scale.
+    Load {
+        #[arg(long, default_value_t = 10_000)]
+        organizations: usize,
+        #[arg(long, default_value_t = 100_000)]
+        listings: usize,
+        /// Seconds per scenario (after a 3 s warm-up).
+        #[arg(long, default_value_t = 15)]
+        duration: u64,
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// A PostgreSQL server URL to measure on too (a scratch database is created).
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value = "wrk")]
+        wrk: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -204,6 +221,28 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 collab_registry::events::bench::run(&opts).map(|_| ())
             })
             .await?
+        }
+        Command::Bench {
+            what:
+                Bench::Load {
+                    organizations,
+                    listings,
+                    duration,
+                    connections,
+                    postgres,
+                    wrk,
+                },
+        } => {
+            let opts = collab_registry::load::Options {
+                organizations,
+                listings,
+                duration_secs: duration,
+                connections,
+                postgres_url: postgres,
+                wrk,
+            };
+            tokio::task::spawn_blocking(move || collab_registry::load::run(&opts).map(|_| ()))
+                .await?
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);

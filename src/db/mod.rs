@@ -6,6 +6,7 @@
 
 pub mod migrations;
 pub mod schema;
+pub mod scratch;
 pub mod types;
 
 use std::path::Path;

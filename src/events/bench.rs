@@ -48,14 +48,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
         dir.path(),
     )?];
     if let Some(url) = &opts.postgres_url {
-        let name = format!("collab_bench_events_{}", std::process::id());
-        let mut admin = diesel::PgConnection::establish(url)?;
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
-        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-        let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
-        let result = measure("PostgreSQL", &format!("{base}/{name}"), opts, dir.path());
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
-        out.push(result?);
+        let scratch = crate::db::scratch::ScratchPostgres::create(url, "collab_bench_events")?;
+        out.push(measure("PostgreSQL", &scratch.url, opts, dir.path())?);
     }
     for f in &out {
         println!(
@@ -121,44 +115,10 @@ fn measure(
     opts: &Options,
     dir: &std::path::Path,
 ) -> anyhow::Result<Figures> {
-    let mut settings = Settings {
-        database_url: url.to_owned(),
-        data_dir: dir.to_owned(),
-        db_pool_size: 2,
-        ..Settings::default()
-    };
-    let db = Db::new(db::create_pool(&settings)?, settings.backend());
+    let (mut settings, db) = migrated(url, dir)?;
     let mut conn = db.pool().get()?;
-    db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrate: {e}"))?;
-    crate::organizations::taxonomy::seed(&mut conn)?;
     let users = seed_organizations(&mut conn, opts.organizations, opts.members_per_organization)?;
-
-    let t = now();
-    let mut ev = Event {
-        id: new_id(),
-        kind: "training".to_owned(),
-        title: "赤泥综合利用技术培训".to_owned(),
-        title_en: Some("Red mud utilization training".to_owned()),
-        description: "基准测试活动".to_owned(),
-        starts_at: t + chrono::Duration::days(14),
-        ends_at: t + chrono::Duration::days(14) + chrono::Duration::hours(3),
-        timezone: "Asia/Shanghai".to_owned(),
-        location: "邹平市会展中心".to_owned(),
-        online_url: None,
-        organizer: "Bureau".to_owned(),
-        capacity: 500,
-        capacity_per_organization: None,
-        registration_opens_at: None,
-        registration_closes_at: None,
-        leading_only: false,
-        status: "draft".to_owned(),
-        sequence: 0,
-        cancel_reason: None,
-        published_at: None,
-        created_by: None,
-        created_at: t,
-        updated_at: t,
-    };
+    let mut ev = draft_event(500);
     model::insert(&mut conn, &ev)?;
     let postman = Postman::new(
         "http://localhost:8080",
@@ -208,4 +168,50 @@ fn measure(
         delivered,
         delivery_secs,
     })
+}
+
+/// Settings for `url` with its data under `dir`, and the database migrated and seeded with
+/// the taxonomies.
+pub fn migrated(url: &str, dir: &std::path::Path) -> anyhow::Result<(Settings, Db)> {
+    let settings = Settings {
+        database_url: url.to_owned(),
+        data_dir: dir.to_owned(),
+        db_pool_size: 2,
+        ..Settings::default()
+    };
+    let db = Db::new(db::create_pool(&settings)?, settings.backend());
+    let mut conn = db.pool().get()?;
+    db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrate: {e}"))?;
+    crate::organizations::taxonomy::seed(&mut conn)?;
+    Ok((settings, db))
+}
+
+/// A draft training two weeks from now, open to every verified organization.
+pub fn draft_event(capacity: i32) -> Event {
+    let t = now();
+    Event {
+        id: new_id(),
+        kind: "training".to_owned(),
+        title: "赤泥综合利用技术培训".to_owned(),
+        title_en: Some("Red mud utilization training".to_owned()),
+        description: "基准测试活动".to_owned(),
+        starts_at: t + chrono::Duration::days(14),
+        ends_at: t + chrono::Duration::days(14) + chrono::Duration::hours(3),
+        timezone: "Asia/Shanghai".to_owned(),
+        location: "邹平市会展中心".to_owned(),
+        online_url: None,
+        organizer: "Bureau".to_owned(),
+        capacity,
+        capacity_per_organization: None,
+        registration_opens_at: None,
+        registration_closes_at: None,
+        leading_only: false,
+        status: "draft".to_owned(),
+        sequence: 0,
+        cancel_reason: None,
+        published_at: None,
+        created_by: None,
+        created_at: t,
+        updated_at: t,
+    }
 }

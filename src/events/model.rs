@@ -327,6 +327,29 @@ pub fn registrations(
     q.load(conn)
 }
 
+/// The place in line (1 = next) of each waitlisted registration among `regs`, one indexed
+/// count per row (on `(event_id, status, id)`), so the cost does not grow with the event.
+pub fn queue_positions(
+    conn: &mut DbConnection,
+    event_id: &str,
+    regs: &[Registration],
+) -> QueryResult<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for r in regs
+        .iter()
+        .filter(|r| r.status == RegistrationStatus::Waitlisted.as_str())
+    {
+        let place: i64 = er::table
+            .filter(er::event_id.eq(event_id))
+            .filter(er::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(er::id.le(&r.id))
+            .count()
+            .get_result(conn)?;
+        out.insert(r.id.clone(), place);
+    }
+    Ok(out)
+}
+
 /// Confirmed places taken in total and by one organization.
 pub fn taken(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResult<(i64, i64)> {
     let confirmed = er::table

@@ -748,13 +748,16 @@ pub async fn event_ics(
     Ok(calendar_response(body))
 }
 
-fn with_positions(regs: Vec<Registration>, all: &[Registration]) -> Vec<RegistrationView> {
-    let queue: HashMap<&str, i64> = all
-        .iter()
+/// Places in line from an event's full list of registrations (in id order).
+fn queue_of(all: &[Registration]) -> HashMap<String, i64> {
+    all.iter()
         .filter(|r| r.status == RegistrationStatus::Waitlisted.as_str())
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i as i64 + 1))
-        .collect();
+        .map(|(i, r)| (r.id.clone(), i as i64 + 1))
+        .collect()
+}
+
+fn with_positions(regs: Vec<Registration>, queue: &HashMap<String, i64>) -> Vec<RegistrationView> {
     regs.into_iter()
         .map(|r| {
             let pos = queue.get(r.id.as_str()).copied();
@@ -787,7 +790,7 @@ pub async fn list_registrations(
                     .cloned()
                     .collect()
             };
-            Ok(with_positions(mine, &all))
+            Ok(with_positions(mine, &queue_of(&all)))
         })
         .await?;
     Ok(HttpResponse::Ok().json(RegistrationList { items }))
@@ -942,8 +945,8 @@ pub async fn register(
                 .partition(|r| r.status == RegistrationStatus::Confirmed.as_str());
             tell_registrations(conn, &postman, &ev, EventNews::Confirmed, &confirmed)?;
             tell_registrations(conn, &postman, &ev, EventNews::Waitlisted, &waiting)?;
-            let all = model::registrations(conn, &ev.id, None)?;
-            Ok(with_positions(rows, &all))
+            let queue = model::queue_positions(conn, &ev.id, &rows)?;
+            Ok(with_positions(rows, &queue))
         })
         .await?;
     state.mail_wake.notify_one();

@@ -294,31 +294,54 @@ pub fn last_change(conn: &mut DbConnection) -> QueryResult<i32> {
 
 /// Whether a listing may be matched: published, and its organization verified.
 pub fn matchable(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Listing, Lists)>> {
-    let row: Option<(Listing, String)> = listings::table
-        .inner_join(organizations::table)
-        .filter(listings::id.eq(id))
-        .select((Listing::as_select(), organizations::status))
-        .first(conn)
-        .optional()?;
-    match row {
-        Some((l, org_status)) if l.status == "published" && org_status == "verified" => {
-            let mut lists = lists(conn, std::slice::from_ref(&l.id))?;
-            let these = lists.remove(&l.id).unwrap_or_default();
-            Ok(Some((l, these)))
-        }
-        _ => Ok(None),
-    }
+    Ok(matchable_among(conn, &[id.to_owned()])?.remove(id))
 }
 
-/// Every matchable listing id (for a full rebuild), in pages after `after`.
-pub fn matchable_ids(conn: &mut DbConnection, after: &str, limit: i64) -> QueryResult<Vec<String>> {
-    listings::table
+/// The matchable listings among `ids`, with their lists, by id (four queries in all).
+pub fn matchable_among(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<HashMap<String, (Listing, Lists)>> {
+    let rows: Vec<Listing> = listings::table
+        .inner_join(organizations::table)
+        .filter(listings::status.eq("published"))
+        .filter(organizations::status.eq("verified"))
+        .filter(listings::id.eq_any(ids))
+        .select(Listing::as_select())
+        .load(conn)?;
+    Ok(with_lists(conn, rows)?
+        .into_iter()
+        .map(|(l, lists)| (l.id.clone(), (l, lists)))
+        .collect())
+}
+
+fn with_lists(conn: &mut DbConnection, rows: Vec<Listing>) -> QueryResult<Vec<(Listing, Lists)>> {
+    let ids: Vec<String> = rows.iter().map(|l| l.id.clone()).collect();
+    let mut lists = lists(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|l| {
+            let these = lists.remove(&l.id).unwrap_or_default();
+            (l, these)
+        })
+        .collect())
+}
+
+/// Matchable listings with their lists (for a full rebuild), a page after `after` at a
+/// time: four queries per page rather than five per listing.
+pub fn matchable_page(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Listing, Lists)>> {
+    let rows: Vec<Listing> = listings::table
         .inner_join(organizations::table)
         .filter(listings::status.eq("published"))
         .filter(organizations::status.eq("verified"))
         .filter(listings::id.gt(after))
         .order(listings::id.asc())
         .limit(limit)
-        .select(listings::id)
-        .load(conn)
+        .select(Listing::as_select())
+        .load(conn)?;
+    with_lists(conn, rows)
 }

@@ -49,13 +49,13 @@ fn percentiles(mut samples: Vec<Duration>) -> Latency {
     }
 }
 
-struct Vocabulary {
+pub(crate) struct Vocabulary {
     zh: Vec<String>,
     en: Vec<String>,
     fields: Vec<String>,
 }
 
-fn vocabulary() -> Vocabulary {
+pub(crate) fn vocabulary() -> Vocabulary {
     let (mut zh, mut en) = (Vec::new(), Vec::new());
     for line in GLOSSARY
         .lines()
@@ -120,7 +120,7 @@ fn sentence(rng: &mut StdRng, v: &Vocabulary, zh: bool, terms: usize) -> String 
     out.join(if zh { "" } else { " " })
 }
 
-fn synthetic(rng: &mut StdRng, v: &Vocabulary, i: usize) -> Doc {
+pub(crate) fn synthetic(rng: &mut StdRng, v: &Vocabulary, i: usize) -> Doc {
     let zh = rng.random_bool(0.5);
     let side = if rng.random_bool(0.3) {
         Side::Need
@@ -298,15 +298,9 @@ fn postgres_comparison(
     v: &Vocabulary,
     queries: &[Query],
 ) -> anyhow::Result<Latency> {
-    let name = format!("collab_bench_{}", std::process::id());
-    let mut admin = PgConnection::establish(url)?;
-    // One statement per call: PostgreSQL runs a multi-statement string as one
-    // transaction, and CREATE/DROP DATABASE refuse to run inside one.
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
-    admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
+    let scratch = crate::db::scratch::ScratchPostgres::create(url, "collab_bench")?;
     let result = (|| -> anyhow::Result<Latency> {
-        let mut conn = PgConnection::establish(&format!("{base}/{name}"))?;
+        let mut conn = PgConnection::establish(&scratch.url)?;
         conn.batch_execute(
             "CREATE TABLE bench (id TEXT PRIMARY KEY, side TEXT NOT NULL, tsv TSVECTOR NOT NULL)",
         )?;
@@ -365,6 +359,6 @@ fn postgres_comparison(
         }
         Ok(percentiles(samples))
     })();
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    drop(scratch);
     result
 }

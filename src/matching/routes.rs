@@ -86,13 +86,15 @@ fn ranked(
 ) -> Result<MatchList, ApiError> {
     let tree = field_tree(conn)?;
     let found = state.matching.search(query, &tree, limit * 2)?;
+    // The index may trail the database by a moment; the database has the last word.
+    let ids: Vec<String> = found.iter().map(|m| m.id.clone()).collect();
+    let mut live = listings::matchable_among(conn, &ids)?;
     let mut items = Vec::new();
     for m in found {
         if items.len() == limit {
             break;
         }
-        // The index may trail the database by a moment; the database has the last word.
-        let Some((l, lists)) = listings::matchable(conn, &m.id)? else {
+        let Some((l, lists)) = live.remove(&m.id) else {
             continue;
         };
         items.push(MatchItem {

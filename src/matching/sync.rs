@@ -83,15 +83,15 @@ pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize
     let mut after = String::new();
     let mut count = 0;
     loop {
-        let ids = model::matchable_ids(conn, &after, 500)?;
-        let Some(last) = ids.last().cloned() else {
+        let page = model::matchable_page(conn, &after, 500)?;
+        let Some((last, _)) = page.last() else {
             break;
         };
-        for id in &ids {
-            apply(engine, conn, id)?;
+        after = last.id.clone();
+        for (l, lists) in &page {
+            engine.upsert(&doc_of(l, lists))?;
         }
-        count += ids.len();
-        after = last;
+        count += page.len();
     }
     engine.commit(i64::from(position))?;
     Ok(count)

@@ -221,3 +221,39 @@ pub fn retry(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxEmai
         .first(conn)
         .optional()
 }
+
+/// What the monitoring needs to know about the queue: unsent rows by status, and when the
+/// oldest mail still waiting to go out was queued. Only unsent statuses are counted (sent rows pile up
+/// for years; these counts stay on the `(status, next_attempt_at)` index).
+#[derive(Debug, Default)]
+pub struct Backlog {
+    pub by_status: Vec<(String, i64)>,
+    pub oldest_unsent: Option<NaiveDateTime>,
+}
+
+pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
+    use outbox_emails as o;
+    let mut by_status = Vec::new();
+    for status in [
+        OutboxStatus::Pending,
+        OutboxStatus::Sending,
+        OutboxStatus::Dead,
+    ] {
+        let n: i64 = o::table
+            .filter(o::status.eq(status.as_str()))
+            .count()
+            .get_result(conn)?;
+        by_status.push((status.as_str().to_owned(), n));
+    }
+    let oldest_unsent = o::table
+        .filter(o::status.eq_any([
+            OutboxStatus::Pending.as_str(),
+            OutboxStatus::Sending.as_str(),
+        ]))
+        .select(diesel::dsl::min(o::created_at))
+        .get_result(conn)?;
+    Ok(Backlog {
+        by_status,
+        oldest_unsent,
+    })
+}

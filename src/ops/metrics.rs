@@ -1,10 +1,14 @@
-//! Prometheus metrics: requests by route template and status, latency, pool usage.
+//! Prometheus metrics: requests by route template and status, latency, pool usage, and the
+//! outbox backlog (read from the database at each scrape).
 
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
+
+use crate::notifications::outbox::Backlog;
 
 /// The process's metric registry and the series the middleware records.
 pub struct Metrics {
@@ -12,6 +16,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    outbox: IntGaugeVec,
+    oldest_unsent: Gauge,
 }
 
 impl Metrics {
@@ -36,6 +42,19 @@ impl Metrics {
             Opts::new("db_pool_connections", "Database pool connections by state"),
             &["state"],
         )?;
+        let outbox = IntGaugeVec::new(
+            Opts::new(
+                "outbox_emails",
+                "Unsent emails in the outbox by status (pending, sending, dead)",
+            ),
+            &["status"],
+        )?;
+        let oldest_unsent = Gauge::new(
+            "outbox_oldest_unsent_seconds",
+            "Age of the oldest email not yet sent (pending or sending; 0 when there is none)",
+        )?;
+        registry.register(Box::new(outbox.clone()))?;
+        registry.register(Box::new(oldest_unsent.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
@@ -44,6 +63,8 @@ impl Metrics {
             requests,
             latency,
             pool,
+            outbox,
+            oldest_unsent,
         })
     }
 
@@ -60,8 +81,19 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Render the text exposition format, after refreshing the pool gauges.
-    pub fn render(&self, pool: &crate::db::Pool) -> String {
+    /// Render the text exposition format, after refreshing the pool gauges and (when the
+    /// database answered) the outbox gauges.
+    pub fn render(&self, pool: &crate::db::Pool, backlog: Option<&Backlog>) -> String {
+        if let Some(b) = backlog {
+            for (status, n) in &b.by_status {
+                self.outbox.with_label_values(&[status.as_str()]).set(*n);
+            }
+            let age = b
+                .oldest_unsent
+                .map(|at| (crate::db::types::now() - at).num_milliseconds().max(0) as f64 / 1000.0)
+                .unwrap_or(0.0);
+            self.oldest_unsent.set(age);
+        }
         let state = pool.state();
         let idle = i64::from(state.idle_connections);
         let total = i64::from(state.connections);

@@ -80,9 +80,14 @@ pub async fn metrics_text(
     state: web::Data<AppState>,
     metrics: web::Data<metrics::Metrics>,
 ) -> HttpResponse {
+    let backlog = state
+        .db
+        .run(|conn| Ok(crate::notifications::outbox::backlog(conn)?))
+        .await
+        .ok();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render(state.db.pool()))
+        .body(metrics.render(state.db.pool(), backlog.as_ref()))
 }
 
 /// This document.

@@ -197,6 +197,48 @@ async fn metrics_count_requests_by_route_template() {
     assert!(text.contains(r#"route="unmatched",status="404""#));
     assert!(text.contains("http_request_duration_seconds_bucket"));
     assert!(text.contains(r#"db_pool_connections{state="idle"}"#));
+    assert!(text.contains(r#"outbox_emails{status="dead"} 0"#), "{text}");
+}
+
+#[tokio::test]
+async fn metrics_show_the_outbox_backlog_for_alerting() {
+    // No delivery worker: what is queued stays queued.
+    let app = spawn_app_with(|s| s.run_workers = false).await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains("outbox_oldest_unsent_seconds 0\n"), "{text}");
+    app.register("dead@example.com", "en").await;
+    app.register("late@example.com", "en").await;
+    app.register("fresh@example.com", "en").await;
+    // One mail dead-lettered, one queued ten minutes ago.
+    app.sql("UPDATE outbox_emails SET status = 'dead' WHERE to_address = 'dead@example.com'")
+        .await;
+    app.sql(match app.backend() {
+        Backend::Sqlite => {
+            "UPDATE outbox_emails SET created_at = datetime(created_at, '-600 seconds') \
+             WHERE to_address = 'late@example.com'"
+        }
+        Backend::Postgres => {
+            "UPDATE outbox_emails SET created_at = created_at - interval '600 seconds' \
+             WHERE to_address = 'late@example.com'"
+        }
+    })
+    .await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains(r#"outbox_emails{status="dead"} 1"#), "{text}");
+    assert!(
+        text.contains(r#"outbox_emails{status="pending"} 2"#),
+        "{text}"
+    );
+    let waited: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("outbox_oldest_unsent_seconds "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (599.0..700.0).contains(&waited),
+        "oldest unsent for {waited} s"
+    );
 }
 
 #[tokio::test]
