@@ -103,9 +103,16 @@ impl r2d2::ManageConnection for ConnectionManager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
-                // WAL is a property of the file, set once in `create_pool`; these are per connection.
+                // WAL is a property of the file, set once in `create_pool`; these are per
+                // connection. `optimize` keeps the planner's statistics current (SQLite's
+                // advice for long-lived connections: at open, bounded by `analysis_limit`;
+                // r2d2 reopens connections at least every 30 minutes). Without statistics
+                // SQLite joins listings to organizations through the organization-status
+                // index and walks every listing (168 ms instead of 2 ms for a page of 500 at
+                // 100k listings).
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;
+                     PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -302,13 +302,27 @@ pub fn matchable_among(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> QueryResult<HashMap<String, (Listing, Lists)>> {
+    // Primary-key lookups only: with a join and status filters the planner may walk the
+    // verified organizations instead of looking up a handful of ids.
     let rows: Vec<Listing> = listings::table
-        .inner_join(organizations::table)
-        .filter(listings::status.eq("published"))
-        .filter(organizations::status.eq("verified"))
         .filter(listings::id.eq_any(ids))
+        .filter(listings::status.eq("published"))
         .select(Listing::as_select())
         .load(conn)?;
+    let mut owners: Vec<&str> = rows.iter().map(|l| l.organization_id.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let verified: std::collections::HashSet<String> = organizations::table
+        .filter(organizations::id.eq_any(owners))
+        .filter(organizations::status.eq("verified"))
+        .select(organizations::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let rows = rows
+        .into_iter()
+        .filter(|l| verified.contains(&l.organization_id))
+        .collect();
     Ok(with_lists(conn, rows)?
         .into_iter()
         .map(|(l, lists)| (l.id.clone(), (l, lists)))
