@@ -93,35 +93,31 @@ async fn write_loop(
 
 /// Register, verify and log in one account through `server`; its access token.
 async fn owner(server: &Server, smtp: &SmtpServer) -> (String, String) {
-    let client = client();
     let email = "crash-owner@example.com";
-    let res = client
-        .post(server.url("/api/v1/auth/register"))
-        .json(&json!({"email": email, "password": PASSWORD, "display_name": "Owner"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (status, user) = server
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": email, "password": PASSWORD, "display_name": "Owner"}),
+        )
+        .await;
+    assert_eq!(status, 201);
     let token = smtp.wait_for(email, 1).await.remove(0).token();
-    let res = client
-        .post(server.url("/api/v1/auth/verify-email"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 204);
-    let res = client
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let body: Value = res.json().await.unwrap();
-    (id, body["access_token"].as_str().unwrap().to_owned())
+    let (status, _) = server
+        .post("/api/v1/auth/verify-email", None, &json!({"token": token}))
+        .await;
+    assert_eq!(status, 204);
+    let (_, login) = server
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    (
+        user["id"].as_str().unwrap().to_owned(),
+        login["access_token"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use collab_registry::db::{Db, create_pool};
 use collab_registry::events::bench::seed_organizations;
 use rand::Rng;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::events::event_body;
 use crate::helpers::{PASSWORD, count, test_settings};
@@ -44,41 +44,35 @@ async fn an_smtp_outage_and_a_crash_lose_no_invitation() {
     })
     .await
     .unwrap();
-    let client = reqwest::Client::new();
-    let login: Value = client
-        .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": "bureau@example.gov.cn", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, login) = server
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "bureau@example.gov.cn", "password": PASSWORD}),
+        )
+        .await;
     let bureau = login["access_token"].as_str().unwrap().to_owned();
-    let res = client
-        .post(server.url("/api/v1/events"))
-        .bearer_auth(&bureau)
-        .json(&event_body("赤泥综合利用培训", 10, 200, json!({})))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 201);
-    let event = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (status, event) = server
+        .post(
+            "/api/v1/events",
+            Some(&bureau),
+            &event_body("赤泥综合利用培训", 10, 200, json!({})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let event = event["id"].as_str().unwrap();
 
     // The relay goes down; the event is published into the outage.
     before.stop();
     let down_at = Instant::now();
-    let res = client
-        .post(server.url(&format!("/api/v1/events/{event}/publish")))
-        .bearer_auth(&bureau)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/events/{event}/publish"),
+            Some(&bureau),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let invitations = "SELECT count(*) AS n FROM outbox_emails WHERE to_address LIKE 'member%'";
     assert_eq!(count(&db, invitations).await, ORGANIZATIONS as i64);
 

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use collab_registry::config::Settings;
+use serde_json::Value;
 
 use crate::helpers::TEST_JWT_SECRET;
 
@@ -83,6 +84,18 @@ impl Launch {
 impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// POST `body` as JSON, with a bearer token when given: the status and the JSON answer
+    /// (`null` when there is none).
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut req = reqwest::Client::new().post(self.url(path)).json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
     }
 
     pub fn pid(&self) -> u32 {
