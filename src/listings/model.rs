@@ -297,13 +297,14 @@ pub fn matchable(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Listi
     Ok(matchable_among(conn, &[id.to_owned()])?.remove(id))
 }
 
-/// The matchable listings among `ids`, with their lists, by id (four queries in all).
+/// The matchable listings among `ids`, with their lists, by id (five queries in all).
 pub fn matchable_among(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> QueryResult<HashMap<String, (Listing, Lists)>> {
-    // Primary-key lookups only: with a join and status filters the planner may walk the
-    // verified organizations instead of looking up a handful of ids.
+    // Primary-key lookups only, so the plan does not depend on SQLite's statistics being
+    // current (see the connection setup in `db`): with a join and status filters, a planner
+    // without them walks the verified organizations instead of looking up a few ids.
     let rows: Vec<Listing> = listings::table
         .filter(listings::id.eq_any(ids))
         .filter(listings::status.eq("published"))
