@@ -13,6 +13,7 @@ pub mod index;
 pub mod schema;
 pub mod score;
 pub mod search;
+pub mod semantic;
 
 #[cfg(test)]
 mod judged;
