@@ -1,20 +1,20 @@
-//! Retrieval quality on a judged fixture: `tests/fixtures/matching_judgments.json` holds
-//! needs and capabilities in both languages with graded relevance (3 = solves it,
-//! 2 = strongly related, 1 = near miss: same material, different problem; unjudged = 0).
-//! The test computes mean nDCG@10 over the needs and fails below the recorded floor, so a
-//! change to the analyzer, glossary or scoring that hurts ranking is caught.
+//! Retrieval quality on judged sets of needs and capabilities in both languages, graded
+//! 3 (solves it), 2 (strongly related), 1 (near miss: same material, other problem);
+//! unjudged = 0. Mean nDCG@10 over the needs, each need run as the service runs it.
+//!
+//! - `tests/fixtures/matching_judged_set.json` (issue 13): 64 needs and 303 capabilities,
+//!   texts only (no fields or modes), a third of the profiles distractors from other
+//!   industries that share words with aluminium topics; written and graded before any
+//!   tuning (`tools/judged_set/`). Needs of odd topics are the tuning half, even topics the
+//!   held-out half; the floors are on the held-out half.
+//! - `tests/fixtures/matching_judgments.json` (issue 5): 16 needs, 50 capabilities, with
+//!   fields and modes. Tuned on; kept as a regression test.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
 use super::*;
-
-/// Measured 0.936 (cross-language 0.933) on 2026-12-01; recorded in docs/BENCHMARKS.md.
-/// Raise it when ranking improves; never lower it quietly.
-const FLOOR_ALL: f64 = 0.90;
-/// The same floor over the needs whose best answers are in the other language.
-const FLOOR_CROSS_LANGUAGE: f64 = 0.90;
 
 #[derive(Deserialize)]
 struct Item {
@@ -28,6 +28,8 @@ struct Item {
     trl: Option<u8>,
     #[serde(default)]
     judgments: HashMap<String, u8>,
+    #[serde(default)]
+    split: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,24 +73,24 @@ fn ndcg_at(k: usize, ranked: &[String], judged: &HashMap<String, u8>) -> f64 {
     if idcg == 0.0 { 1.0 } else { dcg / idcg }
 }
 
-#[test]
-fn ndcg_formula_matches_a_hand_computed_case() {
-    let judged = HashMap::from([("a".to_owned(), 3), ("b".to_owned(), 1)]);
-    let perfect = ndcg_at(10, &["a".into(), "b".into()], &judged);
-    assert!((perfect - 1.0).abs() < 1e-9);
-    // Swapped: (1 + 7/log2(3)) / (7 + 1/log2(3)).
-    let swapped = ndcg_at(10, &["b".into(), "a".into()], &judged);
-    let expected = (1.0 + 7.0 / 3f64.log2()) / (7.0 + 1.0 / 3f64.log2());
-    assert!((swapped - expected).abs() < 1e-9);
-    assert_eq!(ndcg_at(10, &["x".into()], &judged), 0.0);
+/// One need's result.
+struct Scored {
+    split: Option<String>,
+    /// All of the need's best answers are in the other language.
+    cross: bool,
+    ndcg: f64,
 }
 
-#[test]
-fn judged_fixture_ndcg_at_10_stays_above_the_floor() {
-    let fixture: Fixture = serde_json::from_str(include_str!(
-        "../../../tests/fixtures/matching_judgments.json"
-    ))
-    .unwrap();
+/// Mean nDCG@10 over needs that pass `keep`, and how many there were.
+fn mean(scores: &[Scored], keep: impl Fn(&Scored) -> bool) -> (f64, usize) {
+    let v: Vec<f64> = scores.iter().filter(|s| keep(s)).map(|s| s.ndcg).collect();
+    (v.iter().sum::<f64>() / v.len().max(1) as f64, v.len())
+}
+
+/// Indexes the capabilities, runs every need as the service does (title and description
+/// as text, its keywords, fields, modes and TRL) and scores the ranking.
+fn evaluate(json: &str) -> Vec<Scored> {
+    let fixture: Fixture = serde_json::from_str(json).unwrap();
     let engine = Engine::in_memory().unwrap();
     let language: HashMap<&str, &str> = fixture
         .capabilities
@@ -113,67 +115,119 @@ fn judged_fixture_ndcg_at_10_stays_above_the_floor() {
     }
     engine.commit(1).unwrap();
     let tree = field_tree();
-
-    let (mut all, mut cross) = (Vec::new(), Vec::new());
+    let mut out = Vec::new();
     for n in &fixture.needs {
-        let found = engine
-            .search(
-                &Query {
-                    text: format!("{}\n{}", n.title, n.description),
-                    keywords: n.keywords.clone(),
-                    target: Side::Capability,
-                    field_codes: n.field_codes.clone(),
-                    modes: n.modes.clone(),
-                    trl: n.trl,
-                    region_code: None,
-                    exclude_id: None,
-                    exclude_organization: None,
-                },
-                &tree,
-                10,
-            )
-            .unwrap();
+        let query = Query {
+            text: format!("{}\n{}", n.title, n.description),
+            keywords: n.keywords.clone(),
+            target: Side::Capability,
+            field_codes: n.field_codes.clone(),
+            modes: n.modes.clone(),
+            trl: n.trl,
+            region_code: None,
+            exclude_id: None,
+            exclude_organization: None,
+        };
+        let found = engine.search(&query, &tree, 10).unwrap();
         let ranked: Vec<String> = found.into_iter().map(|m| m.id).collect();
-        let score = ndcg_at(10, &ranked, &n.judgments);
-        let best = n
+        let ndcg = ndcg_at(10, &ranked, &n.judgments);
+        let top = n.judgments.values().copied().max().unwrap_or(0);
+        let cross = n
             .judgments
             .iter()
-            .max_by_key(|(_, r)| **r)
-            .map(|(id, _)| id);
-        let crosses =
-            best.is_some_and(|id| language.get(id.as_str()) != Some(&n.language.as_str()));
+            .filter(|(_, g)| **g == top)
+            .all(|(id, _)| language.get(id.as_str()) != Some(&n.language.as_str()));
         println!(
-            "{} ({}){}: nDCG@10 = {score:.3}  top: {:?}",
+            "{} ({}){}: nDCG@10 = {ndcg:.3}  top: {:?}",
             n.id,
             n.language,
-            if crosses { " cross" } else { "" },
+            if cross { " cross" } else { "" },
             &ranked[..ranked.len().min(5)]
         );
-        all.push(score);
-        if crosses {
-            cross.push(score);
+        out.push(Scored {
+            split: n.split.clone(),
+            cross,
+            ndcg,
+        });
+    }
+    out
+}
+
+#[test]
+fn ndcg_formula_matches_a_hand_computed_case() {
+    let judged = HashMap::from([("a".to_owned(), 3), ("b".to_owned(), 1)]);
+    let perfect = ndcg_at(10, &["a".into(), "b".into()], &judged);
+    assert!((perfect - 1.0).abs() < 1e-9);
+    // Swapped: (1 + 7/log2(3)) / (7 + 1/log2(3)).
+    let swapped = ndcg_at(10, &["b".into(), "a".into()], &judged);
+    let expected = (1.0 + 7.0 / 3f64.log2()) / (7.0 + 1.0 / 3f64.log2());
+    assert!((swapped - expected).abs() < 1e-9);
+    assert_eq!(ndcg_at(10, &["x".into()], &judged), 0.0);
+}
+
+/// Regression floors on the old fixture (tuned on: 0.936 / 0.933 on 2026-12-01).
+const OLD_FLOOR_ALL: f64 = 0.90;
+const OLD_FLOOR_CROSS_LANGUAGE: f64 = 0.90;
+
+#[test]
+fn judged_fixture_ndcg_at_10_stays_above_the_floor() {
+    let scores = evaluate(include_str!(
+        "../../../tests/fixtures/matching_judgments.json"
+    ));
+    let (all, n) = mean(&scores, |_| true);
+    let (cross, nc) = mean(&scores, |s| s.cross);
+    println!(
+        "old fixture: mean nDCG@10 = {all:.3} over {n} needs; cross-language {cross:.3} over {nc}"
+    );
+    assert!(nc > 0, "the fixture must keep cross-language cases");
+    assert!(
+        all >= OLD_FLOOR_ALL,
+        "mean nDCG@10 {all:.3} fell below {OLD_FLOOR_ALL}"
+    );
+    assert!(
+        cross >= OLD_FLOOR_CROSS_LANGUAGE,
+        "cross-language nDCG@10 {cross:.3} fell below {OLD_FLOOR_CROSS_LANGUAGE}"
+    );
+}
+
+/// Floors on the held-out half of the judged set (docs/BENCHMARKS.md has the figures;
+/// lexical engine before the encoder, 2026-12-02: 0.658 all, 0.748 same-language, 0.429
+/// cross-language).
+/// Raise them when ranking improves; never lower them quietly.
+const HELD_OUT_FLOOR_ALL: f64 = 0.62;
+const HELD_OUT_FLOOR_SAME_LANGUAGE: f64 = 0.70;
+const HELD_OUT_FLOOR_CROSS_LANGUAGE: f64 = 0.38;
+
+#[test]
+fn judged_set_held_out_ndcg_at_10_stays_above_the_floor() {
+    let scores = evaluate(include_str!(
+        "../../../tests/fixtures/matching_judged_set.json"
+    ));
+    for split in ["tuning", "held_out"] {
+        let of = |s: &Scored| s.split.as_deref() == Some(split);
+        let (all, n) = mean(&scores, of);
+        let (same, ns) = mean(&scores, |s| of(s) && !s.cross);
+        let (cross, nc) = mean(&scores, |s| of(s) && s.cross);
+        println!(
+            "judged set, {split}: nDCG@10 all {all:.3} ({n} needs), same-language {same:.3} ({ns}), cross-language {cross:.3} ({nc})"
+        );
+        assert!(
+            n >= 30 && ns > 0 && nc > 0,
+            "{split}: {n} needs, {ns} same, {nc} cross"
+        );
+        if split == "held_out" {
+            assert!(
+                all >= HELD_OUT_FLOOR_ALL,
+                "held-out nDCG@10 {all:.3} fell below {HELD_OUT_FLOOR_ALL}"
+            );
+            assert!(
+                same >= HELD_OUT_FLOOR_SAME_LANGUAGE,
+                "held-out same-language nDCG@10 {same:.3} fell below {HELD_OUT_FLOOR_SAME_LANGUAGE}"
+            );
+            assert!(
+                cross >= HELD_OUT_FLOOR_CROSS_LANGUAGE,
+                "held-out cross-language nDCG@10 {cross:.3} fell below {HELD_OUT_FLOOR_CROSS_LANGUAGE}"
+            );
         }
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    println!(
-        "mean nDCG@10 = {:.3} over {} needs; cross-language {:.3} over {}",
-        mean(&all),
-        all.len(),
-        mean(&cross),
-        cross.len()
-    );
-    assert!(
-        !cross.is_empty(),
-        "the fixture must keep cross-language cases"
-    );
-    assert!(
-        mean(&all) >= FLOOR_ALL,
-        "mean nDCG@10 {:.3} fell below {FLOOR_ALL}",
-        mean(&all)
-    );
-    assert!(
-        mean(&cross) >= FLOOR_CROSS_LANGUAGE,
-        "cross-language nDCG@10 {:.3} fell below {FLOOR_CROSS_LANGUAGE}",
-        mean(&cross)
-    );
 }
