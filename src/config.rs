@@ -29,6 +29,7 @@
 //! | `COLLAB_OUTBOX_CONCURRENCY` | `16` | SMTP connections the delivery worker uses in parallel (mail to one address keeps its order) |
 //! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (±25% jitter) |
 //! | `COLLAB_OUTBOX_RETRY_MAX_MS` | `3600000` | longest delay between two attempts (1 h) |
+//! | `COLLAB_SEMANTIC` | `on` | `off` indexes and matches without the sentence encoder (lexical only: shared terms and glossary links); the index is rebuilt when this changes |
 //! | `COLLAB_MATCH_NOTIFY_THRESHOLD` | `0.45` | score (0-1] above which a newly published listing is announced to the other side |
 //! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
@@ -78,6 +79,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub run_workers: bool,
+    /// Match by meaning too (the sentence encoder); `COLLAB_SEMANTIC`.
+    pub semantic: bool,
     pub trust_proxy: bool,
     pub match_notify_threshold: f32,
     pub digest_hour: u32,
@@ -158,6 +161,7 @@ impl Default for Settings {
                 concurrency: 16,
             },
             run_workers: true,
+            semantic: true,
             trust_proxy: false,
             match_notify_threshold: 0.45,
             digest_hour: 8,
@@ -262,6 +266,7 @@ impl Settings {
         env.millis("COLLAB_OUTBOX_RETRY_MAX_MS", &mut s.mail.retry_max)?;
         env.parse_positive("COLLAB_OUTBOX_CONCURRENCY", &mut s.mail.concurrency)?;
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
+        env.bool("COLLAB_SEMANTIC", &mut s.semantic)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;
         if let Some(v) = env.get("COLLAB_MATCH_NOTIFY_THRESHOLD") {
             s.match_notify_threshold = v

@@ -176,7 +176,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let dir = settings.data_dir.join("index");
             let count = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 std::fs::create_dir_all(&dir)?;
-                let (engine, _) = collab_registry::matching::engine::Engine::open(&dir)?;
+                let (engine, _) =
+                    collab_registry::matching::engine::Engine::open_with(&dir, settings.semantic)?;
                 let mut conn = db.pool().get()?;
                 collab_registry::matching::sync::rebuild(&engine, &mut conn)
             })

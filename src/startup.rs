@@ -186,9 +186,10 @@ pub async fn open_index(
     settings: &Settings,
 ) -> anyhow::Result<Arc<crate::matching::engine::Engine>> {
     let (db, dir) = (db.clone(), settings.data_dir.join("index"));
+    let semantic = settings.semantic;
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&dir)?;
-        crate::matching::sync::open(&db, &dir)
+        crate::matching::sync::open(&db, &dir, semantic)
     })
     .await?
 }

@@ -171,6 +171,9 @@ pub struct Filter {
     pub organization_id: Option<String>,
     pub status: Option<String>,
     pub q: Option<String>,
+    /// Listings the matching index finds for `q` with the matching analysis (across
+    /// languages through the glossary); they pass the `q` filter too.
+    pub q_ids: Vec<String>,
     /// Organizations whose drafts and closed listings the caller may also see
     /// (`None`: the bureau, who sees everything).
     pub insider_of: Option<Vec<String>>,
@@ -243,7 +246,8 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
                 .or(crate::organizations::model::lower(listings::description)
                     .like(pattern)
                     .escape('\\'))
-                .or(listings::id.eq_any(by_keyword)),
+                .or(listings::id.eq_any(by_keyword))
+                .or(listings::id.eq_any(f.q_ids.clone())),
         );
     }
     if let Some(a) = &f.after {

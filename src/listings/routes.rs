@@ -303,6 +303,10 @@ pub async fn create(
         .json(view))
 }
 
+/// Listings the matching index may add to a `q` filter (beyond them the plain substring
+/// match still applies).
+const MAX_TEXT_HITS: usize = 10_000;
+
 pub async fn list(
     state: web::Data<AppState>,
     user: MaybeUser,
@@ -311,6 +315,12 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
+    let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    // The words as matching reads them: `scandium` also finds a listing that says 钪.
+    let q_ids = match (text, crate::matching::engine::Side::parse(side.as_str())) {
+        (Some(t), Some(s)) => state.matching.ids_containing(s, t, MAX_TEXT_HITS)?,
+        _ => Vec::new(),
+    };
     let page = state
         .db
         .run(move |conn| {
@@ -333,6 +343,7 @@ pub async fn list(
                 organization_id: q.organization_id,
                 status: q.status.map(|s| s.as_str().to_owned()),
                 q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+                q_ids,
                 insider_of: if viewer.is_bureau() {
                     None
                 } else {

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::engine::{Explanation, FieldTree, Query, Side as EngineSide};
 use crate::auth::MaybeUser;
 use crate::db::DbConnection;
-use crate::db::schema::fields;
+use crate::db::schema::{fields, regions};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::listings::domain::{Mode, Side};
@@ -77,6 +77,26 @@ fn field_tree(conn: &mut DbConnection) -> QueryResult<FieldTree> {
     Ok(FieldTree::new(&pairs))
 }
 
+/// `English name (中文名)` of the field and region codes in `codes`.
+fn names(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let mut out = std::collections::HashMap::new();
+    let fs: Vec<(String, String, String)> = fields::table
+        .filter(fields::code.eq_any(codes))
+        .select((fields::code, fields::name_en, fields::name_zh))
+        .load(conn)?;
+    let rs: Vec<(String, String, String)> = regions::table
+        .filter(regions::code.eq_any(codes))
+        .select((regions::code, regions::name_en, regions::name_zh))
+        .load(conn)?;
+    for (code, en, zh) in fs.into_iter().chain(rs) {
+        out.insert(code, format!("{en} ({zh})"));
+    }
+    Ok(out)
+}
+
 /// Run a query and keep only results the database still calls matchable.
 fn ranked(
     state: &AppState,
@@ -89,6 +109,15 @@ fn ranked(
     // The index may trail the database by a moment; the database has the last word.
     let ids: Vec<String> = found.iter().map(|m| m.id.clone()).collect();
     let mut live = listings::matchable_among(conn, &ids)?;
+    let mut codes: Vec<String> = found
+        .iter()
+        .flat_map(|m| m.explanation.shared_fields.iter().cloned())
+        .chain(query.region_code.clone())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let names = names(conn, &codes)?;
+    let name = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_string());
     let mut items = Vec::new();
     for m in found {
         if items.len() == limit {
@@ -97,10 +126,12 @@ fn ranked(
         let Some((l, lists)) = live.remove(&m.id) else {
             continue;
         };
+        let mut explanation = m.explanation;
+        explanation.summarize(name, query.region_code.as_deref());
         items.push(MatchItem {
             listing: ListingView::new(l, lists),
             score: m.score,
-            explanation: m.explanation,
+            explanation,
         });
     }
     Ok(MatchList { items })

@@ -88,9 +88,9 @@ pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize
             break;
         };
         after = last.id.clone();
-        for (l, lists) in &page {
-            engine.upsert(&doc_of(l, lists))?;
-        }
+        // Encoded on all cores, a page at a time.
+        let docs: Vec<_> = page.iter().map(|(l, lists)| doc_of(l, lists)).collect();
+        engine.upsert_many(&docs)?;
         count += page.len();
     }
     engine.commit(i64::from(position))?;
@@ -124,7 +124,9 @@ pub fn catch_up(
             live.extend(apply(engine, conn, id)?);
         }
     }
-    if let Some(notice) = notice {
+    if let Some(notice) = notice.filter(|_| !live.is_empty()) {
+        // Listings of this batch must be searchable for each other's announcements.
+        engine.flush()?;
         for (l, lists) in &live {
             notices::announce(engine, conn, l, lists, notice)?;
         }
@@ -154,8 +156,8 @@ pub fn catch_up(
 
 /// Open (or create) the index and bring it up to date: a missing index is rebuilt, an
 /// existing one catches up from its stored position.
-pub fn open(db: &Db, dir: &std::path::Path) -> anyhow::Result<Arc<Engine>> {
-    let (engine, fresh) = Engine::open(dir)?;
+pub fn open(db: &Db, dir: &std::path::Path, semantic: bool) -> anyhow::Result<Arc<Engine>> {
+    let (engine, fresh) = Engine::open_with(dir, semantic)?;
     let mut conn = db.pool().get()?;
     if fresh || engine.position().is_none() {
         let started = Instant::now();

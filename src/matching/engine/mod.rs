@@ -2,23 +2,31 @@
 //! capability), in Chinese and English, and explains every match.
 //!
 //! Pipeline: [`analysis`] segments and normalizes text; [`glossary`] maps
-//! synonyms of both languages to shared concepts; [`index`] keeps a tantivy
-//! index whose documents are expanded with concept tokens; [`search`] runs
-//! BM25 over the target side and re-ranks the top candidates with
-//! [`score`]'s structured fit (fields, cooperation modes, TRL, region).
+//! synonyms of both languages to shared concepts; [`semantic`] encodes a listing's
+//! meaning as a sentence vector (Universal Sentence Encoder multilingual v3);
+//! [`index`] keeps a tantivy index whose documents are expanded with concept tokens
+//! and carry the vector, and [`vectors`] the vectors for nearest-neighbour search;
+//! [`search`] runs BM25 over the target side; `hybrid` scores the lexical and the
+//! nearest-vector candidates by shared terms, semantic similarity and [`score`]'s
+//! structured fit (fields, cooperation modes, TRL, region).
 
 pub mod analysis;
 pub mod glossary;
+mod hybrid;
 pub mod index;
 pub mod schema;
 pub mod score;
 pub mod search;
 pub mod semantic;
+mod table;
+pub mod vectors;
 
 #[cfg(test)]
 mod judged;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hybrid;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -144,25 +152,32 @@ pub struct MatchedTerm {
     pub glossary: Option<String>,
 }
 
-/// Each part's share of the score; the parts add up to the score.
+/// Each part's share of the score (three decimals); the parts add up to the score.
+///
+/// Relevance (shared terms plus semantic similarity) weighs 0.55, fields 0.2, modes 0.1,
+/// TRL 0.1, region 0.05; a part the query does not state (no fields, no modes, no TRL, no
+/// region) gives its weight to relevance. The structured parts count in full only for a
+/// listing whose relevance reaches 0.3, and proportionally below.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, ToSchema)]
 pub struct Contributions {
-    /// Text relevance (weight 0.55).
+    /// Shared terms and glossary links.
     pub text: f32,
-    /// Field overlap (weight 0.2).
+    /// Semantic similarity of the two texts (0 when the semantic part is off).
+    pub semantic: f32,
+    /// Field overlap.
     pub fields: f32,
-    /// Cooperation-mode overlap (weight 0.1).
+    /// Cooperation-mode overlap.
     pub modes: f32,
-    /// TRL fit (weight 0.1).
+    /// TRL fit.
     pub trl: f32,
-    /// Same region (weight 0.05).
+    /// Same region.
     pub region: f32,
 }
 
 impl Contributions {
     /// Sum of the parts.
     pub fn total(&self) -> f32 {
-        self.text + self.fields + self.modes + self.trl + self.region
+        self.text + self.semantic + self.fields + self.modes + self.trl + self.region
     }
 }
 
@@ -171,6 +186,9 @@ impl Contributions {
 pub struct Explanation {
     /// Query terms and concepts found in the listing.
     pub matched_terms: Vec<MatchedTerm>,
+    /// Cosine similarity of the two texts' sentence vectors (three decimals; about 0.2 for
+    /// unrelated texts, 0.6 and more for the same subject), absent when semantic is off.
+    pub semantic_similarity: Option<f32>,
     /// The listing's field codes that equal or neighbour a query field code.
     pub shared_fields: Vec<String>,
     /// Cooperation modes both sides name.
@@ -181,4 +199,68 @@ pub struct Explanation {
     pub same_region: bool,
     /// Each part's contribution to the score.
     pub contributions: Contributions,
+    /// The same in plain words, one line per reason, e.g. `semantically close: 0.71`.
+    pub summary: Vec<String>,
+}
+
+/// Plain words for a cooperation mode.
+fn mode_words(mode: &str) -> &str {
+    match mode {
+        "joint_rnd" => "joint R&D",
+        "commissioned_development" => "commissioned development",
+        "licensing" => "licensing or transfer",
+        "consulting" => "consulting",
+        "pilot_testing" => "pilot testing",
+        "talent_training" => "talent training",
+        "equipment_sharing" => "equipment sharing",
+        other => other,
+    }
+}
+
+impl Explanation {
+    /// Writes [`Explanation::summary`]: `name` turns a field or region code into its name,
+    /// `region` is the searcher's region code.
+    pub fn summarize(&mut self, name: impl Fn(&str) -> String, region: Option<&str>) {
+        let mut s = Vec::new();
+        let (same, linked): (Vec<&MatchedTerm>, Vec<&MatchedTerm>) = self
+            .matched_terms
+            .iter()
+            .partition(|m| m.glossary.is_none());
+        if !same.is_empty() {
+            let words: Vec<&str> = same.iter().map(|m| m.term.as_str()).collect();
+            s.push(format!("shared terms: {}", words.join(", ")));
+        }
+        for m in linked {
+            if let Some(g) = &m.glossary {
+                s.push(format!("glossary link: {} ({g})", m.term));
+            }
+        }
+        if let Some(c) = self.semantic_similarity {
+            let how = if c >= 0.6 {
+                "semantically close"
+            } else if c >= 0.4 {
+                "semantically related"
+            } else {
+                "semantically distant"
+            };
+            s.push(format!("{how}: {c:.2}"));
+        }
+        if !self.shared_fields.is_empty() {
+            let names: Vec<String> = self.shared_fields.iter().map(|c| name(c)).collect();
+            s.push(format!("same or neighbouring field: {}", names.join("; ")));
+        }
+        if !self.shared_modes.is_empty() {
+            let modes: Vec<&str> = self.shared_modes.iter().map(|m| mode_words(m)).collect();
+            s.push(format!("cooperation both want: {}", modes.join(", ")));
+        }
+        match self.trl_fit.as_str() {
+            "meets" => s.push("technology readiness meets the need".to_string()),
+            "below" => s.push("technology readiness below what the need asks".to_string()),
+            _ => {}
+        }
+        if let Some(r) = region.filter(|_| self.same_region) {
+            s.push(format!("same region: {}", name(r)));
+        }
+        self.summary = s;
+    }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Fields {
     pub(crate) modes: Field,
     pub(crate) trl: Field,
     pub(crate) region: Field,
+    /// The listing's sentence vector (see `vectors::Code::to_bytes`), when semantic is on.
+    pub(crate) vector: Field,
 }
 
 /// The schema of the matching index.
@@ -62,6 +64,7 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("modes", STORED);
     b.add_u64_field("trl", STORED);
     b.add_text_field("region", STORED);
+    b.add_bytes_field("vector", STORED);
     b.build()
 }
 
@@ -92,6 +95,7 @@ impl Fields {
             modes: f("modes")?,
             trl: f("trl")?,
             region: f("region")?,
+            vector: f("vector")?,
         })
     }
 

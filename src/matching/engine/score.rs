@@ -3,9 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Contributions, Query, Side};
+use super::{Query, Side};
 
-/// Weight of text relevance.
+/// Weight of relevance (shared terms and semantic similarity; see `hybrid`).
 pub const W_TEXT: f32 = 0.55;
 /// Weight of field overlap.
 pub const W_FIELDS: f32 = 0.2;
@@ -174,17 +174,6 @@ pub fn fit(q: &Query, meta: &Meta, tree: &FieldTree) -> Fit {
         trl,
         trl_fit,
         same_region,
-    }
-}
-
-/// Weighted contributions of a text part (in [0, 1]) and a structured fit.
-pub fn contributions(text: f32, fit: &Fit) -> Contributions {
-    Contributions {
-        text: W_TEXT * text.clamp(0.0, 1.0),
-        fields: W_FIELDS * fit.fields.clamp(0.0, 1.0),
-        modes: W_MODES * fit.modes.clamp(0.0, 1.0),
-        trl: W_TRL * fit.trl.clamp(0.0, 1.0),
-        region: if fit.same_region { W_REGION } else { 0.0 },
     }
 }
 

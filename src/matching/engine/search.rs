@@ -1,9 +1,9 @@
-//! Search: query analysis and reduction, BM25 retrieval of candidates on the
-//! target side, and re-ranking by text coverage plus structured fit.
+//! Lexical retrieval: query analysis and reduction by TF-IDF, the BM25 query over the
+//! target side, and which query units each candidate contains (bit masks). Scoring is in
+//! `hybrid`.
 
 use std::collections::HashMap;
 
-use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TQuery, TermQuery,
 };
@@ -11,13 +11,13 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, Term};
 
 use super::glossary::concept_token;
-use super::index::{Engine, read};
-use super::schema::SideFields;
-use super::score::{self, FieldTree};
-use super::{Explanation, Match, MatchedTerm, Query};
+use super::index::Engine;
+use super::score::FieldTree;
+use super::{Query, Side};
+use tantivy::collector::TopDocs;
 
 /// Candidates retrieved by BM25 before re-ranking.
-const CANDIDATES: usize = 200;
+pub(super) const CANDIDATES: usize = 200;
 /// Share of the side's listings above which a term is too common to search...
 const COMMON_SHARE: f64 = 0.1;
 /// ...provided it is on more than this many listings (small indexes keep all terms).
@@ -36,13 +36,10 @@ const BOOST_TITLE: f32 = 3.0;
 const BOOST_CONCEPTS: f32 = 2.0;
 /// Weight of keyword occurrences against text occurrences in term selection.
 const KEYWORD_TF: f32 = 2.0;
-/// Share of coverage (vs BM25 relative to the best candidate) in the text part.
-const W_COVERAGE: f32 = 0.6;
 
 /// A query token.
 pub(super) struct QTerm {
     text: String,
-    surface: String,
     tf: f32,
     idf: f32,
     covered_by: Vec<u32>,
@@ -51,7 +48,6 @@ pub(super) struct QTerm {
 /// A query concept.
 pub(super) struct QConcept {
     id: u32,
-    surface: String,
     tf: f32,
     idf: f32,
 }
@@ -78,10 +74,8 @@ pub(super) fn analyze(
         let a = engine.lexicon.analyze(text);
         for h in &a.concepts {
             let i = *concept_at.entry(h.concept).or_insert_with(|| {
-                let surface = text.get(h.from..h.to).unwrap_or_default().to_lowercase();
                 concepts.push(QConcept {
                     id: h.concept,
-                    surface,
                     tf: 0.0,
                     idf: 0.0,
                 });
@@ -91,10 +85,8 @@ pub(super) fn analyze(
         }
         for t in &a.tokens {
             let i = *term_at.entry(t.text.clone()).or_insert_with(|| {
-                let surface = text.get(t.from..t.to).unwrap_or_default().to_lowercase();
                 let qt = QTerm {
                     text: t.text.clone(),
-                    surface,
                     tf: 0.0,
                     idf: 0.0,
                     covered_by: vec![],
@@ -175,53 +167,67 @@ pub(super) fn analyze(
     Ok((terms, concepts))
 }
 
-/// Which query terms and concepts each candidate contains, as bit masks.
-fn term_masks(
-    f: &SideFields,
+/// One posting list to probe: a term in a text field or a concept token, for unit `unit`.
+pub(super) struct Probe {
+    field: Field,
+    text: String,
+    concept: bool,
+    unit: usize,
+}
+
+impl Probe {
+    pub(super) fn term(field: Field, text: &str, unit: usize) -> Probe {
+        Probe {
+            field,
+            text: text.to_string(),
+            concept: false,
+            unit,
+        }
+    }
+
+    pub(super) fn concept(field: Field, token: &str, unit: usize) -> Probe {
+        Probe {
+            field,
+            text: token.to_string(),
+            concept: true,
+            unit,
+        }
+    }
+}
+
+/// Which term units and concept units each candidate contains, as bit masks (units
+/// beyond 63 are not tracked).
+pub(super) fn term_masks(
     searcher: &Searcher,
-    terms: &[QTerm],
-    concepts: &[QConcept],
-    hits: &[(f32, tantivy::DocAddress)],
+    probes: &[Probe],
+    hits: &[tantivy::DocAddress],
 ) -> anyhow::Result<Vec<(u64, u64)>> {
     let mut masks = vec![(0u64, 0u64); hits.len()];
     let mut by_segment: HashMap<u32, Vec<(DocId, usize)>> = HashMap::new();
-    for (i, (_, addr)) in hits.iter().enumerate() {
+    for (i, addr) in hits.iter().enumerate() {
         by_segment
             .entry(addr.segment_ord)
             .or_default()
             .push((addr.doc_id, i));
     }
-    let probes: Vec<(Field, String, bool, usize)> = terms
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| {
-            [f.title, f.keywords, f.description].map(|fd| (fd, t.text.clone(), false, i))
-        })
-        .chain(
-            concepts
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (f.concepts, concept_token(c.id), true, i)),
-        )
-        .collect();
     for (seg, mut docs) in by_segment {
         docs.sort_unstable();
         let reader = searcher.segment_reader(seg);
         let mut inverted = HashMap::new();
-        for (field, text, is_concept, unit) in &probes {
-            let inv = match inverted.get(field) {
+        for p in probes.iter().filter(|p| p.unit < MAX_UNITS) {
+            let inv = match inverted.get(&p.field) {
                 Some(inv) => std::sync::Arc::clone(inv),
                 None => {
-                    let inv = reader.inverted_index(*field)?;
-                    inverted.insert(*field, std::sync::Arc::clone(&inv));
+                    let inv = reader.inverted_index(p.field)?;
+                    inverted.insert(p.field, std::sync::Arc::clone(&inv));
                     inv
                 }
             };
-            let term = Term::from_field_text(*field, text);
+            let term = Term::from_field_text(p.field, &p.text);
             let Some(mut postings) = inv.read_postings(&term, IndexRecordOption::Basic)? else {
                 continue;
             };
-            let bit = 1u64 << unit;
+            let bit = 1u64 << p.unit;
             for &(doc, i) in &docs {
                 let at = if postings.doc() < doc {
                     postings.seek(doc)
@@ -229,7 +235,7 @@ fn term_masks(
                     postings.doc()
                 };
                 if at == doc {
-                    if *is_concept {
+                    if p.concept {
                         masks[i].1 |= bit;
                     } else {
                         masks[i].0 |= bit;
@@ -322,145 +328,60 @@ pub(super) fn retrieval_query(
 }
 
 impl Engine {
-    /// Listings of side `q.target` that fit `q`, best first (ties by id), at most `limit`.
-    pub fn search(
+    /// Ids of listings of `side` that contain every word of `text` as matching analyses it
+    /// (segmentation, stemming, glossary concepts in either language; a word inside a
+    /// glossary concept is found through the concept too), at most `max`, by id. For list
+    /// filters: `scandium` finds a listing that says 钪.
+    pub fn ids_containing(
         &self,
-        q: &Query,
-        fields: &FieldTree,
-        limit: usize,
-    ) -> anyhow::Result<Vec<Match>> {
+        side: Side,
+        text: &str,
+        max: usize,
+    ) -> anyhow::Result<Vec<String>> {
         let searcher = self.reader.searcher();
-        if searcher.num_docs() == 0 || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let (terms, concepts) = analyze(self, &searcher, q)?;
-        let Some(query) = retrieval_query(self, q, fields, &terms, &concepts) else {
-            return Ok(Vec::new());
+        let f = self.fields.of(side);
+        let a = self.lexicon.analyze(text);
+        let term = |field: Field, t: &str| -> Box<dyn TQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::Basic,
+            ))
         };
-        let hits = searcher.search(
-            &query,
-            &TopDocs::with_limit(CANDIDATES.max(limit)).order_by_score(),
-        )?;
-        let masks = term_masks(
-            self.fields.of(q.target),
-            &searcher,
-            &terms,
-            &concepts,
-            &hits,
-        )?;
-        let best = hits.iter().map(|h| h.0).fold(0.0f32, f32::max);
-
-        // Coverage units: every concept, and every term no searched concept covers.
-        let unit_terms: Vec<usize> = (0..terms.len())
-            .filter(|&i| terms[i].covered_by.is_empty())
-            .collect();
-        let total: f32 = concepts.iter().map(|c| c.idf).sum::<f32>()
-            + unit_terms.iter().map(|&i| terms[i].idf).sum::<f32>();
-
-        let mut keys = Vec::with_capacity(hits.len());
-        for (seg, reader) in searcher.segment_readers().iter().enumerate() {
-            let column = reader.fast_fields().u64("key")?;
-            for (i, (_, addr)) in hits.iter().enumerate() {
-                if addr.segment_ord as usize == seg {
-                    keys.push((i, column.first(addr.doc_id)));
-                }
-            }
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for h in &a.concepts {
+            must.push((Occur::Must, term(f.concepts, &concept_token(h.concept))));
         }
-        keys.sort_unstable_by_key(|k| k.0);
-
-        let table = read(&self.table);
-        let mut scored = Vec::with_capacity(hits.len());
-        for (i, key) in keys {
-            let Some(meta) = key.and_then(|k| table.by_key.get(&k)) else {
-                continue;
-            };
-            if q.exclude_id.as_ref() == Some(&meta.id)
-                || q.exclude_organization.as_ref() == Some(&meta.organization_id)
-            {
+        let mut seen = Vec::new();
+        for t in &a.tokens {
+            let inside = a.concepts.iter().any(|h| h.from <= t.from && t.to <= h.to);
+            if inside || seen.contains(&t.text) {
                 continue;
             }
-            let (tmask, cmask) = masks[i];
-            let covered: f32 = concepts
+            seen.push(t.text.clone());
+            let any: Vec<(Occur, Box<dyn TQuery>)> = [f.title, f.keywords, f.description]
                 .iter()
-                .enumerate()
-                .filter(|(j, _)| cmask >> j & 1 == 1)
-                .map(|(_, c)| c.idf)
-                .sum::<f32>()
-                + unit_terms
-                    .iter()
-                    .filter(|&&j| tmask >> j & 1 == 1)
-                    .map(|&j| terms[j].idf)
-                    .sum::<f32>();
-            let coverage = if total > 0.0 { covered / total } else { 0.0 };
-            let relative = if best > 0.0 && total > 0.0 {
-                hits[i].0 / best
-            } else {
-                0.0
-            };
-            let text = W_COVERAGE * coverage + (1.0 - W_COVERAGE) * relative;
-            let fit = score::fit(q, meta, fields);
-            let contributions = score::contributions(text, &fit);
-            let total_score = contributions.total().min(1.0);
-            scored.push((total_score, meta, fit, contributions, tmask, cmask));
+                .map(|&fd| (Occur::Should, term(fd, &t.text)))
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        scored.truncate(limit);
-
-        let glossary = self.lexicon.glossary;
-        Ok(scored
-            .into_iter()
-            .map(|(s, meta, fit, contributions, tmask, cmask)| {
-                let mut matched_terms = Vec::new();
-                for (_, c) in concepts
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| cmask >> j & 1 == 1)
-                {
-                    let own_words = terms
-                        .iter()
-                        .enumerate()
-                        .any(|(k, t)| t.covered_by.contains(&c.id) && tmask >> k & 1 == 1);
-                    let link = if own_words {
-                        None
-                    } else {
-                        glossary.get(c.id).map(|g| g.label())
-                    };
-                    matched_terms.push(MatchedTerm {
-                        term: c.surface.clone(),
-                        glossary: link,
-                    });
-                }
-                for (k, t) in terms.iter().enumerate() {
-                    let via_concept = t.covered_by.iter().any(|id| {
-                        concepts
-                            .iter()
-                            .position(|c| c.id == *id)
-                            .is_some_and(|j| cmask >> j & 1 == 1)
-                    });
-                    if tmask >> k & 1 == 1
-                        && !via_concept
-                        && !matched_terms.iter().any(|m| m.term == t.surface)
-                    {
-                        matched_terms.push(MatchedTerm {
-                            term: t.surface.clone(),
-                            glossary: None,
-                        });
-                    }
-                }
-                Match {
-                    id: meta.id.clone(),
-                    organization_id: meta.organization_id.clone(),
-                    score: s,
-                    explanation: Explanation {
-                        matched_terms,
-                        shared_fields: fit.shared_fields,
-                        shared_modes: fit.shared_modes,
-                        trl_fit: fit.trl_fit.to_string(),
-                        same_region: fit.same_region,
-                        contributions,
-                    },
-                }
-            })
-            .collect())
+        if must.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hits = searcher.search(
+            &BooleanQuery::new(must),
+            &TopDocs::with_limit(max.max(1)).order_by_score(),
+        )?;
+        let mut columns = Vec::new();
+        for reader in searcher.segment_readers() {
+            columns.push(reader.fast_fields().u64("key")?);
+        }
+        let table = super::index::read(&self.table);
+        let mut ids: Vec<String> = hits
+            .iter()
+            .filter_map(|(_, a)| columns[a.segment_ord as usize].first(a.doc_id))
+            .filter_map(|k| table.by_key.get(&k).map(|m| m.id.clone()))
+            .collect();
+        ids.sort();
+        Ok(ids)
     }
 }

@@ -64,19 +64,22 @@ pub fn enabled_by_env() -> bool {
     )
 }
 
-/// The text of a listing as it is encoded: title, keywords, description.
-pub fn listing_text(title: &str, keywords: &[String], description: &str) -> String {
-    let mut s = String::with_capacity(title.len() + description.len() + 64);
-    s.push_str(title);
+/// The text encoded for a query: its text, then its keywords. A listing is encoded as the
+/// query made from it (`title\ndescription` and its keywords), so a listing's stored
+/// vector and a fresh encoding of the same listing as a query are one and the same.
+pub fn query_text(text: &str, keywords: &[String]) -> String {
+    let mut s = String::with_capacity(text.len() + 64);
+    s.push_str(text);
     if !keywords.is_empty() {
         s.push_str(". ");
         s.push_str(&keywords.join(", "));
     }
-    if !description.is_empty() {
-        s.push_str(". ");
-        s.push_str(description);
-    }
     s
+}
+
+/// The text encoded for a listing.
+pub fn listing_text(title: &str, keywords: &[String], description: &str) -> String {
+    query_text(&format!("{title}\n{description}"), keywords)
 }
 
 /// The unit vector of `text` (at most [`MAX_TOKENS`] pieces).
