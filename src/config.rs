@@ -37,6 +37,8 @@
 //! | `COLLAB_DIGEST_HOUR` | `8` | local hour (0-23, in each user's time zone) at which daily digests go out |
 //! | `COLLAB_EVENT_REMINDER_HOURS` | `24` | how long before an event's start its attendees are reminded |
 //! | `COLLAB_SCHEDULER_INTERVAL_SECS` | `60` | how often reminders and digests are looked for |
+//! | `COLLAB_INVITATIONS_PER_HOUR` | `30` | invitations one organization may send in an hour (429 with `Retry-After` beyond) |
+//! | `COLLAB_OUTSIDE_ATTENDEES_PER_HOUR` | `50` | attendees without an account one organization may register for one event in an hour, cancelled ones included (429 with `Retry-After` beyond) |
 //!
 //! An invalid value stops the start with one line naming the variable.
 
@@ -78,6 +80,7 @@ pub struct Settings {
     pub log_filter: String,
     pub auth: AuthSettings,
     pub mail: MailSettings,
+    pub quotas: QuotaSettings,
     pub run_workers: bool,
     /// Match by meaning too (the sentence encoder); `COLLAB_SEMANTIC`.
     pub semantic: bool,
@@ -113,6 +116,16 @@ pub struct MailSettings {
     pub retry_max: Duration,
     /// SMTP connections used in parallel (mail to one address stays in order).
     pub concurrency: usize,
+}
+
+/// Quotas on mail to addresses outside the platform, counted in the database over the
+/// last hour (so they hold across instances and restarts).
+#[derive(Debug, Clone)]
+pub struct QuotaSettings {
+    /// Invitations per organization per hour.
+    pub invitations_per_hour: u32,
+    /// Attendees without an account per organization and event per hour.
+    pub outside_attendees_per_hour: u32,
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -159,6 +172,10 @@ impl Default for Settings {
                 retry_base: Duration::from_secs(30),
                 retry_max: Duration::from_secs(3600),
                 concurrency: 16,
+            },
+            quotas: QuotaSettings {
+                invitations_per_hour: 30,
+                outside_attendees_per_hour: 50,
             },
             run_workers: true,
             semantic: true,
@@ -265,6 +282,14 @@ impl Settings {
         env.millis("COLLAB_OUTBOX_RETRY_BASE_MS", &mut s.mail.retry_base)?;
         env.millis("COLLAB_OUTBOX_RETRY_MAX_MS", &mut s.mail.retry_max)?;
         env.parse_positive("COLLAB_OUTBOX_CONCURRENCY", &mut s.mail.concurrency)?;
+        env.parse_positive(
+            "COLLAB_INVITATIONS_PER_HOUR",
+            &mut s.quotas.invitations_per_hour,
+        )?;
+        env.parse_positive(
+            "COLLAB_OUTSIDE_ATTENDEES_PER_HOUR",
+            &mut s.quotas.outside_attendees_per_hour,
+        )?;
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
         env.bool("COLLAB_SEMANTIC", &mut s.semantic)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;

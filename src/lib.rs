@@ -13,6 +13,7 @@ pub mod extract;
 pub mod listings;
 pub mod load;
 pub mod matching;
+pub mod money;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;

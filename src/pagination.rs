@@ -31,6 +31,25 @@ pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// Longest free-text filter (`?q=`) accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// A checked free-text filter: trimmed, `None` when empty, 422 `q_too_long` beyond
+/// `MAX_QUERY_CHARS` (a long pattern costs every database a scan it cannot bound).
+pub fn search_text(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(t) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::field(
+            "q",
+            "q_too_long",
+            format!("use at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    Ok(Some(t.to_owned()))
+}
+
 /// The position a cursor encodes.
 pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };

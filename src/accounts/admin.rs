@@ -14,7 +14,8 @@ use crate::startup::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
-    /// Fragment of an email or display name.
+    /// Fragment of an email or display name. At most 200 characters (422 `q_too_long`).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -32,12 +33,13 @@ pub async fn list_users(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
+    let text = pagination::search_text(query.q.as_deref())?;
     let rows = state
         .db
         .run(move |conn| {
             Ok(model::list(
                 conn,
-                query.q.as_deref().filter(|q| !q.trim().is_empty()),
+                text.as_deref(),
                 after.as_deref(),
                 limit + 1,
             )?)

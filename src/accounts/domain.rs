@@ -75,6 +75,11 @@ impl Email {
         {
             return Err(bad());
         }
+        // What the mailer cannot send to is refused here, not found dead in the outbox
+        // (`a<b>@x.example.com` passes the rules above).
+        if s.parse::<lettre::Address>().is_err() {
+            return Err(bad());
+        }
         Ok(Email(s))
     }
 
@@ -100,6 +105,18 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_the_mailer_refuses_are_refused() {
+        for raw in [
+            "a<b>@x.example.com",
+            "a\"b@x.example.com",
+            "a,b@x.example.com",
+        ] {
+            assert!(Email::parse(raw).is_err(), "{raw}");
+        }
+        assert!(Email::parse("li.wei+tag@example.com").is_ok());
+    }
 
     #[test]
     fn emails_are_trimmed_and_case_folded() {

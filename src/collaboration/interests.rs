@@ -105,7 +105,8 @@ pub struct AcceptInterest {
     pub cooperation_mode: Option<Mode>,
     /// Default: today.
     pub start_date: Option<NaiveDate>,
-    /// Contract value in yuan.
+    /// Contract value in yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub value_yuan: Option<i64>,
 }
 
@@ -699,13 +700,9 @@ pub async fn accept(
         start_date: None,
         value_yuan: None,
     });
-    if b.value_yuan.is_some_and(|v| v < 0) {
-        return Err(ApiError::field(
-            "value_yuan",
-            "negative",
-            "a value is not negative",
-        ));
-    }
+    let mut errors = Vec::new();
+    crate::money::check_yuan("value_yuan", b.value_yuan, &mut errors);
+    ApiError::fields(errors)?;
     let postman = state.postman.clone();
     let v = state
         .db

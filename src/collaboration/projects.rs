@@ -108,7 +108,8 @@ pub struct NewProject {
     pub partner_organization_ids: Vec<String>,
     pub region_code: String,
     pub category: Category,
-    /// Yuan.
+    /// Yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub planned_investment: Option<i64>,
     /// Planned capacity as written, e.g. `年产 30 万吨再生铝`.
     pub capacity: Option<String>,
@@ -125,6 +126,8 @@ pub struct NewProject {
 pub struct ProjectChanges {
     pub name: Option<String>,
     pub category: Option<Category>,
+    /// Yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub planned_investment: Option<i64>,
     pub capacity: Option<String>,
     pub year: Option<i32>,
@@ -411,12 +414,6 @@ fn set_links(
     Ok(())
 }
 
-fn check_money(field: &str, v: Option<i64>, errors: &mut Vec<FieldError>) {
-    if v.is_some_and(|v| v < 0) {
-        errors.push(FieldError::new(field, "negative", "not negative"));
-    }
-}
-
 fn check_year(y: i32, errors: &mut Vec<FieldError>) {
     if !(2000..=2100).contains(&y) {
         errors.push(FieldError::new(
@@ -446,7 +443,7 @@ pub async fn create(
                 .capacity
                 .as_deref()
                 .map(|c| clean_text("capacity", c, 200, &mut errors));
-            check_money("planned_investment", b.planned_investment, &mut errors);
+            crate::money::check_yuan("planned_investment", b.planned_investment, &mut errors);
             check_year(b.year, &mut errors);
             if orgs::find(conn, &b.owner_organization_id)?.is_none() {
                 errors.push(FieldError::new(
@@ -755,7 +752,7 @@ pub async fn update(
                 x.category = cat.as_str().to_owned();
             }
             if let Some(v) = c.planned_investment {
-                check_money("planned_investment", Some(v), &mut errors);
+                crate::money::check_yuan("planned_investment", Some(v), &mut errors);
                 x.planned_investment_yuan = Some(v);
             }
             if let Some(y) = c.year {

@@ -231,13 +231,15 @@ fn overview(conn: &mut DbConnection, s: &Scope) -> Result<Overview, ApiError> {
             ag::created_at,
         ))
         .load(conn)?;
+    let mut values = Vec::new();
     for (org, mode, value, created) in &agreements {
         if in_region.contains(org) && s.time(*created) {
             out.agreements.total += 1;
             bump(&mut out.agreements.by_mode, mode);
-            out.agreements.total_value_yuan += value.unwrap_or(0);
+            values.push(value.unwrap_or(0));
         }
     }
+    out.agreements.total_value_yuan = crate::money::total(values)?;
     let events: Vec<(String, String, NaiveDateTime)> = e::table
         .select((e::id, e::status, e::starts_at))
         .load(conn)?;

@@ -396,6 +396,42 @@ pub fn active_email_taken(
         .load(conn)
 }
 
+/// Of `emails`, those that belong to no account (mail to them leaves the platform).
+pub fn outside_addresses(conn: &mut DbConnection, emails: &[String]) -> QueryResult<Vec<String>> {
+    let known: Vec<String> = u::table
+        .filter(u::email.eq_any(emails))
+        .select(u::email)
+        .load(conn)?;
+    Ok(emails
+        .iter()
+        .filter(|e| !known.contains(e))
+        .cloned()
+        .collect())
+}
+
+/// When `organization_id` registered attendees without an account for the event since
+/// `since`, cancelled ones included (a register-and-cancel loop mails as much).
+pub fn outside_registrations_since(
+    conn: &mut DbConnection,
+    event_id: &str,
+    organization_id: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    let rows: Vec<(String, NaiveDateTime)> = er::table
+        .filter(er::event_id.eq(event_id))
+        .filter(er::organization_id.eq(organization_id))
+        .filter(er::created_at.gt(since))
+        .select((er::attendee_email, er::created_at))
+        .load(conn)?;
+    let emails: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let outside = outside_addresses(conn, &emails)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| outside.contains(&r.0))
+        .map(|r| r.1)
+        .collect())
+}
+
 pub fn set_status(
     conn: &mut DbConnection,
     id: &str,

@@ -797,10 +797,11 @@ pub async fn list_registrations(
 }
 
 /// Register named attendees for an organization in the audience. Each gets a place while
-/// places last (in total and per organization), then a waitlist position.
+/// places last (in total and per organization), then a waitlist position. Attendees
+/// without an account count towards `COLLAB_OUTSIDE_ATTENDEES_PER_HOUR` (429 beyond).
 #[utoipa::path(post, path = "/api/v1/events/{id}/registrations", tag = "events", security(("bearer" = [])), request_body = NewRegistration,
     params(("id" = String, Path, description = "Event id")),
-    responses((status = 201, body = RegistrationList), (status = 401, body = Problem), (status = 403, body = Problem, description = "not a member, or not_in_audience"), (status = 404, body = Problem), (status = 409, body = Problem, description = "already_registered"), (status = 422, body = Problem, description = "invalid attendees, or event_not_published, event_cancelled, event_completed, registration_not_open, registration_closed")))]
+    responses((status = 201, body = RegistrationList), (status = 401, body = Problem), (status = 403, body = Problem, description = "not a member, or not_in_audience"), (status = 404, body = Problem), (status = 409, body = Problem, description = "already_registered"), (status = 422, body = Problem, description = "invalid attendees, or event_not_published, event_cancelled, event_completed, registration_not_open, registration_closed"), (status = 429, body = Problem, description = "outside-attendee quota, with Retry-After")))]
 pub async fn register(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -852,6 +853,7 @@ pub async fn register(
     }
     ApiError::fields(errors)?;
     let postman = state.postman.clone();
+    let quota = state.settings.quotas.outside_attendees_per_hour;
     let items = state
         .db
         .write(move |conn| {
@@ -904,6 +906,16 @@ pub async fn register(
                     "already_registered",
                     format!("already registered: {}", taken_emails.join(", ")),
                 ));
+            }
+            let outside = model::outside_addresses(conn, &emails)?;
+            if !outside.is_empty() {
+                let sent = model::outside_registrations_since(
+                    conn,
+                    &ev.id,
+                    &org.id,
+                    t - crate::notifications::quota::WINDOW,
+                )?;
+                crate::notifications::quota::check_hourly(sent, outside.len(), quota, t)?;
             }
             let (total, by_org) = model::taken(conn, &ev.id, &org.id)?;
             let places = allocate(

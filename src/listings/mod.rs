@@ -82,9 +82,11 @@ pub async fn update_need(
     routes::update(state, user, Side::Need, id.into_inner(), body.0).await
 }
 
-/// Delete a need.
+/// Delete a draft need nobody has expressed interest in (owners of its organization).
+/// Anything else is closed instead, so that interests, agreements and project links stay.
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "listing_not_deletable: not a draft, or it has interests")))]
 pub async fn delete_need(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -161,9 +163,11 @@ pub async fn update_capability(
     routes::update(state, user, Side::Capability, id.into_inner(), body.0).await
 }
 
-/// Delete a capability.
+/// Delete a draft capability nobody has expressed interest in (owners of its organization).
+/// Anything else is closed instead, so that interests, agreements and project links stay.
 #[utoipa::path(delete, path = "/api/v1/capabilities/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "listing_not_deletable: not a draft, or it has interests")))]
 pub async fn delete_capability(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -94,6 +94,35 @@ pub fn update(conn: &mut DbConnection, l: &Listing, lists: Option<&Lists>) -> Qu
     record_change(conn, &l.id)
 }
 
+/// Whether anything of another organization refers to the listing: an interest in it or
+/// offering it, or an agreement (and through it a key project) naming it.
+pub fn has_history(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    use crate::db::schema::{agreements, interests};
+    let interest: Option<String> = interests::table
+        .filter(
+            interests::target_listing_id
+                .eq(id)
+                .or(interests::offered_listing_id.eq(id)),
+        )
+        .select(interests::id)
+        .first(conn)
+        .optional()?;
+    if interest.is_some() {
+        return Ok(true);
+    }
+    let agreement: Option<String> = agreements::table
+        .filter(
+            agreements::need_id
+                .eq(id)
+                .or(agreements::capability_id.eq(id)),
+        )
+        .select(agreements::id)
+        .first(conn)
+        .optional()?;
+    Ok(agreement.is_some())
+}
+
+/// Hard delete: only for a draft without history (see `has_history`).
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::delete(listings::table.find(id)).execute(conn)?;
     record_change(conn, id)

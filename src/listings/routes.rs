@@ -9,7 +9,8 @@ use crate::auth::{AuthUser, MaybeUser};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, FieldError};
-use crate::organizations::domain::{OrgKind, OrgStatus};
+use crate::organizations::audit;
+use crate::organizations::domain::{MemberRole, OrgKind, OrgStatus};
 use crate::organizations::routes::load_viewer;
 use crate::organizations::taxonomy;
 use crate::organizations::views::Viewer;
@@ -160,13 +161,8 @@ fn check_side_fields(
 }
 
 fn check_budget(min: Option<i64>, max: Option<i64>, errors: &mut Vec<FieldError>) {
-    if min.is_some_and(|m| m < 0) || max.is_some_and(|m| m < 0) {
-        errors.push(FieldError::new(
-            "budget_min",
-            "negative",
-            "budgets are not negative",
-        ));
-    }
+    crate::money::check_yuan("budget_min", min, errors);
+    crate::money::check_yuan("budget_max", max, errors);
     if let (Some(a), Some(b)) = (min, max)
         && a > b
     {
@@ -315,9 +311,12 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
-    let text = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let text = pagination::search_text(q.q.as_deref())?;
     // The words as matching reads them: `scandium` also finds a listing that says 钪.
-    let q_ids = match (text, crate::matching::engine::Side::parse(side.as_str())) {
+    let q_ids = match (
+        text.as_deref(),
+        crate::matching::engine::Side::parse(side.as_str()),
+    ) {
         (Some(t), Some(s)) => state.matching.ids_containing(s, t, MAX_TEXT_HITS)?,
         _ => Vec::new(),
     };
@@ -342,7 +341,7 @@ pub async fn list(
                 trl_max: q.trl_max,
                 organization_id: q.organization_id,
                 status: q.status.map(|s| s.as_str().to_owned()),
-                q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+                q: text,
                 q_ids,
                 insider_of: if viewer.is_bureau() {
                     None
@@ -485,9 +484,29 @@ pub async fn delete(
     state
         .db
         .write(move |conn| {
+            let viewer_id = user.id.clone();
             let viewer = load_viewer(conn, Some(user))?;
             let l = editable(conn, &viewer, side, &id)?;
+            if viewer.role_in(&l.organization_id) != Some(MemberRole::Owner) {
+                return Err(ApiError::forbidden(
+                    "only owners of the posting organization delete a draft; members close it",
+                ));
+            }
+            if l.status != ListingStatus::Draft.as_str() || model::has_history(conn, &l.id)? {
+                return Err(ApiError::conflict(
+                    "listing_not_deletable",
+                    "only a draft that nobody has expressed interest in can be deleted; close it instead",
+                ));
+            }
             model::delete(conn, &l.id)?;
+            audit::record(
+                conn,
+                Some(&viewer_id),
+                "listing_deleted",
+                "listing",
+                &l.id,
+                Some(&l.title),
+            )?;
             Ok(())
         })
         .await?;
@@ -505,6 +524,7 @@ pub async fn act(
     let view = state
         .db
         .write(move |conn| {
+            let viewer_id = user.id.clone();
             let viewer = load_viewer(conn, Some(user))?;
             let mut l = editable(conn, &viewer, side, &id)?;
             let from: ListingStatus = l.status.parse().unwrap_or(ListingStatus::Draft);
@@ -541,6 +561,14 @@ pub async fn act(
             l.status = to.as_str().to_owned();
             l.updated_at = now();
             model::update(conn, &l, None)?;
+            if action != Action::Publish {
+                // Closing and fulfilling end a listing's public life: who did it is kept.
+                let what = match action {
+                    Action::Fulfil => "listing_fulfilled",
+                    _ => "listing_closed",
+                };
+                audit::record(conn, Some(&viewer_id), what, "listing", &l.id, None)?;
+            }
             Ok(views(conn, vec![l])?.remove(0))
         })
         .await?;

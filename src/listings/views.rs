@@ -23,8 +23,10 @@ pub struct NewListing {
     pub trl_required: Option<i32>,
     /// Capabilities: the TRL reached (1-9).
     pub trl: Option<i32>,
-    /// Needs: budget range in yuan.
+    /// Needs: budget range in yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_min: Option<i64>,
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_max: Option<i64>,
     /// Needs: answer wanted by this date; the need expires after it.
     pub deadline: Option<NaiveDate>,
@@ -45,7 +47,10 @@ pub struct ListingChanges {
     pub cooperation_modes: Option<Vec<Mode>>,
     pub trl_required: Option<i32>,
     pub trl: Option<i32>,
+    /// Yuan, 0 to 10^12.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_min: Option<i64>,
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_max: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub region_code: Option<String>,
@@ -125,7 +130,8 @@ pub struct ListingQuery {
     pub organization_id: Option<String>,
     /// Others than members and the bureau see `published` only.
     pub status: Option<super::domain::ListingStatus>,
-    /// Free text in title, description or keywords.
+    /// Free text in title, description or keywords. At most 200 characters (422 `q_too_long`).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,

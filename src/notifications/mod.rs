@@ -5,6 +5,7 @@ pub mod digest;
 pub mod inbox;
 pub mod mailer;
 pub mod outbox;
+pub mod quota;
 pub mod routes;
 pub mod sink;
 pub mod templates;

@@ -102,11 +102,33 @@ pub fn enqueue(conn: &mut DbConnection, email: &NewEmail) -> QueryResult<bool> {
     Ok(enqueue_all(conn, std::slice::from_ref(email))? == 1)
 }
 
-/// Queue many emails with multi-row inserts; returns how many rows were created.
+/// Whether the same mail (recipient, subject and text) to an address outside the platform
+/// was queued within the last hour: a repeat is collapsed into the first.
+fn repeated(conn: &mut DbConnection, email: &NewEmail, t: NaiveDateTime) -> QueryResult<bool> {
+    let found: Option<String> = outbox_emails::table
+        .filter(outbox_emails::to_address.eq(&email.to))
+        .filter(outbox_emails::user_id.is_null())
+        .filter(outbox_emails::subject.eq(&email.subject))
+        .filter(outbox_emails::body_text.eq(&email.text))
+        .filter(outbox_emails::created_at.gt(t - super::quota::WINDOW))
+        .select(outbox_emails::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Queue many emails with multi-row inserts; returns how many rows were created. Mail to
+/// an address without an account that repeats one of the last hour is dropped.
 pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<usize> {
     let t = now();
     let mut inserted = 0;
-    for chunk in emails.chunks(200) {
+    let mut kept = Vec::with_capacity(emails.len());
+    for email in emails {
+        if email.user_id.is_some() || !repeated(conn, email, t)? {
+            kept.push(email);
+        }
+    }
+    for chunk in kept.chunks(200) {
         let rows: Vec<NewRow> = chunk
             .iter()
             .map(|email| NewRow {

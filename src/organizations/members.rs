@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::domain::MemberRole;
+use chrono::NaiveDateTime;
+
+use super::domain::{MemberRole, OrgStatus};
 use super::model;
 use super::routes::load_viewer;
 use super::views::{InvitationView, Invite, MemberView};
@@ -18,6 +20,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::quota;
 use crate::notifications::templates;
 use crate::startup::AppState;
 
@@ -59,12 +62,15 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(members))
 }
 
-/// Invite someone by email (owners and the bureau). The invitation email carries a
-/// single-use link; an account created later with that address can accept it.
+/// Invite someone by email (owners and the bureau; verified organizations only). The
+/// invitation email carries a single-use link; an account created later with that address
+/// can accept it. A repeat to the same address within the hour answers 200 with the open
+/// invitation and sends nothing; `COLLAB_INVITATIONS_PER_HOUR` bounds the rest (429).
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/members", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = Invite,
-    responses((status = 201, body = InvitationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "already_member"), (status = 422, body = Problem)))]
+    responses((status = 201, body = InvitationView), (status = 200, body = InvitationView, description = "Already invited within the hour: nothing sent"),
+        (status = 401, body = Problem), (status = 403, body = Problem, description = "forbidden, organization_not_verified"), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "already_member"), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn invite(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -85,6 +91,12 @@ pub async fn invite(
             if !(viewer.is_bureau() || viewer.role_in(&id) == Some(MemberRole::Owner)) {
                 return Err(ApiError::forbidden("only owners invite members"));
             }
+            if org.status() != OrgStatus::Verified {
+                return Err(ApiError::Forbidden {
+                    code: "organization_not_verified",
+                    detail: "only organizations the bureau has verified invite".to_owned(),
+                });
+            }
             let existing = crate::accounts::model::find_by_email(conn, email.as_str())?;
             if let Some(u) = &existing
                 && model::role_of(conn, &id, &u.id)?.is_some()
@@ -94,9 +106,48 @@ pub async fn invite(
                     "this person is already a member",
                 ));
             }
+            let t = now();
+            // Mail to outside addresses is bounded: one invitation per address per hour
+            // (a repeat answers the open one and sends nothing), and a quota per hour.
+            type Recent = (
+                String,
+                String,
+                String,
+                NaiveDateTime,
+                Option<NaiveDateTime>,
+                NaiveDateTime,
+            );
+            let recent: Vec<Recent> = invitations::table
+                .filter(invitations::organization_id.eq(&id))
+                .filter(invitations::created_at.gt(t - quota::WINDOW))
+                .select((
+                    invitations::id,
+                    invitations::email,
+                    invitations::role,
+                    invitations::expires_at,
+                    invitations::accepted_at,
+                    invitations::created_at,
+                ))
+                .load(conn)?;
+            if let Some((inv_id, inv_email, inv_role, expires, _, _)) = recent
+                .iter()
+                .find(|r| r.1 == email.as_str() && r.4.is_none() && r.3 > t)
+            {
+                return Ok((
+                    false,
+                    InvitationView {
+                        id: inv_id.clone(),
+                        organization_id: id,
+                        email: inv_email.clone(),
+                        role: inv_role.clone(),
+                        expires_at: utc(*expires),
+                    },
+                ));
+            }
+            let sent = recent.iter().map(|r| r.5).collect();
+            quota::check_hourly(sent, 1, st.settings.quotas.invitations_per_hour, t)?;
             let token = tokens::random_token();
             let inv_id = new_id();
-            let t = now();
             let expires = t + chrono::Duration::days(INVITATION_DAYS);
             diesel::insert_into(invitations::table)
                 .values((
@@ -176,15 +227,22 @@ pub async fn invite(
                 &id,
                 Some(email.as_str()),
             )?;
-            Ok(InvitationView {
-                id: inv_id,
-                organization_id: id,
-                email: email.as_str().to_owned(),
-                role: role.as_str().to_owned(),
-                expires_at: utc(expires),
-            })
+            Ok((
+                true,
+                InvitationView {
+                    id: inv_id,
+                    organization_id: id,
+                    email: email.as_str().to_owned(),
+                    role: role.as_str().to_owned(),
+                    expires_at: utc(expires),
+                },
+            ))
         })
         .await?;
+    let (created, view) = view;
+    if !created {
+        return Ok(HttpResponse::Ok().json(view));
+    }
     state.mail_wake.notify_one();
     // No Location: an invitation has no address of its own until it is accepted.
     Ok(HttpResponse::Created().json(view))

@@ -225,6 +225,26 @@ pub fn organization_ids_of(conn: &mut DbConnection, user_id: &str) -> QueryResul
         .load(conn)
 }
 
+/// The organizations that have an agreement (an accepted interest) with any of `org_ids`.
+pub fn partners_of(
+    conn: &mut DbConnection,
+    org_ids: &[String],
+) -> QueryResult<std::collections::HashSet<String>> {
+    use crate::db::schema::agreements as ag;
+    if org_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = ag::table
+        .filter(
+            ag::need_organization_id
+                .eq_any(org_ids)
+                .or(ag::provider_organization_id.eq_any(org_ids)),
+        )
+        .select((ag::need_organization_id, ag::provider_organization_id))
+        .load(conn)?;
+    Ok(rows.into_iter().flat_map(|(a, b)| [a, b]).collect())
+}
+
 pub fn memberships_of(
     conn: &mut DbConnection,
     user_id: &str,

@@ -33,12 +33,14 @@ pub fn views(
 ) -> Result<Vec<OrganizationView>, ApiError> {
     let ids: Vec<String> = orgs.iter().map(|o| o.id.clone()).collect();
     let (mut aliases, mut fields) = model::details(conn, &ids)?;
+    let mine: Vec<String> = viewer.memberships.keys().cloned().collect();
+    let partners = model::partners_of(conn, &mine)?;
     Ok(orgs
         .into_iter()
         .map(|o| {
             let a = aliases.remove(&o.id).unwrap_or_default();
             let f = fields.remove(&o.id).unwrap_or_default();
-            OrganizationView::new(o, a, f, viewer)
+            OrganizationView::new(o, a, f, viewer, &partners)
         })
         .collect())
 }
@@ -288,7 +290,8 @@ pub struct DirectoryQuery {
     /// Bureau only; others always see verified organizations.
     pub status: Option<OrgStatus>,
     pub is_leading: Option<bool>,
-    /// Chinese or English name, or an alias.
+    /// Chinese or English name, or an alias. At most 200 characters (422 `q_too_long`).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -311,6 +314,7 @@ pub async fn list(
     };
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
+    let text = pagination::search_text(q.q.as_deref())?;
     let page = state
         .db
         .run(move |conn| {
@@ -328,7 +332,7 @@ pub async fn list(
                     .transpose()?,
                 statuses,
                 is_leading: q.is_leading,
-                q: q.q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+                q: text,
                 after,
             };
             let rows = model::list(conn, &filter, limit + 1)?;

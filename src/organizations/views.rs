@@ -1,6 +1,6 @@
 //! Request and response bodies of the registry, and who may see what.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,8 +11,9 @@ use super::model::Organization;
 use crate::auth::AuthUser;
 use crate::db::types::utc;
 
-/// Contact details, shown only to the bureau, the organization's members and members of
-/// verified organizations.
+/// A named contact person. Shown only to the bureau, the organization's own members and
+/// members of an organization that has an agreement with it (an accepted interest); the
+/// directory's public face is the organization's `address` and `website`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -88,13 +89,10 @@ impl Viewer {
         org.status() == OrgStatus::Verified || self.is_insider(&org.id)
     }
 
-    /// Contacts are for insiders and members of verified organizations.
-    pub fn can_see_contact(&self, org_id: &str) -> bool {
-        self.is_insider(org_id)
-            || self
-                .memberships
-                .values()
-                .any(|(_, s)| *s == OrgStatus::Verified)
+    /// Named contacts are for insiders and for partners: organizations of the viewer's
+    /// that have an agreement with this one (`partners`, from `model::partners_of`).
+    pub fn can_see_contact(&self, org_id: &str, partners: &HashSet<String>) -> bool {
+        self.is_insider(org_id) || partners.contains(org_id)
     }
 }
 
@@ -115,7 +113,8 @@ pub struct OrganizationView {
     pub description: String,
     pub website: Option<String>,
     pub address: Option<String>,
-    /// Present only for those allowed to see it.
+    /// Present only to the bureau, the organization's members and organizations that have
+    /// an agreement with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     pub is_leading: bool,
@@ -140,14 +139,17 @@ impl OrganizationView {
         aliases: Vec<String>,
         field_codes: Vec<String>,
         viewer: &Viewer,
+        partners: &HashSet<String>,
     ) -> Self {
         let insider = viewer.is_insider(&org.id);
         let contact = match (&org.contact_name, &org.contact_email) {
-            (Some(name), Some(email)) if viewer.can_see_contact(&org.id) => Some(Contact {
-                name: name.clone(),
-                email: email.clone(),
-                phone: org.contact_phone.clone(),
-            }),
+            (Some(name), Some(email)) if viewer.can_see_contact(&org.id, partners) => {
+                Some(Contact {
+                    name: name.clone(),
+                    email: email.clone(),
+                    phone: org.contact_phone.clone(),
+                })
+            }
             _ => None,
         };
         OrganizationView {

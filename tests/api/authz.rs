@@ -648,12 +648,14 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             json!({"title": "改"}),
             A_MEMBERS,
         ),
+        // A published listing with an interest is never deleted (owners: 409, close it);
+        // drafts are deleted by owners only (tests/api/deletion.rs).
         r(
             "DELETE",
             "/api/v1/needs/{id}",
             format!("/api/v1/needs/{need}"),
             none.clone(),
-            A_MEMBERS,
+            [401, 403, 403, 403, 409, 403],
         ),
         r(
             "POST",
@@ -716,7 +718,7 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             "/api/v1/capabilities/{id}",
             format!("/api/v1/capabilities/{cap}"),
             none.clone(),
-            B_MEMBERS,
+            [401, 403, 409, 403, 403, 403],
         ),
         r(
             "POST",
@@ -1074,4 +1076,141 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The contacts rule: an organization's named contact (person, email, phone) is shown to
+/// the bureau, its own members, and members of an organization that has an agreement with
+/// it; everyone else sees the public face only (address, website), in every view.
+#[tokio::test]
+async fn named_contacts_are_shown_only_to_insiders_partners_and_the_bureau() {
+    let app = spawn_app().await;
+    let bureau = app.bureau_admin().await;
+    let owner_a = app.verified_user("owner-a@example.com").await;
+    let member_a = app.verified_user("member-a@example.com").await;
+    let partner = app.verified_user("partner@example.com").await;
+    let outsider = app.verified_user("outsider@example.com").await;
+    let res = app.register("unverified@example.com", "en").await;
+    let unverified_id = id(&res.json::<Value>().await.unwrap());
+    let unverified = app
+        .logged_in(
+            &unverified_id,
+            "unverified@example.com",
+            crate::helpers::PASSWORD,
+        )
+        .await;
+    let mut body = enterprise("甲企业", &uscc(1));
+    body["address"] = json!("邹平市黛溪街道");
+    let a = id(&app.verified_org(&owner_a, &bureau, &body).await);
+    crate::deletion::add_member(&app, &a, &member_a).await;
+    let b = id(&app
+        .verified_org(
+            &partner,
+            &bureau,
+            &json!({"kind": "university", "name": "乙大学", "region_code": "bincheng"}),
+        )
+        .await);
+    app.verified_org(
+        &outsider,
+        &bureau,
+        &json!({"kind": "research_institute", "name": "丙研究院", "region_code": "bincheng"}),
+    )
+    .await;
+    let need = id(&crate::listings::post(
+        &app,
+        &owner_a,
+        "/api/v1/needs",
+        &json!({
+        "organization_id": a, "title": "赤泥选铁", "description": "赤泥提铁。"}),
+    )
+    .await);
+    crate::listings::publish(&app, &owner_a, "needs", &need).await;
+    let interest = id(&app
+        .post_json_as(
+            "/api/v1/interests",
+            &partner.access,
+            &json!({"from_organization_id": b, "need_id": need, "message": "感兴趣"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap());
+
+    let callers: [(&str, Option<&TestUser>); 7] = [
+        ("anonymous", None),
+        ("unverified", Some(&unverified)),
+        ("outsider", Some(&outsider)),
+        ("partner", Some(&partner)),
+        ("member_a", Some(&member_a)),
+        ("owner_a", Some(&owner_a)),
+        ("bureau", Some(&bureau)),
+    ];
+    let check = |stage: &'static str, sees: [bool; 7]| {
+        let (app, a, callers) = (&app, &a, &callers);
+        async move {
+            let mut failures = Vec::new();
+            for ((name, user), expected) in callers.iter().zip(sees) {
+                for path in [
+                    format!("/api/v1/organizations/{a}"),
+                    "/api/v1/organizations?q=甲企业".to_owned(),
+                ] {
+                    let mut req = app.client.get(app.url(&path));
+                    if let Some(u) = user {
+                        req = req.bearer_auth(&u.access);
+                    }
+                    let v: Value = req.send().await.unwrap().json().await.unwrap();
+                    let org = if v.get("items").is_some() {
+                        v["items"][0].clone()
+                    } else {
+                        v
+                    };
+                    assert_eq!(
+                        org["address"], "邹平市黛溪街道",
+                        "{path} as {name}: public face"
+                    );
+                    let shown = org.get("contact").is_some();
+                    if shown != expected {
+                        failures.push(format!("{stage}: {path} as {name}: contact shown {shown}"));
+                    }
+                    if shown {
+                        assert_eq!(org["contact"]["phone"], "0543-5550001");
+                    }
+                }
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
+    };
+    // An open interest reveals nothing, in the directory or in the interest.
+    check(
+        "open interest",
+        [false, false, false, false, true, true, true],
+    )
+    .await;
+    let seen: Value = app
+        .get_as(&format!("/api/v1/interests/{interest}"), &partner.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(seen["counterpart_contact"].is_null());
+    // Accepted: the partner sees the contact, the outsider still does not.
+    let res = app
+        .post_json_as(
+            &format!("/api/v1/interests/{interest}/accept"),
+            &owner_a.access,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    check("accepted", [false, false, false, true, true, true, true]).await;
+    let seen: Value = app
+        .get_as(&format!("/api/v1/interests/{interest}"), &partner.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["counterpart_contact"]["email"], "contact@example.com");
+    let res = app
+        .get_as(&format!("/api/v1/interests/{interest}"), &outsider.access)
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
 }

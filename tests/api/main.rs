@@ -12,8 +12,10 @@
 
 mod accounts;
 mod authz;
+mod bounds;
 mod collaboration;
 mod crash;
+mod deletion;
 mod events;
 mod hardening;
 mod helpers;
@@ -24,6 +26,7 @@ mod operations;
 mod outage;
 mod outbox;
 mod process;
+mod quotas;
 mod registry;
 mod schema_parity;
 mod shutdown;

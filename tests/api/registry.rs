@@ -211,7 +211,8 @@ async fn editing_rights_private_fields_and_contacts_follow_roles() {
         })
         .await
         .unwrap();
-    // The outsider's own organization is verified, so they may see contacts.
+    // The outsider's own organization is verified, but without an agreement with this one
+    // they see no named contact (the authorization matrix covers the rule).
     app.verified_org(
         &outsider,
         &bureau,
@@ -228,7 +229,14 @@ async fn editing_rights_private_fields_and_contacts_follow_roles() {
         .json()
         .await
         .unwrap();
-    assert_eq!(seen["contact"]["name"], "王工");
+    assert!(seen.get("contact").is_none(), "{seen}");
+    let own: Value = app
+        .get_as(&path, &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["contact"]["name"], "王工");
     assert!(
         seen.get("uscc_flagged").is_none(),
         "private fields stay private"

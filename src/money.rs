@@ -1,0 +1,50 @@
+//! Amounts of money in yuan: one range for every field that holds one, so that totals
+//! over many rows stay far from the integer's limit.
+
+use crate::error::FieldError;
+
+/// The largest amount a field accepts: one trillion yuan (10^12), above any single
+/// contract or project the cluster will see. A sum of 9 million such amounts still fits
+/// an `i64`; totals are added with checked arithmetic all the same.
+pub const MAX_YUAN: i64 = 1_000_000_000_000;
+
+/// Check an optional amount: 0 to `MAX_YUAN`.
+pub fn check_yuan(field: &str, v: Option<i64>, errors: &mut Vec<FieldError>) {
+    match v {
+        Some(v) if v < 0 => errors.push(FieldError::new(field, "negative", "not negative")),
+        Some(v) if v > MAX_YUAN => errors.push(FieldError::new(
+            field,
+            "out_of_range",
+            format!("at most {MAX_YUAN} yuan"),
+        )),
+        _ => {}
+    }
+}
+
+/// Add amounts, failing instead of wrapping.
+pub fn total(values: impl IntoIterator<Item = i64>) -> anyhow::Result<i64> {
+    values.into_iter().try_fold(0i64, |acc, v| {
+        acc.checked_add(v)
+            .ok_or_else(|| anyhow::anyhow!("a money total overflows 64 bits"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_bounded_and_totals_do_not_wrap() {
+        let mut errors = Vec::new();
+        check_yuan("v", Some(MAX_YUAN), &mut errors);
+        check_yuan("v", Some(0), &mut errors);
+        check_yuan("v", None, &mut errors);
+        assert!(errors.is_empty());
+        check_yuan("v", Some(MAX_YUAN + 1), &mut errors);
+        check_yuan("v", Some(-1), &mut errors);
+        let codes: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["out_of_range", "negative"]);
+        assert_eq!(total([1, 2, 3]).ok(), Some(6));
+        assert!(total([i64::MAX, 1]).is_err());
+    }
+}
