@@ -120,6 +120,7 @@ def main():
     env.update({
         "COLLAB_DATA_DIR": work,
         "COLLAB_LISTEN_ADDR": f"127.0.0.1:{port}",
+        "COLLAB_METRICS_ADDR": "127.0.0.1:0",
         "COLLAB_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "COLLAB_JWT_SECRET": "fuzzing-secret-fuzzing-secret-fuzzing-secret",
         "COLLAB_LOG": "warn",

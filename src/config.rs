@@ -31,7 +31,9 @@
 //! | `COLLAB_OUTBOX_RETRY_MAX_MS` | `3600000` | longest delay between two attempts (1 h) |
 //! | `COLLAB_SEMANTIC` | `on` | `off` indexes and matches without the sentence encoder (lexical only: shared terms and glossary links); the index is rebuilt when this changes |
 //! | `COLLAB_MATCH_NOTIFY_THRESHOLD` | `0.45` | score (0-1] above which a newly published listing is announced to the other side |
-//! | `COLLAB_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind your own proxy) |
+//! | `COLLAB_TRUST_PROXY` | `false` | behind your own proxy: the client is the rightmost `X-Forwarded-For` hop not in `COLLAB_TRUSTED_PROXIES` (hops a client writes come first and are ignored) |
+//! | `COLLAB_TRUSTED_PROXIES` | empty | comma-separated CIDRs of further proxies in front (load balancers, CDN) whose hops are skipped |
+//! | `COLLAB_METRICS_ADDR` | `127.0.0.1:9464` | address `/metrics` is served on (not on the API port); keep it private |
 //! | `COLLAB_RUN_WORKERS` | `true` | run background workers (outbox delivery) inside `serve` |
 //! | `COLLAB_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | failed logins allowed per account and per address before 429 |
 //! | `COLLAB_DIGEST_HOUR` | `8` | local hour (0-23, in each user's time zone) at which daily digests go out |
@@ -85,6 +87,10 @@ pub struct Settings {
     /// Match by meaning too (the sentence encoder); `COLLAB_SEMANTIC`.
     pub semantic: bool,
     pub trust_proxy: bool,
+    /// Proxies in front of ours whose `X-Forwarded-For` hops are skipped.
+    pub trusted_proxies: Vec<crate::auth::proxy::Cidr>,
+    /// Where `/metrics` is served (a listener of its own).
+    pub metrics_addr: SocketAddr,
     pub match_notify_threshold: f32,
     pub digest_hour: u32,
     pub reminder_lead: Duration,
@@ -180,6 +186,8 @@ impl Default for Settings {
             run_workers: true,
             semantic: true,
             trust_proxy: false,
+            trusted_proxies: Vec::new(),
+            metrics_addr: SocketAddr::from(([127, 0, 0, 1], 9464)),
             match_notify_threshold: 0.45,
             digest_hour: 8,
             reminder_lead: Duration::from_secs(24 * 3600),
@@ -293,6 +301,17 @@ impl Settings {
         env.bool("COLLAB_RUN_WORKERS", &mut s.run_workers)?;
         env.bool("COLLAB_SEMANTIC", &mut s.semantic)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;
+        if let Some(v) = env.get("COLLAB_TRUSTED_PROXIES") {
+            s.trusted_proxies = crate::auth::proxy::parse_list(v)
+                .map_err(|e| env.error("COLLAB_TRUSTED_PROXIES", &e))?;
+        }
+        env.parse("COLLAB_METRICS_ADDR", &mut s.metrics_addr)?;
+        if s.metrics_addr == s.listen_addr {
+            return Err(env.error(
+                "COLLAB_METRICS_ADDR",
+                "must differ from COLLAB_LISTEN_ADDR: metrics are not for the public port",
+            ));
+        }
         if let Some(v) = env.get("COLLAB_MATCH_NOTIFY_THRESHOLD") {
             s.match_notify_threshold = v
                 .parse::<f32>()

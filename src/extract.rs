@@ -77,8 +77,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// An optional JSON body: an empty request body gives `None`; anything else must be valid
-/// JSON of `T` (unlike actix's `Option<Json<T>>`, errors are not swallowed).
+/// An optional JSON body: an empty request body or `null` gives `None`; anything else must
+/// be valid JSON of `T` (unlike actix's `Option<Json<T>>`, errors are not swallowed).
 #[derive(Debug)]
 pub struct MaybeJson<T>(pub Option<T>);
 
@@ -96,8 +96,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
         if empty {
             return Box::pin(async { Ok(MaybeJson(None)) });
         }
-        let fut = ApiJson::<T>::from_request(req, payload);
-        Box::pin(async move { fut.await.map(|j| MaybeJson(Some(j.0))) })
+        // `null` is an absent body too (the document allows it where a body is optional).
+        let fut = ApiJson::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { fut.await.map(|j| MaybeJson(j.0)) })
     }
 }
 
@@ -180,6 +181,18 @@ pub fn request_locale(req: &HttpRequest) -> crate::accounts::domain::Locale {
         .and_then(|v| v.to_str().ok())
         .and_then(crate::accounts::domain::Locale::from_accept_language)
         .unwrap_or(crate::accounts::domain::Locale::ZhCn)
+}
+
+/// A list without repeats, first occurrences in order. Lists in requests name each entry
+/// once (join tables hold it once): a repeat means the same as one, not a conflict.
+pub fn distinct<T: PartialEq + Clone>(values: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(values.len());
+    for v in values {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod files;
 pub mod listings;
 pub mod load;
 pub mod matching;

@@ -362,6 +362,7 @@ impl Server {
             .env("DATABASE_URL", &settings.database_url)
             .env("COLLAB_DATA_DIR", dir)
             .env("COLLAB_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("COLLAB_METRICS_ADDR", "127.0.0.1:0")
             .env("COLLAB_JWT_SECRET", SECRET)
             .env("COLLAB_LOG", "warn")
             // Measuring login means measuring argon2, not the throttle.

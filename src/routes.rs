@@ -241,7 +241,7 @@ pub fn table() -> RouteTable {
         crate::accounts::domain::Locale,
         crate::accounts::domain::Role,
     )),
-    modifiers(&BearerAuth, &ProblemResponses),
+    modifiers(&BearerAuth, &ProblemResponses, &UniqueOperationIds),
 )]
 struct ApiDoc;
 
@@ -316,6 +316,53 @@ impl utoipa::Modify for ProblemResponses {
             }
         }
     }
+}
+
+/// utoipa names an operation after its handler, and several rooms have a `list`, `get` or
+/// `create`: an operation id must be unique (generated clients key on it), so a repeated
+/// one becomes `{method}_{path}` (`get_interests_id`); unique ones keep the handler's name.
+struct UniqueOperationIds;
+
+impl utoipa::Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        for item in openapi.paths.paths.values() {
+            for op in item_operations(item) {
+                if let Some(id) = &op.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                if op.operation_id.as_ref().is_some_and(|id| seen[id] > 1) {
+                    let words: Vec<String> = path
+                        .trim_start_matches("/api/v1")
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    op.operation_id = Some(format!("{method}_{}", words.join("_")));
+                }
+            }
+        }
+    }
+}
+
+fn item_operations(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &utoipa::openapi::path::Operation> {
+    [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+        .into_iter()
+        .flatten()
 }
 
 /// The OpenAPI 3.1 document.

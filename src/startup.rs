@@ -35,9 +35,21 @@ pub struct AppState {
     pub postman: Postman,
 }
 
+impl AppState {
+    /// The client's address for throttling (see `auth::proxy`).
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        crate::auth::proxy::client_address(
+            req,
+            self.settings.trust_proxy,
+            &self.settings.trusted_proxies,
+        )
+    }
+}
+
 /// A bound, not yet running application.
 pub struct Application {
     port: u16,
+    metrics_port: u16,
     server: Server,
     db: Db,
     stop_workers: watch::Sender<bool>,
@@ -49,21 +61,32 @@ impl Application {
     /// The port is bound only once the database is ready, so a load balancer never sends
     /// traffic to an instance that is still migrating.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = open_database(&settings, settings.run_migrations).await?;
+        // Everything that can refuse the settings does so before the database is touched:
+        // a bad secret or mailer must not leave a half-started instance's migrations behind.
+        crate::files::private_dir(&settings.data_dir)?;
         let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
+        let keys = Keys::new(&secret, &settings.auth)?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
+        let db = open_database(&settings, settings.run_migrations).await?;
         let matching = open_index(&db, &settings).await?;
         let index_wake = Arc::new(Notify::new());
         let listener = TcpListener::bind(settings.listen_addr)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen_addr))?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = TcpListener::bind(settings.metrics_addr).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (COLLAB_METRICS_ADDR): {e}",
+                settings.metrics_addr
+            )
+        })?;
+        let metrics_at = crate::ops::MetricsListener(metrics_listener.local_addr()?);
         let settings = Arc::new(settings);
         let mail_wake = Arc::new(Notify::new());
         let postman = Postman::new(&settings.public_url, &secret);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db: db.clone(),
-            keys: Keys::new(&secret, &settings.auth)?,
+            keys,
             limits: Limiters::new(settings.auth.login_attempts_per_minute),
             mail_wake: mail_wake.clone(),
             index_wake: index_wake.clone(),
@@ -104,26 +127,31 @@ impl Application {
             )));
         }
         let metrics = web::Data::new(Metrics::new()?);
+        let metrics_at_data = web::Data::new(metrics_at);
         let json_limit = JsonLimit(settings.max_json_bytes);
         let server = HttpServer::new(move || {
             let table = routes::table();
             App::new()
                 .app_data(state.clone())
                 .app_data(metrics.clone())
+                .app_data(metrics_at_data.clone())
                 .app_data(json_limit)
                 .app_data(crate::extract::query_config())
                 .app_data(crate::extract::path_config())
+                .wrap(from_fn(crate::ops::split_listeners))
                 .wrap(from_fn(telemetry::observe))
                 .configure(|cfg| table.register(cfg))
                 .default_service(web::to(routes::not_found))
         })
         .listen(listener)?
+        .listen(metrics_listener)?
         .workers(settings.http_workers)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .run();
-        tracing::info!(port, backend = ?settings.backend(), "listening");
+        tracing::info!(port, metrics = %metrics_at.0, backend = ?settings.backend(), "listening");
         Ok(Application {
             port,
+            metrics_port: metrics_at.0.port(),
             server,
             db,
             stop_workers,
@@ -133,6 +161,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on.
+    pub fn metrics_port(&self) -> u16 {
+        self.metrics_port
     }
 
     pub fn db(&self) -> Db {
@@ -188,7 +221,7 @@ pub async fn open_index(
     let (db, dir) = (db.clone(), settings.data_dir.join("index"));
     let semantic = settings.semantic;
     tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
+        crate::files::private_dir(&dir)?;
         crate::matching::sync::open(&db, &dir, semantic)
     })
     .await?
@@ -196,8 +229,8 @@ pub async fn open_index(
 
 /// Run the delivery worker alone until SIGINT/SIGTERM (the `worker` command).
 pub async fn run_worker_only(settings: Settings) -> anyhow::Result<()> {
-    let db = open_database(&settings, settings.run_migrations).await?;
     let mailer = Arc::new(Mailer::from_settings(&settings)?);
+    let db = open_database(&settings, settings.run_migrations).await?;
     let (stop, stop_rx) = watch::channel(false);
     let task = tokio::spawn(worker::run(
         db,

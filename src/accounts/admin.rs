@@ -12,6 +12,7 @@ use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Fragment of an email or display name. At most 200 characters (422 `q_too_long`).

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::domain::{Email, Locale, Role, display_name};
 use super::model::{self, NewUser, TokenPurpose};
 use super::views::*;
-use crate::auth::throttle::{Action, client_address};
+use crate::auth::throttle::Action;
 use crate::auth::{AuthUser, password, tokens};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
@@ -63,19 +63,54 @@ fn queue_verification(
     Ok(())
 }
 
-/// Create an account; a verification email is sent.
+/// Tell the owner of an address that someone registered with it (at most once an hour).
+fn tell_owner_of_registration(
+    conn: &mut DbConnection,
+    state: &AppState,
+    owner: &super::model::User,
+) -> Result<(), ApiError> {
+    let locale = owner.locale.parse().unwrap_or(Locale::ZhCn);
+    let link = format!("{}/reset-password", state.settings.public_url);
+    let summary = match locale {
+        Locale::ZhCn => "有人使用您的邮箱注册；该邮箱已有账户，未新建账户。",
+        Locale::En => {
+            "Someone registered with your email; it already has an account, so none was created."
+        }
+    };
+    let hour = chrono::Utc::now().timestamp() / 3600;
+    state.postman.deliver(
+        conn,
+        Notice {
+            key: format!("account-exists:{}:{hour}", owner.id),
+            recipient: Recipient {
+                user_id: owner.id.clone(),
+                email: owner.email.clone(),
+                display_name: owner.display_name.clone(),
+                locale,
+            },
+            topic: Topic::Account,
+            letter: templates::account_exists(locale, &owner.display_name, link),
+            summary: summary.to_owned(),
+            link: None,
+            ics: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Create an account; a verification email is sent. An address that already has an account
+/// gets the same answer (its owner is mailed instead), so the API reveals no account.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = UserView), (status = 409, body = Problem, description = "email_taken"),
+    responses((status = 201, body = UserView),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.limits.check(
-        Action::Register,
-        &client_address(&req, state.settings.trust_proxy),
-    )?;
+    state
+        .limits
+        .check(Action::Register, &state.client_address(&req))?;
     let body = body.0;
     let email = Email::parse(&body.email);
     let name = display_name(&body.display_name);
@@ -101,14 +136,25 @@ pub async fn register(
     let user = state
         .db
         .write(move |conn| {
-            if model::find_by_email(conn, email.as_str())?.is_some() {
-                return Err(ApiError::conflict(
-                    "email_taken",
-                    "an account with this email already exists",
-                ));
-            }
             let id = new_id();
             let t = now();
+            if let Some(owner) = model::find_by_email(conn, email.as_str())? {
+                // Answer as for a new address, and tell the owner instead: the API must
+                // not say which addresses have an account.
+                tell_owner_of_registration(conn, &st, &owner)?;
+                return Ok(UserView {
+                    id,
+                    email: email.as_str().to_owned(),
+                    display_name: name,
+                    locale: locale.as_str().to_owned(),
+                    timezone: "Asia/Shanghai".to_owned(),
+                    role: Role::User.as_str().to_owned(),
+                    email_verified: false,
+                    disabled: false,
+                    created_at: crate::db::types::utc(t),
+                    updated_at: crate::db::types::utc(t),
+                });
+            }
             model::insert(
                 conn,
                 &NewUser {
@@ -131,13 +177,15 @@ pub async fn register(
                 other => other,
             })?;
             queue_verification(conn, &st, &id, email.as_str(), &name, locale)?;
-            model::find(conn, &id)?.ok_or(ApiError::NotFound)
+            Ok(UserView::from(
+                model::find(conn, &id)?.ok_or(ApiError::NotFound)?,
+            ))
         })
         .await?;
     state.mail_wake.notify_one();
     Ok(HttpResponse::Created()
         .insert_header(("Location", "/api/v1/me"))
-        .json(UserView::from(user)))
+        .json(user))
 }
 
 /// Confirm an email address with the token from the verification email.
@@ -243,10 +291,9 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let email = body.email.trim().to_lowercase();
-    state.limits.check(
-        Action::LoginAddress,
-        &client_address(&req, state.settings.trust_proxy),
-    )?;
+    state
+        .limits
+        .check(Action::LoginAddress, &state.client_address(&req))?;
     state.limits.check(Action::LoginAccount, &email)?;
     let lookup = email.clone();
     let user = state
@@ -354,10 +401,9 @@ pub async fn request_password_reset(
     body: ApiJson<ResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.0.email.trim().to_lowercase();
-    state.limits.check(
-        Action::ResetAddress,
-        &client_address(&req, state.settings.trust_proxy),
-    )?;
+    state
+        .limits
+        .check(Action::ResetAddress, &state.client_address(&req))?;
     state.limits.check(Action::ResetAccount, &email)?;
     let st = state.clone();
     state

@@ -2,6 +2,7 @@
 //! and small policy functions that handlers call.
 
 pub mod password;
+pub mod proxy;
 pub mod throttle;
 pub mod tokens;
 

@@ -2,7 +2,6 @@
 
 use std::num::NonZeroU32;
 
-use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
@@ -72,17 +71,6 @@ impl Limiters {
             }
         })
     }
-}
-
-/// The client's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
-pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
-    let info = req.connection_info();
-    let addr = if trust_proxy {
-        info.realip_remote_addr()
-    } else {
-        info.peer_addr()
-    };
-    addr.unwrap_or("unknown").to_owned()
 }
 
 #[cfg(test)]

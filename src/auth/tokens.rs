@@ -107,7 +107,7 @@ pub fn load_secret(
         }
         anyhow::bail!("{} holds a secret shorter than 32 bytes", path.display());
     }
-    std::fs::create_dir_all(data_dir)?;
+    crate::files::private_dir(data_dir)?;
     let secret = random_token();
     write_private(&path, &secret)?;
     tracing::warn!(path = %path.display(), "generated a development JWT secret; set COLLAB_JWT_SECRET in production");

@@ -119,7 +119,7 @@ pub struct DeclineInterest {
 
 /// The other side's contact details, shown once an interest is accepted.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Contact {
+pub struct CounterpartContact {
     pub organization_id: String,
     pub organization_name: String,
     pub name: Option<String>,
@@ -179,15 +179,15 @@ pub struct InterestView {
     /// The caller's view: `sent` or `received` (`both`/`bureau` otherwise).
     pub direction: String,
     /// The other side's contacts: only once accepted, and only to the two parties.
-    pub counterpart_contact: Option<Contact>,
+    pub counterpart_contact: Option<CounterpartContact>,
     pub agreement: Option<AgreementView>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn contact(org: &Organization) -> Contact {
-    Contact {
+fn contact(org: &Organization) -> CounterpartContact {
+    CounterpartContact {
         organization_id: org.id.clone(),
         organization_name: org.name.clone(),
         name: org.contact_name.clone(),
@@ -492,6 +492,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InterestQuery {
     /// `sent` or `received`; default both.

@@ -353,14 +353,22 @@ fn load(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<(Project, 
     }
 }
 
-fn check_orgs(
+/// Partners: existing organizations other than the owner.
+fn check_partners(
     conn: &mut DbConnection,
     field: &str,
     ids: &[String],
+    owner: &str,
     errors: &mut Vec<FieldError>,
 ) -> QueryResult<()> {
     for (n, id) in ids.iter().enumerate() {
-        if orgs::find(conn, id)?.is_none() {
+        if id == owner {
+            errors.push(FieldError::new(
+                format!("{field}[{n}]"),
+                "owner_is_partner",
+                "the owner is not its own partner",
+            ));
+        } else if orgs::find(conn, id)?.is_none() {
             errors.push(FieldError::new(
                 format!("{field}[{n}]"),
                 "organization_unknown",
@@ -397,7 +405,7 @@ fn set_links(
 ) -> QueryResult<()> {
     if let Some(list) = partners {
         diesel::delete(pp::table.filter(pp::project_id.eq(id))).execute(conn)?;
-        for org in list {
+        for org in crate::extract::distinct(list) {
             diesel::insert_into(pp::table)
                 .values((pp::project_id.eq(id), pp::organization_id.eq(org)))
                 .execute(conn)?;
@@ -405,7 +413,7 @@ fn set_links(
     }
     if let Some(list) = agreements {
         diesel::delete(pa::table.filter(pa::project_id.eq(id))).execute(conn)?;
-        for a in list {
+        for a in crate::extract::distinct(list) {
             diesel::insert_into(pa::table)
                 .values((pa::project_id.eq(id), pa::agreement_id.eq(a)))
                 .execute(conn)?;
@@ -452,10 +460,11 @@ pub async fn create(
                     "no such organization",
                 ));
             }
-            check_orgs(
+            check_partners(
                 conn,
                 "partner_organization_ids",
                 &b.partner_organization_ids,
+                &b.owner_organization_id,
                 &mut errors,
             )?;
             check_agreements(conn, &b.agreement_ids, &mut errors)?;
@@ -507,6 +516,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectQuery {
     /// A region code; its subtree is included.
@@ -760,7 +770,13 @@ pub async fn update(
                 x.year = y;
             }
             if let Some(list) = &c.partner_organization_ids {
-                check_orgs(conn, "partner_organization_ids", list, &mut errors)?;
+                check_partners(
+                    conn,
+                    "partner_organization_ids",
+                    list,
+                    &x.owner_organization_id,
+                    &mut errors,
+                )?;
             }
             if let Some(list) = &c.agreement_ids {
                 check_agreements(conn, list, &mut errors)?;

@@ -29,6 +29,7 @@ use crate::organizations::taxonomy;
 use crate::startup::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// A region code; its subtree is included.

@@ -139,11 +139,20 @@ pub fn create_pool(settings: &Settings) -> anyhow::Result<Pool> {
     let manager = ConnectionManager::new(&settings.database_url)?;
     if settings.backend() == Backend::Sqlite {
         let path = Path::new(&manager.url);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        // A folder the service creates is private; an existing one is left as it is.
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            crate::files::private_dir(dir)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
         }
         let mut conn = SqliteConnection::establish(&manager.url)?;
+        // Before WAL: SQLite gives its -wal and -shm files the database file's mode.
+        if path.exists() {
+            crate::files::private_file(path)
+                .map_err(|e| anyhow::anyhow!("cannot make {} private: {e}", path.display()))?;
+        }
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
     let pool = r2d2::Pool::builder()

@@ -267,6 +267,7 @@ pub async fn create_event(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
     /// `draft` (bureau only), `published`, `completed` or `cancelled`; default: all the
@@ -902,9 +903,17 @@ pub async fn register(
             let emails: Vec<String> = people.iter().map(|(_, e, _)| e.clone()).collect();
             let taken_emails = model::active_email_taken(conn, &ev.id, &emails)?;
             if !taken_emails.is_empty() {
+                // Which attendee, by position only: the answer must not tell an outsider
+                // which addresses another organization registered.
+                let at: Vec<String> = emails
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| taken_emails.contains(e))
+                    .map(|(i, _)| format!("attendees[{i}]"))
+                    .collect();
                 return Err(ApiError::conflict(
                     "already_registered",
-                    format!("already registered: {}", taken_emails.join(", ")),
+                    format!("already registered for this event: {}", at.join(", ")),
                 ));
             }
             let outside = model::outside_addresses(conn, &emails)?;
@@ -1066,6 +1075,7 @@ pub async fn record_attendance(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipationQuery {
     /// One organization (members may ask for their own; the bureau for any).
@@ -1182,6 +1192,7 @@ pub async fn revoke_calendar_token(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// The secret from `POST /api/v1/me/calendar-token`.

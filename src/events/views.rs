@@ -40,11 +40,12 @@ impl AudienceBody {
     }
 
     pub fn to_audience(&self) -> Audience {
+        use crate::extract::distinct;
         Audience {
-            kinds: self.kinds.clone(),
-            region_codes: self.region_codes.clone(),
-            field_codes: self.field_codes.clone(),
-            organization_ids: self.organization_ids.clone(),
+            kinds: distinct(&self.kinds),
+            region_codes: distinct(&self.region_codes),
+            field_codes: distinct(&self.field_codes),
+            organization_ids: distinct(&self.organization_ids),
         }
     }
 }

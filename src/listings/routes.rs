@@ -184,7 +184,7 @@ pub async fn create(
     let title = clean_text("title", &body.title, 200, &mut errors);
     let description = clean_text("description", &body.description, 10_000, &mut errors);
     let keywords = clean_keywords(body.keywords.as_deref().unwrap_or_default(), &mut errors);
-    let field_codes: Vec<String> = body.field_codes.clone().unwrap_or_default();
+    let field_codes = crate::extract::distinct(body.field_codes.as_deref().unwrap_or_default());
     check_trl("trl_required", body.trl_required, &mut errors);
     check_trl("trl", body.trl, &mut errors);
     check_budget(body.budget_min, body.budget_max, &mut errors);
@@ -197,13 +197,14 @@ pub async fn create(
         &mut errors,
     );
     ApiError::fields(errors)?;
-    let mut modes: Vec<String> = body
-        .cooperation_modes
-        .unwrap_or_default()
-        .iter()
-        .map(|m| m.as_str().to_owned())
-        .collect();
-    modes.dedup();
+    let modes: Vec<String> = crate::extract::distinct(
+        &body
+            .cooperation_modes
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect::<Vec<_>>(),
+    );
     let language = body
         .language
         .unwrap_or_else(|| detect_language(&format!("{title} {description}")));
@@ -459,11 +460,17 @@ pub async fn update(
             let changed_lists =
                 c.keywords.is_some() || c.field_codes.is_some() || c.cooperation_modes.is_some();
             let lists = Lists {
-                field_codes: c.field_codes.unwrap_or(current.field_codes),
+                field_codes: c
+                    .field_codes
+                    .map(|f| crate::extract::distinct(&f))
+                    .unwrap_or(current.field_codes),
                 keywords: keywords.unwrap_or(current.keywords),
                 modes: c
                     .cooperation_modes
-                    .map(|m| m.iter().map(|m| m.as_str().to_owned()).collect())
+                    .map(|m| {
+                        let m: Vec<String> = m.iter().map(|m| m.as_str().to_owned()).collect();
+                        crate::extract::distinct(&m)
+                    })
                     .unwrap_or(current.modes),
             };
             l.updated_at = now();

@@ -118,6 +118,7 @@ impl ListingView {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListingQuery {
     /// A technology-field code; sub-fields are included.

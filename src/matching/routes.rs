@@ -35,6 +35,7 @@ pub struct MatchList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MatchParams {
     /// 1 to 50, default 10.

@@ -51,7 +51,8 @@ impl Mailer {
             ),
             None => {
                 let dir = settings.data_dir.join("mail");
-                std::fs::create_dir_all(&dir)?;
+                // The files carry live tokens: the folder is the owner's alone.
+                crate::files::private_dir(&dir)?;
                 Transport_::File(FileTransport::new(dir))
             }
         };

@@ -12,6 +12,7 @@ use crate::pagination::{self, Page};
 use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     pub status: Option<OutboxStatus>,
@@ -81,6 +82,7 @@ pub async fn retry_outbox(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// Only unread notices.
@@ -183,6 +185,7 @@ pub async fn read_all_notifications(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnsubscribeQuery {
     /// The signed token from an email's unsubscribe link.

@@ -116,6 +116,32 @@ pub fn verify_email(locale: Locale, name: &str, link: String, hours: i64) -> Ren
     .render()
 }
 
+/// Someone registered with an address that already has an account: tell its owner, and
+/// answer the registration as for a new address (the API reveals no account).
+pub fn account_exists(locale: Locale, name: &str, link: String) -> Rendered {
+    let (subject, body, label) = match locale {
+        Locale::ZhCn => (
+            "您已有账户".to_owned(),
+            "有人使用您的邮箱在产学研合作平台注册。该邮箱已有账户，因此没有新建账户。如果您忘记了密码，可以通过下方链接重置。".to_owned(),
+            "重置密码",
+        ),
+        Locale::En => (
+            "You already have an account".to_owned(),
+            "Someone registered with your email address. It already has an account, so no new one was created. If you forgot your password, you can reset it below.".to_owned(),
+            "Reset password",
+        ),
+    };
+    Letter {
+        locale,
+        subject,
+        name,
+        paragraphs: vec![body, ignore_line(locale)],
+        action: Some((label, link)),
+        footer: None,
+    }
+    .render()
+}
+
 /// A password-reset link.
 pub fn password_reset(locale: Locale, name: &str, link: String, minutes: i64) -> Rendered {
     let (subject, body, label) = match locale {

@@ -2,6 +2,9 @@
 
 pub mod metrics;
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,6 +17,28 @@ pub fn routes(r: &mut RouteTable) {
     r.get("/health/ready", ready);
     r.get("/metrics", metrics_text);
     r.get("/openapi.json", openapi_json);
+}
+
+/// The address of the metrics listener (`COLLAB_METRICS_ADDR`, bound).
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsListener(pub std::net::SocketAddr);
+
+/// Keeps the two listeners apart: `/metrics` is answered only on the metrics listener
+/// (loopback by default), and nothing else is; elsewhere both are 404.
+pub async fn split_listeners(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let on_metrics = req
+        .app_data::<web::Data<MetricsListener>>()
+        .is_some_and(|m| m.0 == req.app_config().local_addr());
+    if on_metrics != (req.path() == "/metrics") {
+        let res = actix_web::ResponseError::error_response(&crate::error::ApiError::NotFound);
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Readiness report.
@@ -73,7 +98,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     res.insert_header(("Cache-Control", "no-store")).json(body)
 }
 
-/// Prometheus text exposition.
+/// Prometheus text exposition, on the metrics listener only (`COLLAB_METRICS_ADDR`).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics_text(

@@ -64,6 +64,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub subject_type: Option<String>,

@@ -121,9 +121,12 @@ fn check_website(w: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String
     Some(w)
 }
 
-/// Check codes and the parent against the database.
+/// Check codes and the parent against the database. A parent must be an organization the
+/// caller owns (the bureau: any): no one attaches to another organization without its
+/// consent, and an id the caller may not use is answered like one that does not exist.
 fn check_references(
     conn: &mut DbConnection,
+    viewer: &Viewer,
     region: Option<&str>,
     fields: &[String],
     parent: Option<&str>,
@@ -148,12 +151,14 @@ fn check_references(
         ));
     }
     if let Some(p) = parent
-        && (Some(p) == self_id || model::find(conn, p)?.is_none())
+        && (Some(p) == self_id
+            || !(viewer.is_bureau() || viewer.role_in(p) == Some(MemberRole::Owner))
+            || model::find(conn, p)?.is_none())
     {
         errors.push(FieldError::new(
             "parent_id",
-            "unknown_organization",
-            "no such organization",
+            "parent_not_allowed",
+            "name an organization you own",
         ));
     }
     ApiError::fields(errors)
@@ -244,8 +249,10 @@ pub async fn create(
     let view = state
         .db
         .write(move |conn| {
+            let viewer = load_viewer(conn, Some(user.clone()))?;
             check_references(
                 conn,
+                &viewer,
                 Some(&org.region_code),
                 &field_codes,
                 org.parent_id.as_deref(),
@@ -280,6 +287,7 @@ pub async fn create(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryQuery {
     pub kind: Option<OrgKind>,
@@ -494,6 +502,7 @@ pub async fn update(
             ApiError::fields(errors)?;
             check_references(
                 conn,
+                &viewer,
                 c.region_code.as_ref().map(|_| org.region_code.as_str()),
                 field_codes.as_deref().unwrap_or_default(),
                 org.parent_id.as_deref().filter(|_| c.parent_id.is_some()),

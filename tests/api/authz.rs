@@ -300,7 +300,8 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             none.clone(),
             PUBLIC,
         ),
-        r("GET", "/metrics", "/metrics".into(), none.clone(), PUBLIC),
+        // Served on the metrics listener only (tests/api/exposure.rs).
+        r("GET", "/metrics", "/metrics".into(), none.clone(), [404; 6]),
         r(
             "GET",
             "/openapi.json",

@@ -17,6 +17,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// A running server on a fresh database.
 pub struct TestApp {
     pub address: String,
+    /// The metrics listener (`COLLAB_METRICS_ADDR`).
+    pub metrics_address: String,
     pub smtp: SmtpServer,
     pub client: reqwest::Client,
     pub db: Db,
@@ -88,6 +90,7 @@ pub fn test_settings() -> (Settings, tempfile::TempDir, Option<PgTestDatabase>) 
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::default();
     settings.listen_addr = "127.0.0.1:0".parse().expect("addr");
+    settings.metrics_addr = "127.0.0.1:0".parse().expect("addr");
     settings.data_dir = dir.path().to_owned();
     settings.http_workers = 1;
     settings.db_pool_size = 4;
@@ -118,11 +121,13 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("build app");
     let port = app.port();
+    let metrics_port = app.metrics_port();
     let db = app.db();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        metrics_address: format!("http://127.0.0.1:{metrics_port}"),
         smtp,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -153,6 +158,18 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The Prometheus text from the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let res = self
+            .client
+            .get(format!("{}/metrics", self.metrics_address))
+            .send()
+            .await
+            .expect("metrics request");
+        assert_eq!(res.status().as_u16(), 200, "metrics");
+        res.text().await.expect("metrics text")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -189,7 +189,7 @@ async fn metrics_count_requests_by_route_template() {
     let app = spawn_app().await;
     app.get("/health/live").await;
     app.get("/api/v1/nowhere/123").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains(r#"http_requests_total{method="GET",route="/health/live",status="200"} 1"#),
         "{text}"
@@ -204,7 +204,7 @@ async fn metrics_count_requests_by_route_template() {
 async fn metrics_show_the_outbox_backlog_for_alerting() {
     // No delivery worker: what is queued stays queued.
     let app = spawn_app_with(|s| s.run_workers = false).await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(text.contains("outbox_oldest_unsent_seconds 0\n"), "{text}");
     app.register("dead@example.com", "en").await;
     app.register("late@example.com", "en").await;
@@ -223,7 +223,7 @@ async fn metrics_show_the_outbox_backlog_for_alerting() {
         }
     })
     .await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let text = app.metrics().await;
     assert!(text.contains(r#"outbox_emails{status="dead"} 1"#), "{text}");
     assert!(
         text.contains(r#"outbox_emails{status="pending"} 2"#),

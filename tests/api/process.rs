@@ -69,6 +69,7 @@ impl Launch {
             .arg("serve")
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env("COLLAB_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("COLLAB_METRICS_ADDR", "127.0.0.1:0")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -35,8 +35,8 @@ pub use glossary::{Concept, Glossary};
 pub use index::Engine;
 pub use score::FieldTree;
 
-/// Which side of the market a listing is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// Which side of the market a listing is on (the API's schema is `listings::domain::Side`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// An enterprise's technology need.
