@@ -405,10 +405,14 @@ pub async fn request_password_reset(
         .limits
         .check(Action::ResetAddress, &state.client_address(&req))?;
     state.limits.check(Action::ResetAccount, &email)?;
+    // The answer must not depend on whether the address has an account, in content or in
+    // time: the lookup and the mail are done after the answer, for every address alike.
     let st = state.clone();
-    state
-        .db
-        .write(move |conn| {
+    let work = state.db.clone();
+    let wake = state.mail_wake.clone();
+    tokio::spawn(async move {
+        let done = work
+            .write(move |conn| {
             let Some(user) =
                 model::find_by_email(conn, &email)?.filter(|u| u.disabled_at.is_none())
             else {
@@ -448,8 +452,12 @@ pub async fn request_password_reset(
             )?;
             Ok(())
         })
-        .await?;
-    state.mail_wake.notify_one();
+        .await;
+        match done {
+            Ok(()) => wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "password reset mail not queued"),
+        }
+    });
     Ok(HttpResponse::Accepted().json(Accepted { status: "accepted" }))
 }
 

@@ -12,7 +12,6 @@
 
 mod accounts;
 mod authz;
-mod backup;
 mod bounds;
 mod collaboration;
 mod crash;

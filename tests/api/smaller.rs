@@ -258,3 +258,44 @@ async fn settings_are_refused_before_any_migration_runs() {
         "migrations ran before the settings were checked"
     );
 }
+
+/// A reset request is answered before any lookup, for every address alike: even while the
+/// tables it writes are locked, a known address gets its 202 at once (an unknown one always
+/// did), and the mail follows once the lock is gone.
+#[tokio::test]
+async fn a_reset_request_is_answered_before_the_account_is_looked_up() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    app.verified_user("known@example.com").await;
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let (pool, backend) = (app.db.pool().clone(), app.backend());
+    let holder = std::thread::spawn(move || {
+        let mut conn = pool.get().unwrap();
+        conn.batch_execute(match backend {
+            collab_registry::config::Backend::Sqlite => "BEGIN IMMEDIATE",
+            collab_registry::config::Backend::Postgres => {
+                "BEGIN; LOCK TABLE one_time_tokens IN EXCLUSIVE MODE"
+            }
+        })
+        .unwrap();
+        locked_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+        conn.batch_execute("ROLLBACK").unwrap();
+    });
+    locked_rx.await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .json(&json!({"email": "known@example.com"}))
+        .timeout(std::time::Duration::from_secs(30))
+        .send()
+        .await;
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let res = res.expect("answered while the tables were locked");
+    assert_eq!(res.status().as_u16(), 202);
+    app.smtp
+        .wait_for_subject("known@example.com", "Reset your password")
+        .await;
+}
