@@ -1,9 +1,10 @@
 //! `collab-registry bench load`: HTTP load figures against the release binary with demo
 //! data at a realistic scale. For each backend it seeds a scratch database (10 000 verified
 //! organizations, 100 000 published needs and capabilities, one published event), starts
-//! this binary's `serve` pinned to core 0, and drives five endpoints with `wrk` pinned to
-//! core 1 (`apt install wrk`): directory listing, listing detail, match, login and
-//! registration for the event. Each scenario gets a warm-up run that is not counted.
+//! this binary's `serve` pinned to core 0, and drives six scenarios with `wrk` pinned to
+//! core 1 (`apt install wrk`): directory listing, listing detail, match (a need's matches:
+//! its stored vector), free-text match (`POST /api/v1/match` with a paragraph-length need,
+//! encoded per request), login and registration for the event. Each scenario gets a warm-up run that is not counted.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -24,8 +25,9 @@ use crate::db::scratch::ScratchPostgres;
 use crate::db::types::{new_id, now};
 use crate::db::{DbConnection, write_tx};
 use crate::events::bench::{draft_event, migrated, seed_organizations};
-use crate::matching::bench::{synthetic, vocabulary};
-use crate::matching::engine::Side;
+use crate::matching::bench::{paragraph, synthetic, vocabulary};
+use crate::matching::engine::vectors::Code;
+use crate::matching::engine::{Doc, Engine, Side, semantic};
 
 const SECRET: &str = "load-benchmark-secret-load-benchmark-secret";
 const PASSWORD: &str = "correct horse battery staple";
@@ -65,6 +67,10 @@ pub struct Options {
     pub connections: usize,
     pub postgres_url: Option<String>,
     pub wrk: String,
+    /// Listings repeat this many distinct texts, and the search index is built before the
+    /// server starts, each distinct text encoded once on all cores (0: every listing its
+    /// own text; the server builds the index at start, encoding every listing on core 0).
+    pub distinct_texts: usize,
 }
 
 /// One scenario's figures.
@@ -79,6 +85,19 @@ pub struct Figures {
     pub non_2xx: u64,
     /// Connection errors and timeouts wrk counted.
     pub socket_errors: u64,
+    /// CPU seconds the server used during the measured run (0 when unknown): requests per
+    /// CPU second is what one otherwise idle core would serve.
+    pub server_cpu_secs: f64,
+}
+
+/// User + system CPU seconds of process `pid` (`/proc/PID/stat`, clock ticks of 10 ms).
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
@@ -95,12 +114,19 @@ pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
         )?);
     }
     println!(
-        "\n| backend | scenario | requests/s | p50 ms | p99 ms | requests | non-2xx |\n|---|---|---:|---:|---:|---:|---:|"
+        "\n| backend | scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | requests per server CPU second |\n|---|---|---:|---:|---:|---:|---:|---:|"
     );
     for f in &out {
         println!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} | {} | {} |",
-            f.backend, f.scenario, f.requests_per_sec, f.p50_ms, f.p99_ms, f.requests, f.non_2xx
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {} | {} | {:.0} |",
+            f.backend,
+            f.scenario,
+            f.requests_per_sec,
+            f.p50_ms,
+            f.p99_ms,
+            f.requests,
+            f.non_2xx,
+            f.requests as f64 / f.server_cpu_secs.max(1e-9)
         );
     }
     Ok(out)
@@ -117,14 +143,22 @@ fn measure(
     let (mut settings, db) = migrated(url, dir)?;
     let mut conn = db.pool().get()?;
     let data = seed(&mut conn, opts)?;
-    drop(conn);
-    drop(db);
     println!(
         "{backend}: seeded {} organizations and {} listings in {:.0} s",
         opts.organizations,
         opts.listings,
         started.elapsed().as_secs_f64()
     );
+    if opts.distinct_texts > 0 {
+        let t = Instant::now();
+        let (n, encoded) = prebuild_index(&mut conn, &dir.join("index"), settings.semantic)?;
+        println!(
+            "{backend}: search index built before the start: {n} listings, {encoded} distinct texts encoded, {:.0} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    drop(conn);
+    drop(db);
 
     settings.auth.access_ttl = Duration::from_secs(4 * 3600);
     let keys = Keys::new(&SecretString::from(SECRET.to_owned()), &settings.auth)?;
@@ -157,10 +191,11 @@ fn measure(
         settled.elapsed().as_secs_f64()
     );
 
-    let scenarios: [(&'static str, Vec<String>); 5] = [
+    let scenarios: [(&'static str, Vec<String>); 6] = [
         ("directory listing", data.directory),
         ("listing detail", data.details),
         ("match", data.matches),
+        ("free-text match", data.text_matches),
         ("login", data.logins),
         ("event registration", registrations),
     ];
@@ -172,10 +207,22 @@ fn measure(
         std::fs::write(&script, SCRIPT)?;
         let base = format!("http://127.0.0.1:{port}");
         wrk(opts, &script, &file, &base, 3, "warm")?;
-        let f = wrk(opts, &script, &file, &base, opts.duration_secs, "run")?;
+        let cpu_before = cpu_secs(server.child.id());
+        let mut f = wrk(opts, &script, &file, &base, opts.duration_secs, "run")?;
+        if let (Some(a), Some(b)) = (cpu_before, cpu_secs(server.child.id())) {
+            f.server_cpu_secs = b - a;
+        }
         println!(
-            "{backend}: {scenario}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({} requests, {} not 2xx, {} socket errors)",
-            f.requests_per_sec, f.p50_ms, f.p99_ms, f.requests, f.non_2xx, f.socket_errors
+            "{backend}: {scenario}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({} requests, {} not 2xx, {} socket errors); server CPU {:.1} s = {:.0} requests per CPU second; load average {}",
+            f.requests_per_sec,
+            f.p50_ms,
+            f.p99_ms,
+            f.requests,
+            f.non_2xx,
+            f.socket_errors,
+            f.server_cpu_secs,
+            f.requests as f64 / f.server_cpu_secs.max(1e-9),
+            crate::matching::bench::load_average()
         );
         if (f.non_2xx + f.socket_errors) * 100 > f.requests {
             let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
@@ -203,6 +250,8 @@ struct LoadData {
     directory: Vec<String>,
     details: Vec<String>,
     matches: Vec<String>,
+    /// `POST /api/v1/match` with a paragraph-length need (encoded per request).
+    text_matches: Vec<String>,
     logins: Vec<String>,
     /// (organization, member) pairs.
     members: Vec<(String, String)>,
@@ -228,6 +277,9 @@ fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<LoadData> {
     let (mut needs, mut capabilities) = (Vec::new(), Vec::new());
     let v = vocabulary();
     let mut rng = StdRng::seed_from_u64(11);
+    let pool: Vec<Doc> = (0..opts.distinct_texts.min(opts.listings))
+        .map(|i| synthetic(&mut rng, &v, i))
+        .collect();
     let t = now().format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     write_tx(conn, |conn| -> anyhow::Result<()> {
         conn.batch_execute(&format!(
@@ -243,7 +295,10 @@ fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<LoadData> {
             let (mut rows, mut fields, mut keywords, mut modes) =
                 (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for i in start..(start + 500).min(opts.listings) {
-                let d = synthetic(&mut rng, &v, i);
+                let d = match pool.get(i % pool.len().max(1)) {
+                    Some(d) => d.clone(),
+                    None => synthetic(&mut rng, &v, i),
+                };
                 let id = new_id();
                 let (side, owners, ids) = match d.side {
                     Side::Need => ("need", enterprises, &mut needs),
@@ -252,7 +307,11 @@ fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<LoadData> {
                 let Some(org) = owners.choose(&mut rng) else {
                     anyhow::bail!("no organizations to own listings");
                 };
-                let language = if d.title.is_ascii() { "en" } else { "zh" };
+                let zh = d
+                    .title
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                let language = if zh { "zh" } else { "en" };
                 rows.push(format!(
                     "({}, '{side}', '{org}', {}, {}, {}, 'zouping', '{language}', 'published', '{t}', '{t}', '{t}')",
                     quoted(&id),
@@ -317,6 +376,15 @@ fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<LoadData> {
         .into_iter()
         .map(|id| get(format!("/api/v1/needs/{id}/matches")))
         .collect();
+    let text_matches = (0..1000)
+        .map(|i| {
+            let body = serde_json::json!({
+                "text": paragraph(&mut rng, &v, i % 2 == 0),
+                "side": "capabilities",
+            });
+            format!("POST\t/api/v1/match\t-\t{body}")
+        })
+        .collect();
     let logins = (0..opts.organizations.min(1000))
         .map(|i| {
             format!(
@@ -328,10 +396,79 @@ fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<LoadData> {
         directory,
         details,
         matches,
+        text_matches,
         logins,
         members,
         event: event.id,
     })
+}
+
+/// The server's search index, built as `sync::rebuild` does it but with each distinct text
+/// encoded once (on all cores) and its vector reused: (listings, texts encoded).
+fn prebuild_index(
+    conn: &mut DbConnection,
+    dir: &Path,
+    semantic_on: bool,
+) -> anyhow::Result<(usize, usize)> {
+    use crate::listings::model::{last_change, matchable_page};
+    std::fs::create_dir_all(dir)?;
+    let (engine, _) = Engine::open_with(dir, semantic_on)?;
+    let position = last_change(conn)?;
+    engine.clear()?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut memo: std::collections::HashMap<String, Option<Code>> =
+        std::collections::HashMap::new();
+    let (mut after, mut count) = (String::new(), 0);
+    loop {
+        let page = matchable_page(conn, &after, 500)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = last.id.clone();
+        let docs: Vec<Doc> = page
+            .iter()
+            .map(|(l, lists)| crate::matching::sync::doc_of(l, lists))
+            .collect();
+        let key = |d: &Doc| semantic::listing_text(&d.title, &d.keywords, &d.description);
+        let mut fresh: Vec<&Doc> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for d in &docs {
+            let k = key(d);
+            if !memo.contains_key(&k) && seen.insert(k) {
+                fresh.push(d);
+            }
+        }
+        let chunk = fresh.len().div_ceil(threads).max(1);
+        let engine_ref = &engine;
+        let encoded: Vec<(String, Option<Code>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = fresh
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|d| Ok((key(d), engine_ref.encode(d)?)))
+                            .collect::<anyhow::Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            let mut all = Vec::new();
+            for h in handles {
+                all.extend(
+                    h.join()
+                        .map_err(|_| anyhow::anyhow!("an encoding thread panicked"))??,
+                );
+            }
+            Ok::<_, anyhow::Error>(all)
+        })?;
+        memo.extend(encoded);
+        for d in &docs {
+            let code = memo.get(&key(d)).cloned().flatten();
+            engine.upsert_with_vector(d, code)?;
+        }
+        count += docs.len();
+    }
+    engine.commit(i64::from(position))?;
+    Ok((count, memo.len()))
 }
 
 /// `taskset -c N` in front of a command when this machine has two cores or more.
@@ -374,7 +511,8 @@ impl Server {
     }
 
     fn wait_ready(&mut self, port: u16) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(600);
+        // The index is built from the database at start, encoding every listing on one core.
+        let deadline = Instant::now() + Duration::from_secs(3600);
         loop {
             if http_status(port, "/health/ready") == Some(200) {
                 return Ok(());
@@ -495,6 +633,7 @@ fn parse_wrk(text: &str) -> Option<Figures> {
         requests: 0,
         non_2xx: 0,
         socket_errors: 0,
+        server_cpu_secs: 0.0,
     };
     let mut seen = 0;
     for line in text.lines().map(str::trim) {

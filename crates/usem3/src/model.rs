@@ -20,6 +20,7 @@
 //! window is then the sum of the cached products of the pieces in it.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2};
@@ -46,19 +47,37 @@ type Entry = Option<(u32, Box<[f32]>)>;
 /// Per-piece results that do not depend on the context, shared by all threads.
 pub struct TokenCache {
     slots: Vec<Mutex<Entry>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl TokenCache {
     pub(crate) fn new(n: usize) -> TokenCache {
         TokenCache {
             slots: (0..n.max(1)).map(|_| Mutex::new(None)).collect(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Lookups that found their piece, and lookups that did not, since the start.
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    fn count(&self, hit: bool) -> bool {
+        let counter = if hit { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        hit
     }
 
     /// Copies the entry of `id` into `out`; false when it is not cached.
     fn get(&self, id: u32, out: &mut [f32]) -> bool {
         let slot = &self.slots[id as usize % self.slots.len()];
-        match slot.lock() {
+        let hit = match slot.lock() {
             Ok(g) => match g.as_ref() {
                 Some((sid, data)) if *sid == id => {
                     out.copy_from_slice(data);
@@ -67,7 +86,8 @@ impl TokenCache {
                 _ => false,
             },
             Err(_) => false,
-        }
+        };
+        self.count(hit)
     }
 
     fn put(&self, id: u32, entry: &[f32]) {

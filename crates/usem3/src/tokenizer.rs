@@ -229,6 +229,8 @@ impl Normalizer {
 /// The unigram tokenizer.
 pub struct Tokenizer {
     normalizer: Normalizer,
+    /// The pieces by id, as in the model (spaces as U+2581).
+    pieces: Vec<Box<str>>,
     scores: Vec<f32>,
     /// Every piece (id + 1) and every proper prefix of a piece (0).
     prefixes: HashMap<Box<str>, u32>,
@@ -282,6 +284,7 @@ impl Tokenizer {
         }
         Ok(Tokenizer {
             normalizer,
+            pieces: pieces.into_iter().map(String::into_boxed_str).collect(),
             scores,
             prefixes,
             max_len,
@@ -292,6 +295,12 @@ impl Tokenizer {
     /// Number of pieces.
     pub fn vocab_size(&self) -> usize {
         self.scores.len()
+    }
+
+    /// The piece with id `id` (spaces as U+2581) and its log probability.
+    pub fn piece(&self, id: u32) -> Option<(&str, f32)> {
+        let i = id as usize;
+        Some((self.pieces.get(i)?, *self.scores.get(i)?))
     }
 
     /// The text normalized as the model sees it (spaces as U+2581).

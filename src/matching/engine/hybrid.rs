@@ -187,6 +187,23 @@ fn weights(q: &Query) -> (f32, [f32; 4]) {
 }
 
 impl Engine {
+    /// Benchmarks: the `k` nearest vectors of side `target` to the unit vector `q`
+    /// (quantized as a query is), scanning `probe` lists (`None`: as a search does),
+    /// and the number of lists.
+    pub fn nearest_vectors(
+        &self,
+        target: super::Side,
+        q: &[f32],
+        k: usize,
+        probe: Option<usize>,
+    ) -> (Vec<(u64, f32)>, usize) {
+        let table = read(&self.table);
+        let v = &table.vectors[side_index(target)];
+        let q = Code::of(q).to_f32();
+        let probe = probe.unwrap_or_else(|| super::vectors::probes(v.lists()));
+        (v.nearest_probing(&q, k, probe), v.lists())
+    }
+
     /// Listings of side `q.target` that fit `q`, best first (ties by id), at most `limit`.
     pub fn search(
         &self,

@@ -261,6 +261,12 @@ impl Engine {
         Ok(())
     }
 
+    /// Adds `doc` with a vector encoded before (by [`Engine::encode`]), replacing any
+    /// listing with the same id. Visible after [`Engine::commit`].
+    pub fn upsert_with_vector(&self, doc: &Doc, code: Option<Code>) -> anyhow::Result<()> {
+        self.upsert_encoded(doc, code.filter(|_| self.semantic))
+    }
+
     fn upsert_encoded(&self, doc: &Doc, code: Option<Code>) -> anyhow::Result<()> {
         let f = &self.fields;
         let sf = f.of(doc.side);

@@ -198,17 +198,26 @@ impl VectorIndex {
     /// The `k` keys whose vectors are nearest to the unit vector `q`, with their cosines,
     /// best first (ties by key).
     pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(u64, f32)> {
+        self.nearest_probing(q, k, probes(self.lists.len()))
+    }
+
+    /// [`VectorIndex::nearest`] scanning the lists of the `probe` nearest centroids (all
+    /// lists: the exact answer).
+    pub fn nearest_probing(&self, q: &[f32], k: usize, probe: usize) -> Vec<(u64, f32)> {
         let probe: Vec<usize> = if self.centroids.is_empty() {
             (0..self.lists.len()).collect()
         } else {
-            search::nearest_n(q, &self.centroids, probes(self.lists.len()))
+            search::nearest_n(q, &self.centroids, probe.min(self.lists.len()))
         };
+        // The query is a dequantized code (see `hybrid`): quantizing it again gives the same
+        // bytes, and the scan multiplies bytes by bytes.
+        let qc = Code::of(q);
         let mut best: Vec<(u64, f32)> = Vec::with_capacity(k * 2);
         let mut scores = Vec::new();
         let mut floor = f32::NEG_INFINITY;
         for l in probe {
             let list = &self.lists[l];
-            search::scan(q, &list.codes, &list.scales, &mut scores);
+            search::scan_i8(&qc.code, qc.scale, &list.codes, &list.scales, &mut scores);
             for (&key, &s) in list.keys.iter().zip(&scores) {
                 if s > floor || best.len() < k {
                     best.push((key, s));
