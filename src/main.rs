@@ -41,6 +41,12 @@ enum Command {
     DemoData,
     /// Rebuild the search index from the database (run it with the server stopped).
     Reindex,
+    /// Copy the SQLite database to DEST while the server runs (a new file, mode 0600;
+    /// never overwrites). On PostgreSQL, use pg_dump (docs/operations.md).
+    Backup {
+        /// The file to create.
+        dest: std::path::PathBuf,
+    },
     /// Benchmarks (see docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -259,6 +265,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             };
             tokio::task::spawn_blocking(move || collab_registry::load::run(&opts).map(|_| ()))
                 .await?
+        }
+        Command::Backup { dest } => {
+            let report = tokio::task::spawn_blocking(move || {
+                collab_registry::ops::backup::backup(&settings, &dest)
+            })
+            .await??;
+            println!("{report}");
+            Ok(())
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&routes::openapi())?);

@@ -1,5 +1,6 @@
 //! Operations endpoints: liveness, readiness, metrics and the OpenAPI document.
 
+pub mod backup;
 pub mod metrics;
 
 use actix_web::body::{EitherBody, MessageBody};

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod authz;
+mod backup;
 mod bounds;
 mod collaboration;
 mod crash;
