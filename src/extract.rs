@@ -175,12 +175,12 @@ pub fn path_config() -> web::PathConfig {
 }
 
 /// The caller's language from `Accept-Language` (Chinese unless English is preferred).
-pub fn request_locale(req: &HttpRequest) -> crate::accounts::domain::Locale {
+pub fn request_locale(req: &HttpRequest) -> crate::app::Locale {
     req.headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::accounts::domain::Locale::from_accept_language)
-        .unwrap_or(crate::accounts::domain::Locale::ZhCn)
+        .and_then(crate::app::Locale::from_accept_language)
+        .unwrap_or(crate::app::Locale::ZhCn)
 }
 
 /// A list without repeats, first occurrences in order. Lists in requests name each entry

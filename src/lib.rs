@@ -2,6 +2,7 @@
 //! universities and research institutes. See `docs/architecture.md`.
 
 pub mod accounts;
+pub mod app;
 pub mod auth;
 pub mod background;
 pub mod collaboration;
@@ -18,7 +19,6 @@ pub mod money;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;
-pub mod pagination;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

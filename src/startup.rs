@@ -9,42 +9,15 @@ use actix_web::{App, HttpServer, web};
 
 use tokio::sync::{Notify, watch};
 
+use crate::app::{AppState, Postman};
 use crate::auth::throttle::Limiters;
 use crate::auth::tokens::{self, Keys};
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::extract::JsonLimit;
-use crate::notifications::inbox::Postman;
 use crate::notifications::{mailer::Mailer, worker};
 use crate::ops::metrics::Metrics;
 use crate::{routes, telemetry};
-
-/// What every handler can reach through `web::Data<AppState>`.
-pub struct AppState {
-    pub settings: Arc<Settings>,
-    pub db: Db,
-    pub keys: Keys,
-    pub limits: Limiters,
-    /// Wakes the outbox worker after a commit that queued mail.
-    pub mail_wake: Arc<Notify>,
-    /// Wakes the search indexer after a commit that changed listings.
-    pub index_wake: Arc<Notify>,
-    /// This instance's search index (derived from the database).
-    pub matching: Arc<crate::matching::engine::Engine>,
-    /// Delivers notices (inbox, preferences, email) and signs unsubscribe links.
-    pub postman: Postman,
-}
-
-impl AppState {
-    /// The client's address for throttling (see `auth::proxy`).
-    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
-        crate::auth::proxy::client_address(
-            req,
-            self.settings.trust_proxy,
-            &self.settings.trusted_proxies,
-        )
-    }
-}
 
 /// A bound, not yet running application.
 pub struct Application {
@@ -90,7 +63,7 @@ impl Application {
             limits: Limiters::new(settings.auth.login_attempts_per_minute),
             mail_wake: mail_wake.clone(),
             index_wake: index_wake.clone(),
-            matching: matching.clone(),
+            listing_text: matching.clone(),
             postman: postman.clone(),
         });
         let (stop_workers, stop_rx) = watch::channel(false);
@@ -99,6 +72,7 @@ impl Application {
             postman: postman.clone(),
             threshold: settings.match_notify_threshold,
         };
+        let matching_for_routes = matching.clone();
         let mut workers = vec![tokio::spawn(crate::matching::sync::run(
             matching,
             db.clone(),
@@ -109,6 +83,13 @@ impl Application {
         if settings.run_workers {
             workers.push(tokio::spawn(crate::listings::expiry::run(
                 db.clone(),
+                stop_rx.clone(),
+            )));
+            workers.push(tokio::spawn(crate::collaboration::overdue::run(
+                db.clone(),
+                postman.clone(),
+                settings.clone(),
+                mail_wake.clone(),
                 stop_rx.clone(),
             )));
             workers.push(tokio::spawn(crate::events::scheduler::run(
@@ -128,6 +109,8 @@ impl Application {
         }
         let metrics = web::Data::new(Metrics::new()?);
         let metrics_at_data = web::Data::new(metrics_at);
+        let engine = web::Data::from(matching_for_routes);
+        let document = web::Data::new(crate::ops::OpenApiDocument(routes::openapi()));
         let json_limit = JsonLimit(settings.max_json_bytes);
         let server = HttpServer::new(move || {
             let table = routes::table();
@@ -135,6 +118,8 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(metrics.clone())
                 .app_data(metrics_at_data.clone())
+                .app_data(engine.clone())
+                .app_data(document.clone())
                 .app_data(json_limit)
                 .app_data(crate::extract::query_config())
                 .app_data(crate::extract::path_config())

@@ -6,10 +6,10 @@ use utoipa::IntoParams;
 
 use super::model;
 use super::views::UserView;
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
+use crate::app::pagination::{self, Page};
 use crate::error::{ApiError, Problem};
-use crate::pagination::{self, Page};
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -79,7 +79,7 @@ async fn set_disabled(
             } else {
                 "user_enabled"
             };
-            crate::organizations::audit::record(conn, Some(&actor), action, "user", &id, None)?;
+            crate::app::audit::record(conn, Some(&actor), action, "user", &id, None)?;
             model::find(conn, &id)?.ok_or(ApiError::NotFound)
         })
         .await?;

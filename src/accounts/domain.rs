@@ -1,56 +1,7 @@
 //! Validated account values: parse, don't validate.
 
+pub use crate::app::{Locale, Role};
 use crate::error::FieldError;
-
-crate::text_enum! {
-    /// The language a user reads mail and messages in.
-    pub enum Locale {
-        ZhCn => "zh-CN",
-        En => "en",
-    }
-}
-
-crate::text_enum! {
-    /// Platform role. Organization roles live in memberships.
-    pub enum Role {
-        User => "user",
-        BureauAdmin => "bureau_admin",
-    }
-}
-
-impl Locale {
-    /// Accepts `zh-CN`, `zh`, `zh-Hans`, `en`, `en-US`... in any case.
-    pub fn parse(s: &str) -> Option<Locale> {
-        let lower = s.trim().to_ascii_lowercase();
-        if lower == "zh" || lower.starts_with("zh-") {
-            Some(Locale::ZhCn)
-        } else if lower == "en" || lower.starts_with("en-") {
-            Some(Locale::En)
-        } else {
-            None
-        }
-    }
-
-    /// The preferred supported language of an `Accept-Language` header, if any.
-    pub fn from_accept_language(header: &str) -> Option<Locale> {
-        header
-            .split(',')
-            .filter_map(|part| {
-                let mut it = part.split(';');
-                let tag = it.next()?.trim();
-                let q = it
-                    .find_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .unwrap_or(1.0);
-                Locale::parse(tag).map(|l| (l, q))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(l, _)| l)
-    }
-}
 
 /// A normalized email address (trimmed, lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,21 +78,6 @@ mod tests {
         for bad in ["", "no-at", "@x.cn", "a@b", "a b@c.cn", "a@.cn", "a@c..cn"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn locales_parse_from_tags_and_accept_language() {
-        assert_eq!(Locale::parse("zh-cn"), Some(Locale::ZhCn));
-        assert_eq!(Locale::parse("EN-us"), Some(Locale::En));
-        assert_eq!(Locale::parse("fr"), None);
-        assert_eq!(
-            Locale::from_accept_language("fr;q=1, en;q=0.8, zh-CN;q=0.9"),
-            Some(Locale::ZhCn)
-        );
-        assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9"),
-            Some(Locale::En)
-        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod model;
 pub mod routes;
 pub mod views;
 
-use crate::routes::RouteTable;
+use crate::app::RouteTable;
 
 pub fn routes(r: &mut RouteTable) {
     r.post("/api/v1/auth/register", routes::register);

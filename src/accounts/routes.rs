@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::domain::{Email, Locale, Role, display_name};
 use super::model::{self, NewUser, TokenPurpose};
 use super::views::*;
+use crate::app::{AppState, AuthUser};
 use crate::auth::throttle::Action;
-use crate::auth::{AuthUser, password, tokens};
+use crate::auth::{password, tokens};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, Problem};
@@ -14,7 +15,6 @@ use crate::extract::ApiJson;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
-use crate::startup::AppState;
 
 const VERIFY_HOURS: i64 = 48;
 const RESET_MINUTES: i64 = 60;

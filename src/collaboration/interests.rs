@@ -11,21 +11,21 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::domain::Locale;
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::Locale;
+use crate::app::pagination;
+use crate::app::text;
+use crate::app::{AuthUser, acting_organization};
 use crate::db::DbConnection;
 use crate::db::schema::{agreements as ag, interests as i, listings as l};
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::listings::domain::{ListingStatus, Mode, Side};
 use crate::listings::model::{self as listing_model, Listing};
-use crate::listings::routes::clean_text;
 use crate::notifications::inbox::{Notice, Postman, Recipient};
 use crate::notifications::outbox::Topic;
 use crate::organizations::domain::OrgStatus;
 use crate::organizations::model::{self as orgs, Organization};
-use crate::pagination;
-use crate::startup::AppState;
 
 crate::text_enum! {
     /// Where an interest stands.
@@ -345,7 +345,7 @@ pub async fn create(
         .check(crate::auth::throttle::Action::Interest, &user.id)?;
     let b = body.0;
     let mut errors = Vec::new();
-    let message = clean_text("message", &b.message, 2000, &mut errors);
+    let message = text::required("message", &b.message, 2000, &mut errors);
     if b.need_id.is_none() && b.capability_id.is_none() {
         errors.push(FieldError::new(
             "need_id",
@@ -358,24 +358,14 @@ pub async fn create(
     let v = state
         .db
         .write(move |conn| {
-            let from = orgs::find(conn, &b.from_organization_id)?.ok_or_else(|| {
-                ApiError::field(
-                    "from_organization_id",
-                    "organization_unknown",
-                    "no such organization",
-                )
-            })?;
-            if orgs::role_of(conn, &from.id, &user.id)?.is_none() {
-                return Err(ApiError::forbidden(
-                    "only members of the organization speak for it",
-                ));
-            }
-            if from.status() != OrgStatus::Verified {
-                return Err(ApiError::Forbidden {
-                    code: "organization_not_verified",
-                    detail: "the organization must be verified by the bureau".to_owned(),
-                });
-            }
+            acting_organization(
+                conn,
+                &user.id,
+                &b.from_organization_id,
+                "from_organization_id",
+                "only members of the organization speak for it",
+            )?;
+            let from_id = b.from_organization_id.clone();
             let need = b
                 .need_id
                 .as_deref()
@@ -408,7 +398,7 @@ pub async fn create(
             // the sender's own offer.
             let owns = |x: &Option<(Listing, Organization)>| {
                 x.as_ref()
-                    .is_some_and(|(l, _)| l.organization_id == from.id)
+                    .is_some_and(|(l, _)| l.organization_id == from_id)
             };
             let (target, offered) = match (&need, &cap) {
                 (Some(n), Some(c)) if owns(&cap) && !owns(&need) => (n, Some(&c.0)),
@@ -429,7 +419,7 @@ pub async fn create(
                 }
             };
             let (target_listing, target_org) = target;
-            if target_listing.organization_id == from.id {
+            if target_listing.organization_id == from_id {
                 return Err(ApiError::rule(
                     "own_listing",
                     "an organization cannot express interest in its own listing",
@@ -444,7 +434,7 @@ pub async fn create(
                 ));
             }
             let open: i64 = i::table
-                .filter(i::from_organization_id.eq(&from.id))
+                .filter(i::from_organization_id.eq(&from_id))
                 .filter(i::target_listing_id.eq(&target_listing.id))
                 .filter(i::status.eq(InterestStatus::Open.as_str()))
                 .count()
@@ -458,7 +448,7 @@ pub async fn create(
             let t = now();
             let x = Interest {
                 id: new_id(),
-                from_organization_id: from.id.clone(),
+                from_organization_id: from_id.clone(),
                 to_organization_id: target_listing.organization_id.clone(),
                 target_listing_id: target_listing.id.clone(),
                 offered_listing_id: offered.map(|o| o.id.clone()),
@@ -553,17 +543,16 @@ pub async fn list(
             }
             let rows = query.load(conn)?;
             let mine = orgs::organization_ids_of(conn, &user.id)?;
-            let more = rows.len() as i64 > limit;
-            let mut items = Vec::new();
-            for x in rows.into_iter().take(limit as usize) {
-                items.push(view(conn, x, &user, &mine)?);
-            }
-            let next_cursor = if more {
-                items.last().map(|x| pagination::encode_cursor(&x.id))
-            } else {
-                None
-            };
-            Ok(pagination::Page { items, next_cursor })
+            pagination::try_page(
+                rows,
+                limit,
+                |x: &Interest| x.id.clone(),
+                |rows| {
+                    rows.into_iter()
+                        .map(|x| view(conn, x, &user, &mine))
+                        .collect()
+                },
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -801,7 +790,7 @@ pub async fn decline(
     let comment = b
         .comment
         .as_deref()
-        .map(|c| clean_text("comment", c, 2000, &mut errors));
+        .map(|c| text::required("comment", c, 2000, &mut errors));
     ApiError::fields(errors)?;
     let postman = state.postman.clone();
     let v = state

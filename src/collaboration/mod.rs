@@ -2,10 +2,11 @@
 //! organizations, the key projects the bureau tracks to operation, and its reports.
 
 pub mod interests;
+pub mod overdue;
 pub mod projects;
 pub mod reports;
 
-use crate::routes::RouteTable;
+use crate::app::RouteTable;
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/api/v1/interests", interests::list);

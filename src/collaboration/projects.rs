@@ -9,8 +9,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::domain::Locale;
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
+use crate::app::Locale;
+use crate::app::pagination;
+use crate::app::text;
 use crate::db::DbConnection;
 use crate::db::schema::{
     agreements as ag, milestones as ms, project_agreements as pa, project_notes as pn,
@@ -18,12 +21,9 @@ use crate::db::schema::{
 };
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::listings::routes::clean_text;
 use crate::notifications::inbox::{Notice, Postman, Recipient};
 use crate::notifications::outbox::Topic;
 use crate::organizations::{model as orgs, taxonomy};
-use crate::pagination;
-use crate::startup::AppState;
 
 crate::text_enum! {
     /// Where a key project is, in order.
@@ -446,11 +446,11 @@ pub async fn create(
         .db
         .write(move |conn| {
             let mut errors = Vec::new();
-            let name = clean_text("name", &b.name, 200, &mut errors);
+            let name = text::required("name", &b.name, 200, &mut errors);
             let capacity = b
                 .capacity
                 .as_deref()
-                .map(|c| clean_text("capacity", c, 200, &mut errors));
+                .map(|c| text::required("capacity", c, 200, &mut errors));
             crate::money::check_yuan("planned_investment", b.planned_investment, &mut errors);
             check_year(b.year, &mut errors);
             if orgs::find(conn, &b.owner_organization_id)?.is_none() {
@@ -499,7 +499,7 @@ pub async fn create(
                 Some(&b.partner_organization_ids),
                 Some(&b.agreement_ids),
             )?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "project_created",
@@ -588,18 +588,13 @@ pub async fn list(
             if let Some(b) = before {
                 query = query.filter(p::id.lt(b));
             }
-            let rows = query.load(conn)?;
-            let more = rows.len() as i64 > limit;
-            let rows: Vec<Project> = rows.into_iter().take(limit as usize).collect();
-            let next_cursor = if more {
-                rows.last().map(|x| pagination::encode_cursor(&x.id))
-            } else {
-                None
-            };
-            Ok(pagination::Page {
-                items: views(conn, rows, user.is_bureau())?,
-                next_cursor,
-            })
+            let rows: Vec<Project> = query.load(conn)?;
+            pagination::try_page(
+                rows,
+                limit,
+                |x| x.id.clone(),
+                |rows| views(conn, rows, user.is_bureau()),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -753,10 +748,10 @@ pub async fn update(
             }
             let mut errors = Vec::new();
             if let Some(n) = &c.name {
-                x.name = clean_text("name", n, 200, &mut errors);
+                x.name = text::required("name", n, 200, &mut errors);
             }
             if let Some(cap) = &c.capacity {
-                x.capacity = Some(clean_text("capacity", cap, 200, &mut errors));
+                x.capacity = Some(text::required("capacity", cap, 200, &mut errors));
             }
             if let Some(cat) = c.category {
                 x.category = cat.as_str().to_owned();
@@ -802,7 +797,7 @@ pub async fn update(
             if let Some(s) = c.stage {
                 advance(conn, &postman, &mut x, s, true)?;
             }
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "project_updated",
@@ -862,15 +857,15 @@ pub async fn create_milestone(
         .write(move |conn| {
             let (x, _) = load(conn, &user, &id)?;
             let mut errors = Vec::new();
-            let name = clean_text("name", &b.name, 200, &mut errors);
+            let name = text::required("name", &b.name, 200, &mut errors);
             let responsible = b
                 .responsible
                 .as_deref()
-                .map(|r| clean_text("responsible", r, 200, &mut errors));
+                .map(|r| text::required("responsible", r, 200, &mut errors));
             let notes = b
                 .notes
                 .as_deref()
-                .map(|r| clean_text("notes", r, 2000, &mut errors));
+                .map(|r| text::required("notes", r, 2000, &mut errors));
             ApiError::fields(errors)?;
             let t = now();
             let m = Milestone {
@@ -932,13 +927,13 @@ pub async fn update_milestone(
                 .ok_or(ApiError::NotFound)?;
             let mut errors = Vec::new();
             if let Some(n) = &c.name {
-                m.name = clean_text("name", n, 200, &mut errors);
+                m.name = text::required("name", n, 200, &mut errors);
             }
             if let Some(r) = &c.responsible {
-                m.responsible = Some(clean_text("responsible", r, 200, &mut errors));
+                m.responsible = Some(text::required("responsible", r, 200, &mut errors));
             }
             if let Some(n) = &c.notes {
-                m.notes = Some(clean_text("notes", n, 2000, &mut errors));
+                m.notes = Some(text::required("notes", n, 2000, &mut errors));
             }
             if c.done_on.is_some_and(|d| d > today()) {
                 errors.push(FieldError::new(
@@ -997,7 +992,7 @@ pub async fn add_note(
         .write(move |conn| {
             let (x, _) = load(conn, &user, &id)?;
             let mut errors = Vec::new();
-            let text = clean_text("body", &b.body, 5000, &mut errors);
+            let text = text::required("body", &b.body, 5000, &mut errors);
             ApiError::fields(errors)?;
             let note = NoteView {
                 id: new_id(),

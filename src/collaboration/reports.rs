@@ -17,7 +17,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
 use crate::db::DbConnection;
 use crate::db::schema::{
     agreements as ag, event_invitations as ei, event_registrations as er, events as e,
@@ -26,7 +27,6 @@ use crate::db::schema::{
 };
 use crate::error::{ApiError, Problem};
 use crate::organizations::taxonomy;
-use crate::startup::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

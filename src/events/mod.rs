@@ -11,7 +11,7 @@ pub mod routes;
 pub mod scheduler;
 pub mod views;
 
-use crate::routes::RouteTable;
+use crate::app::RouteTable;
 
 pub fn routes(r: &mut RouteTable) {
     // Literal paths before `{id}` so they are not taken for ids.

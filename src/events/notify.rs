@@ -9,7 +9,7 @@ use diesel::QueryResult;
 use super::domain::local_time;
 use super::ics;
 use super::model::{Event, Person};
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
 use crate::db::DbConnection;
 use crate::notifications::inbox::{Delivered, Notice, Postman, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};

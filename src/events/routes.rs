@@ -14,19 +14,20 @@ use super::ics;
 use super::model::{self, Audience, Event, Filter, Person, Registration};
 use super::notify::{self, Target};
 use super::views::*;
-use crate::accounts::domain::{Email, Locale};
-use crate::auth::AuthUser;
+use crate::accounts::domain::Email;
+use crate::app::AppState;
+use crate::app::Locale;
+use crate::app::pagination;
+use crate::app::text;
+use crate::app::{AuthUser, acting_organization};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::users;
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::listings::routes::clean_text;
 use crate::notifications::templates::EventNews;
-use crate::organizations::domain::{OrgKind, OrgStatus};
+use crate::organizations::domain::OrgKind;
 use crate::organizations::{model as orgs, taxonomy};
-use crate::pagination;
-use crate::startup::AppState;
 
 const MAX_ATTENDEES: usize = 50;
 const MAX_AUDIENCE_ENTRIES: usize = 500;
@@ -213,21 +214,21 @@ pub async fn create_event(
             let ev = Event {
                 id: new_id(),
                 kind: b.kind.as_str().to_owned(),
-                title: clean_text("title", &b.title, 200, &mut errors),
+                title: text::required("title", &b.title, 200, &mut errors),
                 title_en: b
                     .title_en
                     .as_deref()
-                    .map(|x| clean_text("title_en", x, 200, &mut errors)),
-                description: clean_text("description", &b.description, 10_000, &mut errors),
+                    .map(|x| text::required("title_en", x, 200, &mut errors)),
+                description: text::required("description", &b.description, 10_000, &mut errors),
                 starts_at: naive(b.starts_at),
                 ends_at: naive(b.ends_at),
                 timezone: b.timezone.unwrap_or_else(|| "Asia/Shanghai".to_owned()),
-                location: clean_text("location", &b.location, 500, &mut errors),
+                location: text::required("location", &b.location, 500, &mut errors),
                 online_url: b.online_url,
                 organizer: b
                     .organizer
                     .as_deref()
-                    .map(|x| clean_text("organizer", x, 200, &mut errors))
+                    .map(|x| text::required("organizer", x, 200, &mut errors))
                     .unwrap_or_else(|| {
                         "市工业和信息化局 / Municipal Bureau of Industry and Information Technology"
                             .to_owned()
@@ -250,7 +251,7 @@ pub async fn create_event(
             ApiError::fields(errors)?;
             model::insert(conn, &ev)?;
             model::set_audience(conn, &ev.id, &b.audience.to_audience())?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "event_created",
@@ -333,20 +334,12 @@ pub async fn list_events(
         .db
         .run(move |conn| {
             let rows = model::list(conn, &filter, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            let mut rows = rows;
-            rows.truncate(limit as usize);
-            let next = more.then(|| rows.last()).flatten().map(|e| {
-                pagination::encode_cursor(&format!(
-                    "{}|{}",
-                    utc(e.starts_at).timestamp_micros(),
-                    e.id
-                ))
-            });
-            Ok(pagination::Page {
-                items: views(conn, rows)?,
-                next_cursor: next,
-            })
+            pagination::try_page(
+                rows,
+                limit,
+                |e| format!("{}|{}", utc(e.starts_at).timestamp_micros(), e.id),
+                |rows| views(conn, rows),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -409,19 +402,19 @@ pub async fn update_event(
                 ev.kind = k.as_str().to_owned();
             }
             if let Some(x) = &c.title {
-                ev.title = clean_text("title", x, 200, &mut errors);
+                ev.title = text::required("title", x, 200, &mut errors);
             }
             if let Some(x) = &c.title_en {
-                ev.title_en = Some(clean_text("title_en", x, 200, &mut errors));
+                ev.title_en = Some(text::required("title_en", x, 200, &mut errors));
             }
             if let Some(x) = &c.description {
-                ev.description = clean_text("description", x, 10_000, &mut errors);
+                ev.description = text::required("description", x, 10_000, &mut errors);
             }
             if let Some(x) = &c.location {
-                ev.location = clean_text("location", x, 500, &mut errors);
+                ev.location = text::required("location", x, 500, &mut errors);
             }
             if let Some(x) = &c.organizer {
-                ev.organizer = clean_text("organizer", x, 200, &mut errors);
+                ev.organizer = text::required("organizer", x, 200, &mut errors);
             }
             if let Some(x) = c.starts_at {
                 ev.starts_at = naive(x);
@@ -493,7 +486,7 @@ pub async fn update_event(
                     )?;
                 }
             }
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "event_updated",
@@ -613,7 +606,7 @@ pub async fn publish_event(
                 ));
             }
             publish(conn, &postman, &mut ev, t)?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "event_published",
@@ -671,7 +664,7 @@ pub async fn cancel_event(
         .db
         .write(move |conn| {
             let mut errors = Vec::new();
-            let reason = clean_text("reason", &b.reason, 1000, &mut errors);
+            let reason = text::required("reason", &b.reason, 1000, &mut errors);
             ApiError::fields(errors)?;
             let mut ev = model::find_for_update(conn, &id)?.ok_or(ApiError::NotFound)?;
             match ev.status() {
@@ -702,7 +695,7 @@ pub async fn cancel_event(
                     targets,
                 )?;
             }
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "event_cancelled",
@@ -821,7 +814,7 @@ pub async fn register(
     }
     let mut people: Vec<(String, String, Option<String>)> = Vec::new();
     for (i, a) in b.attendees.iter().enumerate() {
-        let name = clean_text(&format!("attendees[{i}].name"), &a.name, 100, &mut errors);
+        let name = text::required(&format!("attendees[{i}].name"), &a.name, 100, &mut errors);
         let email = match Email::parse(&a.email) {
             Ok(e) => e.as_str().to_owned(),
             Err(_) => {
@@ -861,24 +854,14 @@ pub async fn register(
             // A draft answers `event_not_published` below: its id is unguessable, and
             // the registrant learns nothing else about it.
             let ev = model::find_for_update(conn, &id)?.ok_or(ApiError::NotFound)?;
-            let org = orgs::find(conn, &b.organization_id)?.ok_or_else(|| {
-                ApiError::field(
-                    "organization_id",
-                    "organization_unknown",
-                    "no such organization",
-                )
-            })?;
-            if orgs::role_of(conn, &org.id, &user.id)?.is_none() {
-                return Err(ApiError::forbidden(
-                    "only members of the organization register its attendees",
-                ));
-            }
-            if org.status() != OrgStatus::Verified {
-                return Err(ApiError::Forbidden {
-                    code: "organization_not_verified",
-                    detail: "the organization must be verified by the bureau".to_owned(),
-                });
-            }
+            acting_organization(
+                conn,
+                &user.id,
+                &b.organization_id,
+                "organization_id",
+                "only members of the organization register its attendees",
+            )?;
+            let org_id = b.organization_id.clone();
             let t = now();
             registration_open(
                 ev.status(),
@@ -891,8 +874,8 @@ pub async fn register(
             let audience = model::audiences(conn, std::slice::from_ref(&ev.id))?
                 .remove(&ev.id)
                 .unwrap_or_default();
-            let in_audience = model::is_invited(conn, &ev.id, &org.id)?
-                || !model::audience_organizations(conn, &audience, ev.leading_only, Some(&org.id))?
+            let in_audience = model::is_invited(conn, &ev.id, &org_id)?
+                || !model::audience_organizations(conn, &audience, ev.leading_only, Some(&org_id))?
                     .is_empty();
             if !in_audience {
                 return Err(ApiError::Forbidden {
@@ -921,12 +904,12 @@ pub async fn register(
                 let sent = model::outside_registrations_since(
                     conn,
                     &ev.id,
-                    &org.id,
+                    &org_id,
                     t - crate::notifications::quota::WINDOW,
                 )?;
                 crate::notifications::quota::check_hourly(sent, outside.len(), quota, t)?;
             }
-            let (total, by_org) = model::taken(conn, &ev.id, &org.id)?;
+            let (total, by_org) = model::taken(conn, &ev.id, &org_id)?;
             let places = allocate(
                 people.len(),
                 i64::from(ev.capacity),
@@ -940,7 +923,7 @@ pub async fn register(
                 .map(|((name, email, phone), confirmed)| Registration {
                     id: new_id(),
                     event_id: ev.id.clone(),
-                    organization_id: org.id.clone(),
+                    organization_id: org_id.clone(),
                     registered_by: Some(user.id.clone()),
                     attendee_name: name,
                     attendee_email: email,
@@ -1060,7 +1043,7 @@ pub async fn record_attendance(
                 b.attended.unwrap_or(true),
                 now(),
             )?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "attendance_recorded",

@@ -1,6 +1,7 @@
 //! The periodic pass for time-driven notices: reminders before events start (sent once
 //! per start time, so moving an event re-arms them), daily digests, completing events
-//! that have ended, and overdue key-project milestones (one notice to the bureau each).
+//! that have ended. (Overdue key-project milestones are the projects room's own pass:
+//! `collaboration::overdue`.)
 
 use chrono::{DateTime, Utc};
 
@@ -17,7 +18,6 @@ pub struct Pass {
     pub reminders: usize,
     pub digests: usize,
     pub completed: usize,
-    pub overdue_milestones: usize,
 }
 
 /// One pass at `now`. Each reminder is its own transaction: the notice and the
@@ -52,11 +52,6 @@ pub fn run_once(
     }
     pass.digests = digest::run_once(conn, postman, digest_hour, now)?;
     pass.completed = write_tx(conn, |conn| model::complete_ended(conn, t))?;
-    pass.overdue_milestones = crate::collaboration::projects::notify_overdue(
-        conn,
-        postman,
-        crate::collaboration::projects::today(),
-    )?;
     Ok(pass)
 }
 
@@ -84,7 +79,6 @@ pub async fn run(
                 reminders = pass.reminders,
                 digests = pass.digests,
                 completed = pass.completed,
-                overdue_milestones = pass.overdue_milestones,
                 "scheduled notices"
             );
             mail_wake.notify_one();

@@ -10,12 +10,12 @@ pub mod views;
 
 use actix_web::{HttpResponse, web};
 
-use crate::auth::{AuthUser, MaybeUser};
+use crate::app::AppState;
+use crate::app::RouteTable;
+use crate::app::pagination::Page;
+use crate::app::{AuthUser, MaybeUser};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::pagination::Page;
-use crate::routes::RouteTable;
-use crate::startup::AppState;
 use domain::{Action, Side};
 use views::{ListingChanges, ListingQuery, ListingView, NewListing};
 

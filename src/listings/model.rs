@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+pub use crate::app::reindex::{record_change, record_organization_change};
 use crate::db::DbConnection;
 use crate::db::schema::{
     index_changes, listing_fields, listing_keywords, listing_modes, listings, organizations,
@@ -48,32 +49,6 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
         .select(Listing::as_select())
         .first(conn)
         .optional()
-}
-
-/// Note that a listing changed, in the caller's transaction, for every instance's indexer.
-pub fn record_change(conn: &mut DbConnection, listing_id: &str) -> QueryResult<()> {
-    diesel::insert_into(index_changes::table)
-        .values((
-            index_changes::listing_id.eq(listing_id),
-            index_changes::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Note that every listing of an organization changed (its status changed).
-pub fn record_organization_change(
-    conn: &mut DbConnection,
-    organization_id: &str,
-) -> QueryResult<()> {
-    let ids: Vec<String> = listings::table
-        .filter(listings::organization_id.eq(organization_id))
-        .select(listings::id)
-        .load(conn)?;
-    for id in ids {
-        record_change(conn, &id)?;
-    }
-    Ok(())
 }
 
 pub fn insert(conn: &mut DbConnection, l: &Listing, lists: &Lists) -> QueryResult<()> {

@@ -5,17 +5,18 @@ use actix_web::{HttpResponse, web};
 use super::domain::{Action, ListingStatus, Side, detect_language};
 use super::model::{self, Filter, Listing, Lists};
 use super::views::*;
-use crate::auth::{AuthUser, MaybeUser};
+use crate::app::AppState;
+use crate::app::Viewer;
+use crate::app::audit;
+use crate::app::load_viewer;
+use crate::app::pagination;
+use crate::app::text;
+use crate::app::{AuthUser, MaybeUser};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, FieldError};
-use crate::organizations::audit;
 use crate::organizations::domain::{MemberRole, OrgKind, OrgStatus};
-use crate::organizations::routes::load_viewer;
 use crate::organizations::taxonomy;
-use crate::organizations::views::Viewer;
-use crate::pagination::{self, Page};
-use crate::startup::AppState;
 
 fn path_of(side: Side) -> &'static str {
     match side {
@@ -77,24 +78,6 @@ fn editable(
         ));
     }
     Ok(l)
-}
-
-pub(crate) fn clean_text(
-    field: &str,
-    value: &str,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> String {
-    let v = value.trim().to_owned();
-    let n = v.chars().count();
-    if n == 0 || n > max {
-        errors.push(FieldError::new(
-            field,
-            "length",
-            format!("use 1 to {max} characters"),
-        ));
-    }
-    v
 }
 
 fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
@@ -181,8 +164,8 @@ pub async fn create(
     body: NewListing,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let title = clean_text("title", &body.title, 200, &mut errors);
-    let description = clean_text("description", &body.description, 10_000, &mut errors);
+    let title = text::required("title", &body.title, 200, &mut errors);
+    let description = text::required("description", &body.description, 10_000, &mut errors);
     let keywords = clean_keywords(body.keywords.as_deref().unwrap_or_default(), &mut errors);
     let field_codes = crate::extract::distinct(body.field_codes.as_deref().unwrap_or_default());
     check_trl("trl_required", body.trl_required, &mut errors);
@@ -213,7 +196,7 @@ pub async fn create(
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let org = crate::organizations::model::find(conn, &body.organization_id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or_else(|| {
                     ApiError::field(
                         "organization_id",
@@ -314,12 +297,11 @@ pub async fn list(
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
     let text = pagination::search_text(q.q.as_deref())?;
     // The words as matching reads them: `scandium` also finds a listing that says 钪.
-    let q_ids = match (
-        text.as_deref(),
-        crate::matching::engine::Side::parse(side.as_str()),
-    ) {
-        (Some(t), Some(s)) => state.matching.ids_containing(s, t, MAX_TEXT_HITS)?,
-        _ => Vec::new(),
+    let q_ids = match text.as_deref() {
+        Some(t) => state
+            .listing_text
+            .ids_containing(side.as_str(), t, MAX_TEXT_HITS)?,
+        None => Vec::new(),
     };
     let page = state
         .db
@@ -352,15 +334,7 @@ pub async fn list(
                 after,
             };
             let rows = model::list(conn, &filter, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            let mut items = views(conn, rows)?;
-            items.truncate(limit as usize);
-            let next_cursor = if more {
-                items.last().map(|l| pagination::encode_cursor(&l.id))
-            } else {
-                None
-            };
-            Ok(Page { items, next_cursor })
+            pagination::try_page(rows, limit, |l| l.id.clone(), |rows| views(conn, rows))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -407,10 +381,10 @@ pub async fn update(
             check_trl("trl_required", c.trl_required, &mut errors);
             check_trl("trl", c.trl, &mut errors);
             if let Some(t) = &c.title {
-                l.title = clean_text("title", t, 200, &mut errors);
+                l.title = text::required("title", t, 200, &mut errors);
             }
             if let Some(d) = &c.description {
-                l.description = clean_text("description", d, 10_000, &mut errors);
+                l.description = text::required("description", d, 10_000, &mut errors);
             }
             if let Some(t) = c.trl_required.or(c.trl) {
                 l.trl = Some(t);

@@ -7,7 +7,7 @@ pub mod notices;
 pub mod routes;
 pub mod sync;
 
-use crate::routes::RouteTable;
+use crate::app::{ListingText, RouteTable};
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/api/v1/needs/{id}/matches", routes::need_matches);
@@ -16,4 +16,14 @@ pub fn routes(r: &mut RouteTable) {
         routes::capability_matches,
     );
     r.post("/api/v1/match", routes::search);
+}
+
+/// List filters (`needs?q=`) read words as the engine does.
+impl ListingText for engine::Engine {
+    fn ids_containing(&self, side: &str, text: &str, max: usize) -> anyhow::Result<Vec<String>> {
+        match engine::Side::parse(side) {
+            Some(side) => engine::Engine::ids_containing(self, side, text, max),
+            None => Ok(Vec::new()),
+        }
+    }
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::engine::{Engine, FieldTree};
 use super::sync::query_for;
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
 use crate::db::schema::{fields, match_notices};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};

@@ -6,8 +6,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::engine::{Explanation, FieldTree, Query, Side as EngineSide};
-use crate::auth::MaybeUser;
+use super::engine::{Engine, Explanation, FieldTree, Query, Side as EngineSide};
+use crate::app::AppState;
+use crate::app::MaybeUser;
+use crate::app::load_viewer;
 use crate::db::DbConnection;
 use crate::db::schema::{fields, regions};
 use crate::error::{ApiError, Problem};
@@ -16,8 +18,6 @@ use crate::listings::domain::{Mode, Side};
 use crate::listings::model::{self as listings, Lists};
 use crate::listings::routes::visible;
 use crate::listings::views::ListingView;
-use crate::organizations::routes::load_viewer;
-use crate::startup::AppState;
 
 /// One ranked listing.
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,13 +100,13 @@ fn names(
 
 /// Run a query and keep only results the database still calls matchable.
 fn ranked(
-    state: &AppState,
+    engine: &Engine,
     conn: &mut DbConnection,
     query: &Query,
     limit: usize,
 ) -> Result<MatchList, ApiError> {
     let tree = field_tree(conn)?;
-    let found = state.matching.search(query, &tree, limit * 2)?;
+    let found = engine.search(query, &tree, limit * 2)?;
     // The index may trail the database by a moment; the database has the last word.
     let ids: Vec<String> = found.iter().map(|m| m.id.clone()).collect();
     let mut live = listings::matchable_among(conn, &ids)?;
@@ -140,13 +140,13 @@ fn ranked(
 
 async fn matches_for(
     state: web::Data<AppState>,
+    engine: web::Data<Engine>,
     user: MaybeUser,
     side: Side,
     id: String,
     limit: Option<usize>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = check_limit(limit)?;
-    let st = state.clone();
     let list = state
         .db
         .run(move |conn| {
@@ -156,7 +156,7 @@ async fn matches_for(
                 .remove(&l.id)
                 .unwrap_or_default();
             let query = super::sync::query_for(&l, &lists);
-            ranked(&st, conn, &query, limit)
+            ranked(&engine, conn, &query, limit)
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -167,11 +167,12 @@ async fn matches_for(
     responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn need_matches(
     state: web::Data<AppState>,
+    engine: web::Data<Engine>,
     user: MaybeUser,
     id: web::Path<String>,
     q: web::Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    matches_for(state, user, Side::Need, id.into_inner(), q.limit).await
+    matches_for(state, engine, user, Side::Need, id.into_inner(), q.limit).await
 }
 
 /// Needs a capability could answer, best first, each with why it matched.
@@ -179,11 +180,20 @@ pub async fn need_matches(
     responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn capability_matches(
     state: web::Data<AppState>,
+    engine: web::Data<Engine>,
     user: MaybeUser,
     id: web::Path<String>,
     q: web::Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    matches_for(state, user, Side::Capability, id.into_inner(), q.limit).await
+    matches_for(
+        state,
+        engine,
+        user,
+        Side::Capability,
+        id.into_inner(),
+        q.limit,
+    )
+    .await
 }
 
 /// Search published listings with free text before posting.
@@ -191,6 +201,7 @@ pub async fn capability_matches(
     responses((status = 200, body = MatchList), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn search(
     state: web::Data<AppState>,
+    engine: web::Data<Engine>,
     body: ApiJson<MatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -237,10 +248,9 @@ pub async fn search(
         exclude_id: None,
         exclude_organization: None,
     };
-    let st = state.clone();
     let list = state
         .db
-        .run(move |conn| ranked(&st, conn, &query, limit))
+        .run(move |conn| ranked(&engine, conn, &query, limit))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

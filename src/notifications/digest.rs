@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use super::inbox::{Notification, Postman, add_footer_line};
 use super::outbox::{self, NewEmail, Topic};
 use super::templates;
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
 use crate::db::schema::{notifications as n, users as u};
 use crate::db::{DbConnection, write_tx};
 

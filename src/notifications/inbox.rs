@@ -7,21 +7,16 @@
 //! transaction, so a notice exists exactly when the change that caused it does.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
-use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use utoipa::ToSchema;
 
 use super::outbox::{self, NewEmail, Topic};
 use super::templates::Rendered;
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
+pub use crate::app::Postman;
 use crate::db::DbConnection;
 use crate::db::schema::{notification_preferences as np, notifications as n};
 use crate::db::types::{new_id, now, utc};
@@ -112,23 +107,6 @@ pub struct Delivered {
     pub digested: usize,
 }
 
-/// Delivers notices and signs the unsubscribe links they carry.
-#[derive(Clone)]
-pub struct Postman {
-    public_url: String,
-    key: Arc<[u8]>,
-}
-
-impl std::fmt::Debug for Postman {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Postman")
-            .field("public_url", &self.public_url)
-            .finish_non_exhaustive()
-    }
-}
-
-type HmacSha256 = Hmac<Sha256>;
-
 /// Rows per multi-row insert (well under both backends' parameter limits).
 const CHUNK: usize = 400;
 
@@ -147,61 +125,8 @@ struct NewNotification<'a> {
     created_at: NaiveDateTime,
 }
 
+/// Delivery is this room's half of [`Postman`] (the handle and its signing live in `app`).
 impl Postman {
-    /// The unsubscribe key is derived from the token secret, so no new secret is needed;
-    /// rotating the token secret invalidates old unsubscribe links.
-    pub fn new(public_url: &str, secret: &SecretString) -> Self {
-        let mut mac = HmacSha256::new_from_slice(secret.expose_secret().as_bytes())
-            .unwrap_or_else(|_| unreachable_hmac());
-        mac.update(b"collab-registry unsubscribe v1");
-        let key: Vec<u8> = mac.finalize().into_bytes().to_vec();
-        Postman {
-            public_url: public_url.trim_end_matches('/').to_owned(),
-            key: key.into(),
-        }
-    }
-
-    pub fn public_url(&self) -> &str {
-        &self.public_url
-    }
-
-    fn mac(&self) -> HmacSha256 {
-        HmacSha256::new_from_slice(&self.key).unwrap_or_else(|_| unreachable_hmac())
-    }
-
-    /// A token that unsubscribes `user_id` from `scope` (a topic, or `digest`).
-    pub fn unsubscribe_token(&self, user_id: &str, scope: &str) -> String {
-        let payload = format!("{user_id}:{scope}");
-        let mut mac = self.mac();
-        mac.update(payload.as_bytes());
-        format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(payload),
-            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        )
-    }
-
-    /// The user and scope of a genuine token.
-    pub fn check_unsubscribe(&self, token: &str) -> Option<(String, String)> {
-        let (payload, sig) = token.split_once('.')?;
-        let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
-        let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
-        let mut mac = self.mac();
-        mac.update(&payload);
-        mac.verify_slice(&sig).ok()?;
-        let text = String::from_utf8(payload).ok()?;
-        let (user, scope) = text.rsplit_once(':')?;
-        Some((user.to_owned(), scope.to_owned()))
-    }
-
-    pub fn unsubscribe_url(&self, user_id: &str, scope: &str) -> String {
-        format!(
-            "{}/api/v1/unsubscribe?token={}",
-            self.public_url,
-            self.unsubscribe_token(user_id, scope)
-        )
-    }
-
     /// Deliver one notice; see [`Postman::deliver_all`].
     pub fn deliver(&self, conn: &mut DbConnection, notice: Notice) -> QueryResult<Delivered> {
         self.deliver_all(conn, vec![notice])
@@ -332,11 +257,6 @@ impl Postman {
 }
 
 #[cold]
-fn unreachable_hmac() -> HmacSha256 {
-    // HMAC accepts keys of any length; this cannot happen.
-    panic!("HMAC rejected a key")
-}
-
 /// Name of a topic in the recipient's language, for unsubscribe lines.
 pub fn topic_name(locale: Locale, scope: &str) -> &'static str {
     match (locale, scope) {
@@ -613,33 +533,6 @@ pub fn mark_all_read(conn: &mut DbConnection, user_id: &str) -> QueryResult<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn postman() -> Postman {
-        Postman::new(
-            "http://x.test",
-            &SecretString::from("a-secret-that-is-long-enough-0123456789".to_owned()),
-        )
-    }
-
-    #[test]
-    fn unsubscribe_tokens_round_trip_and_resist_tampering() {
-        let p = postman();
-        let t = p.unsubscribe_token("user-1", "events");
-        assert_eq!(
-            p.check_unsubscribe(&t),
-            Some(("user-1".to_owned(), "events".to_owned()))
-        );
-        let forged = p.unsubscribe_token("user-1", "matches");
-        let (_, sig) = forged.split_once('.').unwrap();
-        let (payload, _) = t.split_once('.').unwrap();
-        assert_eq!(p.check_unsubscribe(&format!("{payload}.{sig}")), None);
-        let other = Postman::new(
-            "http://x.test",
-            &SecretString::from("another-secret-that-is-long-enough-012345".to_owned()),
-        );
-        assert_eq!(other.check_unsubscribe(&t), None);
-        assert_eq!(p.check_unsubscribe("garbage"), None);
-    }
 
     #[test]
     fn footer_goes_inside_the_html_body() {

@@ -11,7 +11,7 @@ pub mod sink;
 pub mod templates;
 pub mod worker;
 
-use crate::routes::RouteTable;
+use crate::app::RouteTable;
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/api/v1/admin/outbox", routes::list_outbox);

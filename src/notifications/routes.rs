@@ -6,10 +6,10 @@ use utoipa::IntoParams;
 
 use super::inbox::{self, Delivery, InboxCursor, NotificationView};
 use super::outbox::{self, OutboxItem, OutboxStatus, Topic};
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
+use crate::app::pagination::{self, Page};
 use crate::error::{ApiError, Problem};
-use crate::pagination::{self, Page};
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -66,7 +66,7 @@ pub async fn retry_outbox(
         .db
         .write(move |conn| {
             let row = outbox::retry(conn, &id)?.ok_or(ApiError::NotFound)?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "outbox_retried",

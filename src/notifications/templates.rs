@@ -1,7 +1,7 @@
 //! Email templates in Chinese and English, plain text plus HTML, chosen by the
 //! recipient's locale. Values from users are escaped in the HTML part.
 
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
 
 /// A rendered email body.
 #[derive(Debug, Clone)]

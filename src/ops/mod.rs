@@ -10,8 +10,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::routes::RouteTable;
-use crate::startup::AppState;
+use crate::app::{AppState, RouteTable};
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/health/live", live);
@@ -119,6 +118,10 @@ pub async fn metrics_text(
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(crate::routes::openapi())
+pub async fn openapi_json(doc: web::Data<OpenApiDocument>) -> HttpResponse {
+    HttpResponse::Ok().json(&doc.0)
 }
+
+/// The OpenAPI document, built once by startup (from `routes::openapi`, which knows every
+/// feature; `ops` knows none).
+pub struct OpenApiDocument(pub utoipa::openapi::OpenApi);

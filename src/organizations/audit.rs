@@ -1,4 +1,5 @@
-//! The append-only audit log: who did what to which subject, when, and why.
+//! The audit log as the bureau reads it (`GET /api/v1/audit-log`); entries are written
+//! through `app::audit::record`.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -6,36 +7,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::AuthUser;
-use crate::db::DbConnection;
+use crate::app::pagination::{self, Page};
+use crate::app::{AppState, AuthUser};
 use crate::db::schema::audit_log;
-use crate::db::types::{new_id, now, utc};
+use crate::db::types::utc;
 use crate::error::{ApiError, Problem};
-use crate::pagination::{self, Page};
-use crate::startup::AppState;
-
-/// Record an entry inside the caller's transaction.
-pub fn record(
-    conn: &mut DbConnection,
-    actor: Option<&str>,
-    action: &str,
-    subject_type: &str,
-    subject_id: &str,
-    reason: Option<&str>,
-) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::id.eq(new_id()),
-            audit_log::actor_id.eq(actor),
-            audit_log::action.eq(action),
-            audit_log::subject_type.eq(subject_type),
-            audit_log::subject_id.eq(subject_id),
-            audit_log::reason.eq(reason),
-            audit_log::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]

@@ -1,6 +1,7 @@
 //! Registry rules: organization kinds and statuses, the status workflow, member roles, and
 //! the Unified Social Credit Code (GB 32100-2015).
 
+pub use crate::app::{MemberRole, OrgStatus};
 use crate::error::FieldError;
 
 crate::text_enum! {
@@ -10,24 +11,6 @@ crate::text_enum! {
         University => "university",
         ResearchInstitute => "research_institute",
         Bureau => "bureau",
-    }
-}
-
-crate::text_enum! {
-    /// Where an organization stands with the bureau.
-    pub enum OrgStatus {
-        Pending => "pending",
-        Verified => "verified",
-        Rejected => "rejected",
-        Suspended => "suspended",
-    }
-}
-
-crate::text_enum! {
-    /// A member's role in an organization.
-    pub enum MemberRole {
-        Owner => "owner",
-        Member => "member",
     }
 }
 

@@ -10,10 +10,11 @@ use chrono::NaiveDateTime;
 
 use super::domain::{MemberRole, OrgStatus};
 use super::model;
-use super::routes::load_viewer;
 use super::views::{InvitationView, Invite, MemberView};
-use crate::accounts::domain::{Email, Locale};
-use crate::auth::{AuthUser, tokens};
+use crate::accounts::domain::Email;
+use crate::app::AppState;
+use crate::app::{AuthUser, Locale, load_viewer};
+use crate::auth::tokens;
 use crate::db::schema::invitations;
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, Problem};
@@ -22,7 +23,6 @@ use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::quota;
 use crate::notifications::templates;
-use crate::startup::AppState;
 
 const INVITATION_DAYS: i64 = 7;
 
@@ -40,7 +40,7 @@ pub async fn list(
         .run(move |conn| {
             let viewer = load_viewer(conn, Some(user))?;
             let org = model::find(conn, &id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or(ApiError::NotFound)?;
             if !viewer.is_insider(&org.id) {
                 return Err(ApiError::forbidden(
@@ -86,7 +86,7 @@ pub async fn invite(
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let org = model::find(conn, &id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or(ApiError::NotFound)?;
             if !(viewer.is_bureau() || viewer.role_in(&id) == Some(MemberRole::Owner)) {
                 return Err(ApiError::forbidden("only owners invite members"));
@@ -219,7 +219,7 @@ pub async fn invite(
                     )?;
                 }
             }
-            super::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "member_invited",
@@ -298,7 +298,7 @@ pub async fn accept(
             let role: MemberRole = role.parse().unwrap_or(MemberRole::Member);
             if model::role_of(conn, &org_id, &user.id)?.is_none() {
                 model::add_member(conn, &org_id, &user.id, role)?;
-                super::audit::record(
+                crate::app::audit::record(
                     conn,
                     Some(&user.id),
                     "member_joined",
@@ -336,7 +336,7 @@ pub async fn remove(
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             model::find(conn, &org_id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or(ApiError::NotFound)?;
             let allowed = viewer.is_bureau()
                 || viewer.role_in(&org_id) == Some(MemberRole::Owner)
@@ -352,7 +352,7 @@ pub async fn remove(
                 ));
             }
             model::remove_member(conn, &org_id, &member_id)?;
-            super::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "member_removed",

@@ -12,7 +12,7 @@ pub mod routes;
 pub mod taxonomy;
 pub mod views;
 
-use crate::routes::RouteTable;
+use crate::app::RouteTable;
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/api/v1/regions", taxonomy::list_regions);

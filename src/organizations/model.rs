@@ -245,33 +245,6 @@ pub fn partners_of(
     Ok(rows.into_iter().flat_map(|(a, b)| [a, b]).collect())
 }
 
-pub fn memberships_of(
-    conn: &mut DbConnection,
-    user_id: &str,
-) -> QueryResult<HashMap<String, (MemberRole, OrgStatus)>> {
-    let rows: Vec<(String, String, String)> = memberships::table
-        .inner_join(organizations::table)
-        .filter(memberships::user_id.eq(user_id))
-        .select((
-            memberships::organization_id,
-            memberships::role,
-            organizations::status,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, role, status)| {
-            (
-                id,
-                (
-                    role.parse().unwrap_or(MemberRole::Member),
-                    status.parse().unwrap_or(OrgStatus::Pending),
-                ),
-            )
-        })
-        .collect())
-}
-
 pub fn add_member(
     conn: &mut DbConnection,
     org_id: &str,

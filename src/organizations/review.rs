@@ -5,10 +5,12 @@ use actix_web::{HttpResponse, web};
 
 use super::domain::{OrgStatus, Review};
 use super::model;
-use super::routes::{load_viewer, views};
+use super::routes::views;
 use super::views::{OrganizationView, ReviewRequest};
-use crate::accounts::domain::Locale;
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
+use crate::app::Locale;
+use crate::app::load_viewer;
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, Problem};
@@ -16,7 +18,6 @@ use crate::extract::MaybeJson;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
-use crate::startup::AppState;
 
 /// Email every member of `org_id` about a review action (inside the caller's transaction).
 fn notify_members(
@@ -104,9 +105,9 @@ async fn review(
             org.updated_at = now();
             model::update(conn, &org)?;
             // Its listings enter or leave the search index with it.
-            crate::listings::model::record_organization_change(conn, &org.id)?;
+            crate::app::reindex::record_organization_change(conn, &org.id)?;
             let event_id = new_id();
-            super::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 &format!("organization_{}", past_tense(to)),

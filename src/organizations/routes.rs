@@ -8,22 +8,13 @@ use super::domain::{MemberRole, OrgKind, OrgStatus, Uscc};
 use super::model::{self, Filter, Organization};
 use super::taxonomy;
 use super::views::*;
-use crate::auth::{AuthUser, MaybeUser};
+use crate::app::AppState;
+use crate::app::pagination::{self, Page};
+use crate::app::{AuthUser, MaybeUser, load_viewer, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::ApiJson;
-use crate::pagination::{self, Page};
-use crate::startup::AppState;
-
-/// The caller's standing in the registry.
-pub fn load_viewer(conn: &mut DbConnection, user: Option<AuthUser>) -> Result<Viewer, ApiError> {
-    let memberships = match &user {
-        Some(u) => model::memberships_of(conn, &u.id)?,
-        None => Default::default(),
-    };
-    Ok(Viewer { user, memberships })
-}
 
 /// Views of organizations, with their aliases and fields loaded in two queries.
 pub fn views(
@@ -45,29 +36,6 @@ pub fn views(
         .collect())
 }
 
-fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let v = value.trim();
-    if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("use at most {max} characters"),
-        ));
-    }
-    v.to_owned()
-}
-
-fn optional(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    value
-        .map(|v| text(field, v, max, errors))
-        .filter(|v| !v.is_empty())
-}
-
 fn clean_list(
     field: &str,
     values: &[String],
@@ -76,7 +44,7 @@ fn clean_list(
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for v in values {
-        let v = text(field, v, 100, errors);
+        let v = text::at_most(field, v, 100, errors);
         if !v.is_empty() && !out.contains(&v) {
             out.push(v);
         }
@@ -103,14 +71,14 @@ fn check_contact(c: &Contact, errors: &mut Vec<FieldError>) -> Contact {
             c.email.clone()
         });
     Contact {
-        name: text("contact.name", &c.name, 100, errors),
+        name: text::at_most("contact.name", &c.name, 100, errors),
         email,
-        phone: optional("contact.phone", c.phone.as_deref(), 40, errors),
+        phone: text::optional("contact.phone", c.phone.as_deref(), 40, errors),
     }
 }
 
 fn check_website(w: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
-    let w = optional("website", w, 300, errors)?;
+    let w = text::optional("website", w, 300, errors)?;
     if !(w.starts_with("http://") || w.starts_with("https://")) {
         errors.push(FieldError::new(
             "website",
@@ -199,7 +167,7 @@ pub async fn create(
         }
         None => None,
     };
-    let name = text("name", &b.name, 200, &mut errors);
+    let name = text::at_most("name", &b.name, 200, &mut errors);
     if name.is_empty() {
         errors.push(FieldError::new(
             "name",
@@ -213,14 +181,14 @@ pub async fn create(
         id: new_id(),
         kind: kind.as_str().to_owned(),
         name,
-        name_en: optional("name_en", b.name_en.as_deref(), 200, &mut errors),
+        name_en: text::optional("name_en", b.name_en.as_deref(), 200, &mut errors),
         uscc_flagged: uscc.as_ref().is_some_and(|u| !u.check_ok),
         uscc: uscc.map(|u| u.code),
         region_code: b.region_code.trim().to_owned(),
-        description: optional("description", b.description.as_deref(), 5000, &mut errors)
+        description: text::optional("description", b.description.as_deref(), 5000, &mut errors)
             .unwrap_or_default(),
         website: check_website(b.website.as_deref(), &mut errors),
-        address: optional("address", b.address.as_deref(), 300, &mut errors),
+        address: text::optional("address", b.address.as_deref(), 300, &mut errors),
         contact_name: contact.as_ref().map(|c| c.name.clone()),
         contact_email: contact.as_ref().map(|c| c.email.clone()),
         contact_phone: contact.and_then(|c| c.phone),
@@ -269,7 +237,7 @@ pub async fn create(
             model::insert(conn, &org, &aliases, &field_codes)?;
             model::add_member(conn, &org.id, &user.id, MemberRole::Owner)?;
             let reason = org.uscc_flagged.then_some("uscc check character disagrees");
-            super::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "organization_created",
@@ -345,15 +313,12 @@ pub async fn list(
             };
             let rows = model::list(conn, &filter, limit + 1)?;
             let viewer = load_viewer(conn, user.0)?;
-            let more = rows.len() as i64 > limit;
-            let mut items = views(conn, rows, &viewer)?;
-            items.truncate(limit as usize);
-            let next_cursor = if more {
-                items.last().map(|o| pagination::encode_cursor(&o.id))
-            } else {
-                None
-            };
-            Ok(Page { items, next_cursor })
+            pagination::try_page(
+                rows,
+                limit,
+                |o| o.id.clone(),
+                |rows| views(conn, rows, &viewer),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -392,7 +357,7 @@ pub async fn get(
         .run(move |conn| {
             let viewer = load_viewer(conn, user.0)?;
             let org = model::find(conn, &id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or(ApiError::NotFound)?;
             Ok(views(conn, vec![org], &viewer)?.remove(0))
         })
@@ -418,7 +383,7 @@ pub async fn update(
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let mut org = model::find(conn, &id)?
-                .filter(|o| viewer.can_see(o))
+                .filter(|o| viewer.can_see(&o.id, o.status()))
                 .ok_or(ApiError::NotFound)?;
             if !(viewer.is_bureau() || viewer.role_in(&id) == Some(MemberRole::Owner)) {
                 return Err(ApiError::forbidden(
@@ -432,7 +397,7 @@ pub async fn update(
             }
             let mut errors = Vec::new();
             if let Some(n) = &c.name {
-                org.name = text("name", n, 200, &mut errors);
+                org.name = text::at_most("name", n, 200, &mut errors);
                 if org.name.is_empty() {
                     errors.push(FieldError::new(
                         "name",
@@ -442,16 +407,16 @@ pub async fn update(
                 }
             }
             if let Some(v) = &c.name_en {
-                org.name_en = optional("name_en", Some(v), 200, &mut errors);
+                org.name_en = text::optional("name_en", Some(v), 200, &mut errors);
             }
             if let Some(v) = &c.description {
-                org.description = text("description", v, 5000, &mut errors);
+                org.description = text::at_most("description", v, 5000, &mut errors);
             }
             if let Some(v) = &c.website {
                 org.website = check_website(Some(v), &mut errors);
             }
             if let Some(v) = &c.address {
-                org.address = optional("address", Some(v), 300, &mut errors);
+                org.address = text::optional("address", Some(v), 300, &mut errors);
             }
             if let Some(contact) = &c.contact {
                 let contact = check_contact(contact, &mut errors);
@@ -522,7 +487,14 @@ pub async fn update(
                 } else {
                     "organization_edited_by_bureau"
                 };
-                super::audit::record(conn, Some(&user.id), action, "organization", &org.id, None)?;
+                crate::app::audit::record(
+                    conn,
+                    Some(&user.id),
+                    action,
+                    "organization",
+                    &org.id,
+                    None,
+                )?;
             }
             Ok(views(conn, vec![org], &viewer)?.remove(0))
         })

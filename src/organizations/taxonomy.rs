@@ -8,13 +8,13 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::domain::Locale;
-use crate::auth::AuthUser;
+use crate::app::AppState;
+use crate::app::AuthUser;
+use crate::app::Locale;
 use crate::db::schema::{fields, regions};
 use crate::db::{DbConnection, write_tx};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{ApiJson, request_locale};
-use crate::startup::AppState;
 
 const REGIONS_CSV: &str = include_str!("../../seed/regions.csv");
 const FIELDS_CSV: &str = include_str!("../../seed/fields.csv");
@@ -376,7 +376,7 @@ pub async fn create_region(
             diesel::insert_into(regions::table)
                 .values(&r)
                 .execute(conn)?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "region_created",
@@ -461,7 +461,7 @@ pub async fn update_region(
                     regions::admin_code.eq(&r.admin_code),
                 ))
                 .execute(conn)?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "region_updated",
@@ -537,7 +537,7 @@ pub async fn create_field(
             diesel::insert_into(fields::table)
                 .values(&f)
                 .execute(conn)?;
-            crate::organizations::audit::record(
+            crate::app::audit::record(
                 conn,
                 Some(&user.id),
                 "field_created",
@@ -593,14 +593,7 @@ pub async fn update_field(
                     fields::name_en.eq(&f.name_en),
                 ))
                 .execute(conn)?;
-            crate::organizations::audit::record(
-                conn,
-                Some(&user.id),
-                "field_updated",
-                "field",
-                &code,
-                None,
-            )?;
+            crate::app::audit::record(conn, Some(&user.id), "field_updated", "field", &code, None)?;
             Ok(f)
         })
         .await?;

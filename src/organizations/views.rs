@@ -1,14 +1,14 @@
 //! Request and response bodies of the registry, and who may see what.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::domain::{MemberRole, OrgStatus};
+use super::domain::MemberRole;
 use super::model::Organization;
-use crate::auth::AuthUser;
+pub use crate::app::Viewer;
 use crate::db::types::utc;
 
 /// A named contact person. Shown only to the bureau, the organization's own members and
@@ -61,39 +61,6 @@ pub struct OrganizationChanges {
     pub parent_id: Option<String>,
     /// Bureau only.
     pub is_leading: Option<bool>,
-}
-
-/// What the caller is, relative to the registry.
-#[derive(Debug, Default)]
-pub struct Viewer {
-    pub user: Option<AuthUser>,
-    pub memberships: HashMap<String, (MemberRole, OrgStatus)>,
-}
-
-impl Viewer {
-    pub fn is_bureau(&self) -> bool {
-        self.user.as_ref().is_some_and(AuthUser::is_bureau)
-    }
-
-    pub fn role_in(&self, org_id: &str) -> Option<MemberRole> {
-        self.memberships.get(org_id).map(|(r, _)| *r)
-    }
-
-    /// Members and the bureau see everything about an organization.
-    pub fn is_insider(&self, org_id: &str) -> bool {
-        self.is_bureau() || self.memberships.contains_key(org_id)
-    }
-
-    /// Pending, rejected and suspended organizations are visible to insiders only.
-    pub fn can_see(&self, org: &Organization) -> bool {
-        org.status() == OrgStatus::Verified || self.is_insider(&org.id)
-    }
-
-    /// Named contacts are for insiders and for partners: organizations of the viewer's
-    /// that have an agreement with this one (`partners`, from `model::partners_of`).
-    pub fn can_see_contact(&self, org_id: &str, partners: &HashSet<String>) -> bool {
-        self.is_insider(org_id) || partners.contains(org_id)
-    }
 }
 
 /// An organization as the caller may see it.

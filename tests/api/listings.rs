@@ -203,6 +203,55 @@ async fn only_verified_organizations_publish_and_bad_values_are_named() {
 }
 
 #[tokio::test]
+async fn text_with_control_characters_is_refused_with_the_field_named_on_every_feature() {
+    let app = spawn_app().await;
+    let (owner, bureau) = (
+        app.verified_user("o@example.com").await,
+        app.bureau_admin().await,
+    );
+    let org = app
+        .create_org(&owner, &enterprise("丁企业", &uscc(4)))
+        .await;
+
+    // A NUL in a title (PostgreSQL cannot store it) and a bell in an organization's name.
+    let res = app
+        .post_json_as(
+            "/api/v1/needs",
+            &owner.access,
+            &json!({"organization_id": org["id"], "title": "赤泥\u{0}回收", "description": "第一行\r\n\t第二行"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "control_character").await;
+    assert_eq!(problem["errors"][0]["field"], "title");
+    let res = app
+        .post_json_as(
+            "/api/v1/organizations",
+            &owner.access,
+            &json!({"kind": "university", "name": "戊大学\u{7}", "region_code": "bincheng"}),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "control_character").await;
+    assert_eq!(problem["errors"][0]["field"], "name");
+    let res = app
+        .post_json_as("/api/v1/events", &bureau.access, &{
+            let mut body = crate::events::event_body("培训", 10, 5, json!({}));
+            body["location"] = json!("滨城\u{0}");
+            body
+        })
+        .await;
+    let problem = assert_problem(res, 422, "control_character").await;
+    assert_eq!(problem["errors"][0]["field"], "location");
+    // Line breaks and tabs are text, not control: the need above is fine without the NUL.
+    post(
+        &app,
+        &owner,
+        "/api/v1/needs",
+        &json!({"organization_id": org["id"], "title": "赤泥回收", "description": "第一行\r\n\t第二行"}),
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn the_collections_filter_by_field_mode_trl_and_text_and_hide_drafts() {
     let app = spawn_app().await;
     let (owner, prof, bureau) = (

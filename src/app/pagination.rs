@@ -91,6 +91,27 @@ pub fn page<R, T>(
     }
 }
 
+/// [`page`] for views made of the whole page at once (batched lookups) that may fail:
+/// rows fetched with `limit + 1`, the cursor taken from the last row kept.
+pub fn try_page<R, T, E>(
+    mut rows: Vec<R>,
+    limit: i64,
+    position: impl Fn(&R) -> String,
+    views: impl FnOnce(Vec<R>) -> Result<Vec<T>, E>,
+) -> Result<Page<T>, E> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(&position(r)))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: views(rows)?,
+        next_cursor,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +139,25 @@ mod tests {
         );
         let p = page(vec![1, 2], 2, |r| r.to_string(), |r| r);
         assert!(p.next_cursor.is_none());
+    }
+
+    #[test]
+    fn a_batched_page_sees_only_the_rows_it_keeps() {
+        let p = try_page(
+            vec![1, 2, 3],
+            2,
+            |r| r.to_string(),
+            |rows| {
+                assert_eq!(rows, vec![1, 2]);
+                Ok::<_, ()>(rows.into_iter().map(|r| r * 10).collect())
+            },
+        )
+        .unwrap();
+        assert_eq!(p.items, vec![10, 20]);
+        assert_eq!(
+            decode_cursor(p.next_cursor.as_deref()).unwrap().as_deref(),
+            Some("2")
+        );
+        assert!(try_page(vec![1], 2, |r| r.to_string(), |_| Err::<Vec<i32>, _>(())).is_err());
     }
 }

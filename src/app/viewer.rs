@@ -1,0 +1,278 @@
+//! Who is asking: the authenticated caller ([`AuthUser`], an actix extractor), their standing
+//! in the registry ([`Viewer`]), and the one check for acting on behalf of an organization
+//! ([`acting_organization`]: it exists, the caller is a member, the bureau verified it).
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{AppState, Locale};
+use crate::db::DbConnection;
+use crate::db::schema::{memberships, organizations, users};
+use crate::error::ApiError;
+
+crate::text_enum! {
+    /// Platform role. Organization roles live in memberships.
+    pub enum Role {
+        User => "user",
+        BureauAdmin => "bureau_admin",
+    }
+}
+
+crate::text_enum! {
+    /// Where an organization stands with the bureau.
+    pub enum OrgStatus {
+        Pending => "pending",
+        Verified => "verified",
+        Rejected => "rejected",
+        Suspended => "suspended",
+    }
+}
+
+crate::text_enum! {
+    /// A member's role in an organization.
+    pub enum MemberRole {
+        Owner => "owner",
+        Member => "member",
+    }
+}
+
+/// The authenticated caller, loaded fresh from the database on each request so that a
+/// disabled account or a bumped token version takes effect at once.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub locale: Locale,
+    pub role: Role,
+    pub email_verified: bool,
+}
+
+impl AuthUser {
+    pub fn is_bureau(&self) -> bool {
+        self.role == Role::BureauAdmin
+    }
+
+    /// Only the bureau may do this.
+    pub fn require_bureau(&self) -> Result<(), ApiError> {
+        if self.is_bureau() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("only the bureau may do this"))
+        }
+    }
+
+    /// Only users who proved their email may do this.
+    pub fn require_verified(&self) -> Result<(), ApiError> {
+        if self.email_verified {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "email_not_verified",
+                detail: "verify your email address first".to_owned(),
+            })
+        }
+    }
+}
+
+/// The columns of a user row the caller is made of.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct Principal {
+    id: String,
+    email: String,
+    display_name: String,
+    locale: String,
+    role: String,
+    email_verified_at: Option<NaiveDateTime>,
+    token_version: i32,
+    disabled_at: Option<NaiveDateTime>,
+}
+
+impl From<Principal> for AuthUser {
+    fn from(u: Principal) -> Self {
+        AuthUser {
+            locale: u.locale.parse().unwrap_or(Locale::ZhCn),
+            role: u.role.parse().unwrap_or(Role::User),
+            email_verified: u.email_verified_at.is_some(),
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+        }
+    }
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+const INVALID: ApiError = ApiError::Unauthorized {
+    code: "invalid_token",
+};
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
+            let token = token.ok_or(ApiError::Unauthorized {
+                code: "unauthorized",
+            })?;
+            let claims = state.keys.decode(&token).ok_or(INVALID)?;
+            let user = state
+                .db
+                .run(move |conn| {
+                    Ok(users::table
+                        .find(&claims.sub)
+                        .select(Principal::as_select())
+                        .first(conn)
+                        .optional()?
+                        .filter(|u| u.token_version == claims.ver))
+                })
+                .await?
+                .ok_or(INVALID)?;
+            if user.disabled_at.is_some() {
+                return Err(INVALID);
+            }
+            Ok(AuthUser::from(user))
+        })
+    }
+}
+
+/// An optional caller: anonymous requests get `None`; a bad token still fails with 401.
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let fut = AuthUser::from_request(req, payload);
+            Box::pin(async move { fut.await.map(|u| MaybeUser(Some(u))) })
+        } else {
+            Box::pin(async { Ok(MaybeUser(None)) })
+        }
+    }
+}
+
+/// What the caller is, relative to the registry.
+#[derive(Debug, Default)]
+pub struct Viewer {
+    pub user: Option<AuthUser>,
+    pub memberships: HashMap<String, (MemberRole, OrgStatus)>,
+}
+
+impl Viewer {
+    pub fn is_bureau(&self) -> bool {
+        self.user.as_ref().is_some_and(AuthUser::is_bureau)
+    }
+
+    pub fn role_in(&self, org_id: &str) -> Option<MemberRole> {
+        self.memberships.get(org_id).map(|(r, _)| *r)
+    }
+
+    /// Members and the bureau see everything about an organization.
+    pub fn is_insider(&self, org_id: &str) -> bool {
+        self.is_bureau() || self.memberships.contains_key(org_id)
+    }
+
+    /// Pending, rejected and suspended organizations are visible to insiders only.
+    pub fn can_see(&self, org_id: &str, status: OrgStatus) -> bool {
+        status == OrgStatus::Verified || self.is_insider(org_id)
+    }
+
+    /// Named contacts are for insiders and for partners: organizations of the viewer's
+    /// that have an agreement with this one (`partners`, from
+    /// `organizations::model::partners_of`).
+    pub fn can_see_contact(&self, org_id: &str, partners: &HashSet<String>) -> bool {
+        self.is_insider(org_id) || partners.contains(org_id)
+    }
+}
+
+/// The caller's organizations, with their role and each organization's status.
+pub fn memberships_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> QueryResult<HashMap<String, (MemberRole, OrgStatus)>> {
+    let rows: Vec<(String, String, String)> = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .select((
+            memberships::organization_id,
+            memberships::role,
+            organizations::status,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, role, status)| {
+            (
+                id,
+                (
+                    role.parse().unwrap_or(MemberRole::Member),
+                    status.parse().unwrap_or(OrgStatus::Pending),
+                ),
+            )
+        })
+        .collect())
+}
+
+/// The caller's standing in the registry.
+pub fn load_viewer(conn: &mut DbConnection, user: Option<AuthUser>) -> Result<Viewer, ApiError> {
+    let memberships = match &user {
+        Some(u) => memberships_of(conn, &u.id)?,
+        None => Default::default(),
+    };
+    Ok(Viewer { user, memberships })
+}
+
+/// May `user_id` act for organization `org_id`? It must exist (else a field error on
+/// `field`), the caller must be a member (else 403 with `not_member`), and the bureau must
+/// have verified it (else 403 `organization_not_verified`).
+pub fn acting_organization(
+    conn: &mut DbConnection,
+    user_id: &str,
+    org_id: &str,
+    field: &str,
+    not_member: &str,
+) -> Result<(), ApiError> {
+    let status: String = organizations::table
+        .find(org_id)
+        .select(organizations::status)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::field(field, "organization_unknown", "no such organization"))?;
+    let member: Option<String> = memberships::table
+        .find((org_id, user_id))
+        .select(memberships::role)
+        .first(conn)
+        .optional()?;
+    if member.is_none() {
+        return Err(ApiError::forbidden(not_member));
+    }
+    if status != OrgStatus::Verified.as_str() {
+        return Err(ApiError::Forbidden {
+            code: "organization_not_verified",
+            detail: "the organization must be verified by the bureau".to_owned(),
+        });
+    }
+    Ok(())
+}
