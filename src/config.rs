@@ -88,7 +88,7 @@ pub struct Settings {
     pub semantic: bool,
     pub trust_proxy: bool,
     /// Proxies in front of ours whose `X-Forwarded-For` hops are skipped.
-    pub trusted_proxies: Vec<crate::auth::proxy::Cidr>,
+    pub trusted_proxies: Vec<crate::net::Cidr>,
     /// Where `/metrics` is served (a listener of its own).
     pub metrics_addr: SocketAddr,
     pub match_notify_threshold: f32,
@@ -302,8 +302,8 @@ impl Settings {
         env.bool("COLLAB_SEMANTIC", &mut s.semantic)?;
         env.bool("COLLAB_TRUST_PROXY", &mut s.trust_proxy)?;
         if let Some(v) = env.get("COLLAB_TRUSTED_PROXIES") {
-            s.trusted_proxies = crate::auth::proxy::parse_list(v)
-                .map_err(|e| env.error("COLLAB_TRUSTED_PROXIES", &e))?;
+            s.trusted_proxies =
+                crate::net::parse_list(v).map_err(|e| env.error("COLLAB_TRUSTED_PROXIES", &e))?;
         }
         env.parse("COLLAB_METRICS_ADDR", &mut s.metrics_addr)?;
         if s.metrics_addr == s.listen_addr {

@@ -16,6 +16,7 @@ pub mod listings;
 pub mod load;
 pub mod matching;
 pub mod money;
+pub mod net;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;

@@ -46,7 +46,7 @@ async fn hops_of_trusted_proxies_are_skipped_from_the_right() {
     let app = spawn_app_with(|s| {
         s.trust_proxy = true;
         s.auth.login_attempts_per_minute = 2;
-        s.trusted_proxies = collab_registry::auth::proxy::parse_list("203.0.113.0/24").unwrap();
+        s.trusted_proxies = collab_registry::net::parse_list("203.0.113.0/24").unwrap();
     })
     .await;
     // Distinct clients behind the trusted load balancer each have their own quota.
