@@ -7,7 +7,7 @@
 //! | `DATABASE_URL` | `sqlite://data/collab-registry.db` | `sqlite://PATH` or `postgres://...` |
 //! | `COLLAB_LISTEN_ADDR` | `127.0.0.1:8080` | address the HTTP server binds |
 //! | `COLLAB_DATA_DIR` | `data` | folder for the SQLite file, generated secrets, mail files, the index |
-//! | `COLLAB_PUBLIC_URL` | `http://localhost:8080` | base of links put in emails |
+//! | `COLLAB_PUBLIC_URL` | the server's own address | base of links put in emails; `https://` makes the page cookies `Secure` |
 //! | `COLLAB_HTTP_WORKERS` | number of cores | HTTP worker threads |
 //! | `COLLAB_DB_POOL_SIZE` | `10` | database connections in the pool |
 //! | `COLLAB_DB_ACQUIRE_TIMEOUT_MS` | `3000` | wait for a pooled connection before answering 503 |
@@ -150,7 +150,8 @@ impl Default for Settings {
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://data/collab-registry.db".to_owned(),
             data_dir,
-            public_url: "http://localhost:8080".to_owned(),
+            // Empty: the server's own address once it is bound (see `startup`).
+            public_url: String::new(),
             http_workers: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),

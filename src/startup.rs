@@ -53,7 +53,12 @@ impl Application {
             )
         })?;
         let metrics_at = crate::ops::MetricsListener(metrics_listener.local_addr()?);
+        let mut settings = settings;
+        if settings.public_url.is_empty() {
+            settings.public_url = own_address(listener.local_addr()?);
+        }
         let settings = Arc::new(settings);
+        let page_keys = web::Data::new(crate::web::PageKeys::new(&secret, &settings.public_url));
         let mail_wake = Arc::new(Notify::new());
         let postman = Postman::new(&settings.public_url, &secret);
         let state = web::Data::new(AppState {
@@ -120,13 +125,15 @@ impl Application {
                 .app_data(metrics_at_data.clone())
                 .app_data(engine.clone())
                 .app_data(document.clone())
+                .app_data(page_keys.clone())
                 .app_data(json_limit)
                 .app_data(crate::extract::query_config())
                 .app_data(crate::extract::path_config())
                 .wrap(from_fn(crate::ops::split_listeners))
                 .wrap(from_fn(telemetry::observe))
                 .configure(|cfg| table.register(cfg))
-                .default_service(web::to(routes::not_found))
+                .configure(crate::web::configure)
+                .default_service(web::to(crate::web::fallback))
         })
         .listen(listener)?
         .listen(metrics_listener)?
@@ -171,6 +178,16 @@ impl Application {
         served?;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// The base of links when `COLLAB_PUBLIC_URL` is not set: the address this server
+/// listens on (`localhost` for an unspecified address), so links work out of the box.
+fn own_address(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
     }
 }
 

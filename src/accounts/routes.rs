@@ -1,5 +1,7 @@
 //! Handlers for registration, verification, login, sessions, reset and the profile.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::domain::{Email, Locale, Role, display_name};
@@ -108,10 +110,22 @@ pub async fn register(
     req: HttpRequest,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .limits
-        .check(Action::Register, &state.client_address(&req))?;
-    let body = body.0;
+    let client = state.client_address(&req);
+    let user = create_account(&state, &client, body.0).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", "/api/v1/me"))
+        .json(user))
+}
+
+/// Create an account and queue its verification email (throttled per client address); for
+/// an address that has an account, the same answer, and its owner is told instead. The
+/// JSON route and the registration page both call this.
+pub async fn create_account(
+    state: &Arc<AppState>,
+    client: &str,
+    body: RegisterRequest,
+) -> Result<UserView, ApiError> {
+    state.limits.check(Action::Register, client)?;
     let email = Email::parse(&body.email);
     let name = display_name(&body.display_name);
     let locale = match body.locale.as_deref() {
@@ -183,9 +197,7 @@ pub async fn register(
         })
         .await?;
     state.mail_wake.notify_one();
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", "/api/v1/me"))
-        .json(user))
+    Ok(user)
 }
 
 /// Confirm an email address with the token from the verification email.
@@ -195,17 +207,23 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     body: ApiJson<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let hash = tokens::hash_token(body.0.token.trim());
+    confirm_email(&state, &body.0.token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mark an email address verified with the single-use token of its verification email;
+/// answers the user's id. The JSON route and the verification page both call this.
+pub async fn confirm_email(state: &AppState, token: &str) -> Result<String, ApiError> {
+    let hash = tokens::hash_token(token.trim());
     state
         .db
         .write(move |conn| {
             let user_id = model::consume_one_time_token(conn, TokenPurpose::VerifyEmail, &hash)?
                 .ok_or_else(invalid_token)?;
             model::mark_email_verified(conn, &user_id)?;
-            Ok(())
+            Ok(user_id)
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }
 
 fn invalid_token() -> ApiError {
@@ -289,18 +307,33 @@ pub async fn login(
     req: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let email = body.email.trim().to_lowercase();
-    state
-        .limits
-        .check(Action::LoginAddress, &state.client_address(&req))?;
+    let client = state.client_address(&req);
+    let user = authenticate(&state, &client, &body.0.email, body.0.password).await?;
+    let st = state.clone();
+    let pair = state
+        .db
+        .write(move |conn| issue_pair(conn, &st, &user.id, user.token_version, None))
+        .await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Check an email and password (throttled per client address and per account; the same
+/// answer for an unknown email and a wrong password) and answer the account. A hash made
+/// with old parameters is replaced. The JSON login and the sign-in page both call this.
+pub async fn authenticate(
+    state: &AppState,
+    client: &str,
+    email: &str,
+    password: String,
+) -> Result<model::User, ApiError> {
+    let email = email.trim().to_lowercase();
+    state.limits.check(Action::LoginAddress, client)?;
     state.limits.check(Action::LoginAccount, &email)?;
-    let lookup = email.clone();
     let user = state
         .db
-        .run(move |conn| Ok(model::find_by_email(conn, &lookup)?))
+        .run(move |conn| Ok(model::find_by_email(conn, &email)?))
         .await?;
-    let pw = body.password;
+    let pw = password;
     let (user, verdict) = password::blocking(move || match user {
         Some(u) => {
             let v = password::verify(&pw, &u.password_hash);
@@ -324,17 +357,14 @@ pub async fn login(
             detail: "this account is disabled".to_owned(),
         });
     }
-    let st = state.clone();
-    let pair = state
-        .db
-        .write(move |conn| {
-            if let Some(hash) = rehash {
-                model::rehash(conn, &user.id, &hash)?;
-            }
-            issue_pair(conn, &st, &user.id, user.token_version, None)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(pair))
+    if let Some(hash) = rehash {
+        let id = user.id.clone();
+        state
+            .db
+            .write(move |conn| Ok(model::rehash(conn, &id, &hash)?))
+            .await?;
+    }
+    Ok(user)
 }
 
 /// Exchange a refresh token for a new pair. A token used twice revokes its whole family.
@@ -400,10 +430,20 @@ pub async fn request_password_reset(
     req: HttpRequest,
     body: ApiJson<ResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = body.0.email.trim().to_lowercase();
-    state
-        .limits
-        .check(Action::ResetAddress, &state.client_address(&req))?;
+    let client = state.client_address(&req);
+    send_reset_link(&state, &client, &body.0.email).await?;
+    Ok(HttpResponse::Accepted().json(Accepted { status: "accepted" }))
+}
+
+/// Queue a password-reset email if an enabled account has this email; nothing tells the
+/// caller whether one does. The JSON route and the reset page both call this.
+pub async fn send_reset_link(
+    state: &Arc<AppState>,
+    client: &str,
+    email: &str,
+) -> Result<(), ApiError> {
+    let email = email.trim().to_lowercase();
+    state.limits.check(Action::ResetAddress, client)?;
     state.limits.check(Action::ResetAccount, &email)?;
     // The answer must not depend on whether the address has an account, in content or in
     // time: the lookup and the mail are done after the answer, for every address alike.
@@ -458,7 +498,7 @@ pub async fn request_password_reset(
             Err(e) => tracing::warn!(error = %e, "password reset mail not queued"),
         }
     });
-    Ok(HttpResponse::Accepted().json(Accepted { status: "accepted" }))
+    Ok(())
 }
 
 /// Set a new password with the token from the reset email; every session ends.
@@ -469,7 +509,18 @@ pub async fn confirm_password_reset(
     body: ApiJson<ResetConfirm>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let hash = tokens::hash_token(body.token.trim());
+    reset_password(&state, &body.token, body.new_password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set a new password with the single-use token of a reset email; every session ends.
+/// The JSON route and the reset page both call this.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new_password: String,
+) -> Result<(), ApiError> {
+    let hash = tokens::hash_token(token.trim());
     // Check the token before the (slow) hashing, without consuming it.
     let user = state
         .db
@@ -492,8 +543,8 @@ pub async fn confirm_password_reset(
         })
         .await;
     let (user, token_hash) = user?;
-    password::check_strength(&body.new_password, &[&user.email, &user.display_name])?;
-    let pw = body.new_password;
+    password::check_strength(&new_password, &[&user.email, &user.display_name])?;
+    let pw = new_password;
     let new_hash = password::blocking(move || password::hash(&pw)).await??;
     state
         .db
@@ -506,8 +557,7 @@ pub async fn confirm_password_reset(
             model::set_password(conn, &user.id, &new_hash)?;
             Ok(())
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }
 
 /// The caller's profile.

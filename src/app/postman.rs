@@ -74,6 +74,17 @@ impl Postman {
         Some((user.to_owned(), scope.to_owned()))
     }
 
+    /// The page a person opens from the mail's body: it shows the topic and asks before
+    /// anything changes (mail scanners follow links).
+    pub fn unsubscribe_page_url(&self, user_id: &str, scope: &str) -> String {
+        format!(
+            "{}/unsubscribe?token={}",
+            self.public_url,
+            self.unsubscribe_token(user_id, scope)
+        )
+    }
+
+    /// The RFC 8058 one-click address for the `List-Unsubscribe` header (a `POST`).
     pub fn unsubscribe_url(&self, user_id: &str, scope: &str) -> String {
         format!(
             "{}/api/v1/unsubscribe?token={}",

@@ -136,24 +136,29 @@ impl FromRequest for AuthUser {
                 code: "unauthorized",
             })?;
             let claims = state.keys.decode(&token).ok_or(INVALID)?;
-            let user = state
+            state
                 .db
-                .run(move |conn| {
-                    Ok(users::table
-                        .find(&claims.sub)
-                        .select(Principal::as_select())
-                        .first(conn)
-                        .optional()?
-                        .filter(|u| u.token_version == claims.ver))
-                })
+                .run(move |conn| principal(conn, &claims.sub, claims.ver))
                 .await?
-                .ok_or(INVALID)?;
-            if user.disabled_at.is_some() {
-                return Err(INVALID);
-            }
-            Ok(AuthUser::from(user))
+                .ok_or(INVALID)
         })
     }
+}
+
+/// The user `id` if the credential's token version `ver` is still current and the account
+/// is not disabled (bearer tokens and page sessions both end this way).
+pub fn principal(
+    conn: &mut DbConnection,
+    id: &str,
+    ver: i32,
+) -> Result<Option<AuthUser>, ApiError> {
+    Ok(users::table
+        .find(id)
+        .select(Principal::as_select())
+        .first(conn)
+        .optional()?
+        .filter(|u| u.token_version == ver && u.disabled_at.is_none())
+        .map(AuthUser::from))
 }
 
 /// An optional caller: anonymous requests get `None`; a bad token still fails with 401.

@@ -59,11 +59,38 @@ fn view(conn: &mut DbConnection, ev: Event) -> Result<EventView, ApiError> {
 
 /// An event the caller may see: drafts are the bureau's alone.
 fn visible(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<Event, ApiError> {
+    visible_to(conn, Some(user), id)
+}
+
+/// An event as someone, or a visitor without an account, may see it: a visitor sees what
+/// any registered user sees (published, completed and cancelled events).
+fn visible_to(
+    conn: &mut DbConnection,
+    user: Option<&AuthUser>,
+    id: &str,
+) -> Result<Event, ApiError> {
     let ev = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    if ev.status() == EventStatus::Draft && !user.is_bureau() {
+    if ev.status() == EventStatus::Draft && !user.is_some_and(AuthUser::is_bureau) {
         return Err(ApiError::NotFound);
     }
     Ok(ev)
+}
+
+/// One event and its calendar file as `user` may see them (the event page).
+pub async fn event_with_calendar(
+    state: &AppState,
+    user: Option<AuthUser>,
+    id: String,
+) -> Result<(EventView, String), ApiError> {
+    let postman = state.postman.clone();
+    state
+        .db
+        .run(move |conn| {
+            let ev = visible_to(conn, user.as_ref(), &id)?;
+            let ics = ics::event_calendar(&ev, "collab-registry", &notify::link(&postman, &ev));
+            Ok((view(conn, ev)?, ics))
+        })
+        .await
 }
 
 fn check_timezone(tz: &str, errors: &mut Vec<FieldError>) {
@@ -291,7 +318,17 @@ pub async fn list_events(
     user: AuthUser,
     query: web::Query<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
+    let page = event_list(&state, Some(&user), query.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One page of events, soonest first, as `user` (or a visitor) may see them: the bureau
+/// sees drafts too. The JSON route and the events page call this.
+pub async fn event_list(
+    state: &AppState,
+    user: Option<&AuthUser>,
+    q: EventQuery,
+) -> Result<pagination::Page<EventView>, ApiError> {
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?
         .map(|c| {
@@ -309,7 +346,7 @@ pub async fn list_events(
                 })
         })
         .transpose()?;
-    let visible: Vec<EventStatus> = if user.is_bureau() {
+    let visible: Vec<EventStatus> = if user.is_some_and(AuthUser::is_bureau) {
         EventStatus::ALL.to_vec()
     } else {
         vec![
@@ -330,7 +367,7 @@ pub async fn list_events(
         to: q.to.map(naive),
         after,
     };
-    let page = state
+    state
         .db
         .run(move |conn| {
             let rows = model::list(conn, &filter, limit + 1)?;
@@ -341,8 +378,7 @@ pub async fn list_events(
                 |rows| views(conn, rows),
             )
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+        .await
 }
 
 /// One event.
@@ -802,8 +838,20 @@ pub async fn register(
     id: web::Path<String>,
     body: crate::extract::ApiJson<NewRegistration>,
 ) -> Result<HttpResponse, ApiError> {
+    let items = register_attendees(&state, user, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(RegistrationList { items }))
+}
+
+/// Register named attendees of one of the caller's organizations for an event; each gets
+/// a place while places last, then a waitlist position. The JSON route and the event
+/// page call this.
+pub async fn register_attendees(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+    b: NewRegistration,
+) -> Result<Vec<RegistrationView>, ApiError> {
     user.require_verified()?;
-    let (id, b) = (id.into_inner(), body.0);
     let mut errors = Vec::new();
     if b.attendees.is_empty() || b.attendees.len() > MAX_ATTENDEES {
         errors.push(FieldError::new(
@@ -954,7 +1002,7 @@ pub async fn register(
         })
         .await?;
     state.mail_wake.notify_one();
-    Ok(HttpResponse::Created().json(RegistrationList { items }))
+    Ok(items)
 }
 
 /// Cancel one registration (a member of the registering organization, or the bureau).

@@ -86,8 +86,9 @@ fn send_one(
             .map(|x| (x.title.clone(), x.body.clone(), x.link.clone()))
             .collect();
         let mut letter = templates::digest(locale, &name, today, &lines);
+        let page = postman.unsubscribe_page_url(user_id, "digest");
+        add_footer_line(&mut letter, locale, "digest", &page);
         let url = postman.unsubscribe_url(user_id, "digest");
-        add_footer_line(&mut letter, locale, "digest", &url);
         outbox::enqueue(
             conn,
             &NewEmail {

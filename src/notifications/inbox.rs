@@ -238,9 +238,9 @@ impl Postman {
     fn email_for(&self, x: Notice) -> NewEmail {
         let mut letter = x.letter;
         let unsubscribe = (x.topic != Topic::Account).then(|| {
-            let url = self.unsubscribe_url(&x.recipient.user_id, x.topic.as_str());
-            add_unsubscribe_footer(&mut letter, x.recipient.locale, x.topic, &url);
-            url
+            let page = self.unsubscribe_page_url(&x.recipient.user_id, x.topic.as_str());
+            add_unsubscribe_footer(&mut letter, x.recipient.locale, x.topic, &page);
+            self.unsubscribe_url(&x.recipient.user_id, x.topic.as_str())
         });
         NewEmail {
             idempotency_key: x.key,
@@ -281,8 +281,8 @@ pub fn add_unsubscribe_footer(letter: &mut Rendered, locale: Locale, topic: Topi
 pub(super) fn add_footer_line(letter: &mut Rendered, locale: Locale, scope: &str, url: &str) {
     let name = topic_name(locale, scope);
     let line = match locale {
-        Locale::ZhCn => format!("不想再收到{name}邮件？一键退订："),
-        Locale::En => format!("Stop {name} emails with one click: "),
+        Locale::ZhCn => format!("不想再收到{name}邮件？退订："),
+        Locale::En => format!("Stop {name} emails: "),
     };
     letter.text.push_str(&format!("\n{line}{url}\n"));
     let html = format!(

@@ -9,6 +9,7 @@ use super::outbox::{self, OutboxItem, OutboxStatus, Topic};
 use crate::app::AppState;
 use crate::app::AuthUser;
 use crate::app::pagination::{self, Page};
+use crate::db::DbConnection;
 use crate::error::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -201,71 +202,106 @@ pub struct Unsubscribed {
     pub delivery: Delivery,
 }
 
-/// One-click unsubscribe from one topic's email (no login). `POST` is the RFC 8058
-/// form mail programs use; `GET` is the link in the email body. Both are idempotent.
+/// An unsubscribe link (no login) opened with `GET` changes nothing (mail scanners follow
+/// links): a valid token is sent on to the page that shows the topic and asks. Links in
+/// mail sent before the page existed pointed here.
 #[utoipa::path(get, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
-    responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
+    responses((status = 303, description = "To the unsubscribe page, which asks before anything changes"), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     query: web::Query<UnsubscribeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    unsubscribe_with(state, query.into_inner().token).await
+    let token = query.into_inner().token;
+    unsubscribe_preview(&state, &token).await?;
+    let mut page = String::from("/unsubscribe?token=");
+    page.extend(url_safe(&token));
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", page))
+        .finish())
 }
 
-/// One-click unsubscribe (RFC 8058 `List-Unsubscribe-Post`).
+/// A token is URL-safe base64 and a dot; anything else is dropped from the redirect.
+fn url_safe(token: &str) -> impl Iterator<Item = char> + '_ {
+    token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// One-click unsubscribe (RFC 8058 `List-Unsubscribe-Post`): the topic's email stops.
 #[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
     responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe_post(
     state: web::Data<AppState>,
     query: web::Query<UnsubscribeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    unsubscribe_with(state, query.into_inner().token).await
+    let topics = unsubscribe_now(&state, &query.into_inner().token).await?;
+    Ok(HttpResponse::Ok().json(Unsubscribed {
+        topics,
+        delivery: Delivery::InApp,
+    }))
 }
 
-async fn unsubscribe_with(
-    state: web::Data<AppState>,
-    token: String,
-) -> Result<HttpResponse, ApiError> {
-    let invalid = || {
-        ApiError::bad_request(
-            "unsubscribe_token_invalid",
-            "this unsubscribe link is not valid",
-        )
-    };
+fn invalid_unsubscribe() -> ApiError {
+    ApiError::bad_request(
+        "unsubscribe_token_invalid",
+        "this unsubscribe link is not valid",
+    )
+}
+
+/// The topics an unsubscribe token covers today: its topic, or for the digest every
+/// topic now delivered by digest. Nothing changes.
+fn topics_of(conn: &mut DbConnection, user_id: &str, scope: &str) -> Result<Vec<Topic>, ApiError> {
+    if scope == "digest" {
+        let current = inbox::preferences(conn, user_id)?;
+        return Ok([
+            (Topic::Registry, current.registry),
+            (Topic::Matches, current.matches),
+            (Topic::Events, current.events),
+            (Topic::Collaboration, current.collaboration),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d == Delivery::Digest)
+        .map(|(t, _)| t)
+        .collect());
+    }
+    let topic: Topic = scope.parse().map_err(|_| invalid_unsubscribe())?;
+    if !inbox::CHOOSABLE.contains(&topic) {
+        return Err(invalid_unsubscribe());
+    }
+    Ok(vec![topic])
+}
+
+/// What an unsubscribe token would stop, and whether it is the digest, without changing
+/// anything. The API's `GET` and the unsubscribe page call this.
+pub async fn unsubscribe_preview(
+    state: &AppState,
+    token: &str,
+) -> Result<(Vec<Topic>, bool), ApiError> {
     let (user_id, scope) = state
         .postman
-        .check_unsubscribe(&token)
-        .ok_or_else(invalid)?;
-    let topics = state
+        .check_unsubscribe(token)
+        .ok_or_else(invalid_unsubscribe)?;
+    state
+        .db
+        .run(move |conn| Ok((topics_of(conn, &user_id, &scope)?, scope == "digest")))
+        .await
+}
+
+/// Stop the email of the topics an unsubscribe token covers (they stay in the in-app
+/// inbox). The one-click `POST` and the unsubscribe page's button call this.
+pub async fn unsubscribe_now(state: &AppState, token: &str) -> Result<Vec<Topic>, ApiError> {
+    let (user_id, scope) = state
+        .postman
+        .check_unsubscribe(token)
+        .ok_or_else(invalid_unsubscribe)?;
+    state
         .db
         .write(move |conn| {
-            let topics: Vec<Topic> = if scope == "digest" {
-                let current = inbox::preferences(conn, &user_id)?;
-                [
-                    (Topic::Registry, current.registry),
-                    (Topic::Matches, current.matches),
-                    (Topic::Events, current.events),
-                    (Topic::Collaboration, current.collaboration),
-                ]
-                .into_iter()
-                .filter(|(_, d)| *d == Delivery::Digest)
-                .map(|(t, _)| t)
-                .collect()
-            } else {
-                let topic: Topic = scope.parse().map_err(|_| invalid())?;
-                if !inbox::CHOOSABLE.contains(&topic) {
-                    return Err(invalid());
-                }
-                vec![topic]
-            };
+            let topics = topics_of(conn, &user_id, &scope)?;
             for t in &topics {
                 inbox::set_preference(conn, &user_id, *t, Delivery::InApp)?;
             }
             Ok(topics)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(Unsubscribed {
-        topics,
-        delivery: Delivery::InApp,
-    }))
+        .await
 }

@@ -263,9 +263,21 @@ pub async fn accept(
     user: AuthUser,
     body: ApiJson<AcceptInvitation>,
 ) -> Result<HttpResponse, ApiError> {
+    let member = accept_invitation(&state, user, &body.0.token).await?;
+    Ok(HttpResponse::Ok().json(member))
+}
+
+/// Join the organization of an invitation with its single-use token; the caller must
+/// have verified the address it was sent to. The JSON route and the invitation page call
+/// this.
+pub async fn accept_invitation(
+    state: &AppState,
+    user: AuthUser,
+    token: &str,
+) -> Result<MemberView, ApiError> {
     user.require_verified()?;
-    let hash = tokens::hash_token(body.0.token.trim());
-    let member = state
+    let hash = tokens::hash_token(token.trim());
+    state
         .db
         .write(move |conn| {
             let inv: Option<(String, String, String, String)> = invitations::table
@@ -315,8 +327,7 @@ pub async fn accept(
                 joined_at: utc(now()),
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(member))
+        .await
 }
 
 /// Remove a member: owners remove anyone, members remove themselves (leave), the bureau

@@ -281,8 +281,18 @@ pub async fn list(
     user: MaybeUser,
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let bureau = user.0.as_ref().is_some_and(AuthUser::is_bureau);
+    let page = directory(&state, user.0, query.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One page of the directory as `user` may see it: verified organizations (the bureau
+/// may filter by any status). The JSON route and the directory page call this.
+pub async fn directory(
+    state: &AppState,
+    user: Option<AuthUser>,
+    q: DirectoryQuery,
+) -> Result<Page<OrganizationView>, ApiError> {
+    let bureau = user.as_ref().is_some_and(AuthUser::is_bureau);
     let statuses = match q.status {
         Some(s) if bureau => vec![s.as_str().to_owned()],
         Some(_) => return Err(ApiError::forbidden("only the bureau filters by status")),
@@ -291,7 +301,7 @@ pub async fn list(
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
     let text = pagination::search_text(q.q.as_deref())?;
-    let page = state
+    state
         .db
         .run(move |conn| {
             let filter = Filter {
@@ -312,7 +322,7 @@ pub async fn list(
                 after,
             };
             let rows = model::list(conn, &filter, limit + 1)?;
-            let viewer = load_viewer(conn, user.0)?;
+            let viewer = load_viewer(conn, user)?;
             pagination::try_page(
                 rows,
                 limit,
@@ -320,15 +330,24 @@ pub async fn list(
                 |rows| views(conn, rows, &viewer),
             )
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+        .await
 }
 
 /// The organizations the caller belongs to, whatever their status.
 #[utoipa::path(get, path = "/api/v1/me/organizations", tag = "registry", security(("bearer" = [])),
     responses((status = 200, body = Vec<OrganizationView>), (status = 401, body = Problem)))]
 pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
-    let items = state
+    let items = my_organizations(&state, user).await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// The organizations `user` belongs to, whatever their status (the JSON route and the
+/// pages' organization choices).
+pub async fn my_organizations(
+    state: &AppState,
+    user: AuthUser,
+) -> Result<Vec<OrganizationView>, ApiError> {
+    state
         .db
         .run(move |conn| {
             let viewer = load_viewer(conn, Some(user))?;
@@ -339,8 +358,7 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResp
             orgs.sort_by(|a, b| a.id.cmp(&b.id));
             views(conn, orgs, &viewer)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
+        .await
 }
 
 /// One organization (404 if the caller may not see it).

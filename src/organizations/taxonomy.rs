@@ -203,7 +203,12 @@ pub async fn list_regions(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let locale = request_locale(&req);
+    let tree = region_tree(&state, request_locale(&req)).await?;
+    Ok(HttpResponse::Ok().json(tree))
+}
+
+/// The region tree with names in `locale` (the JSON route and the pages' filters).
+pub async fn region_tree(state: &AppState, locale: Locale) -> Result<Vec<TreeNode>, ApiError> {
     let rows: Vec<Region> = state
         .db
         .run(|conn| {
@@ -224,7 +229,7 @@ pub async fn list_regions(
             admin_code: r.admin_code,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(tree(flat, locale)))
+    Ok(tree(flat, locale))
 }
 
 /// The technology-field tree.
@@ -235,7 +240,12 @@ pub async fn list_fields(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let locale = request_locale(&req);
+    let tree = field_tree(&state, request_locale(&req)).await?;
+    Ok(HttpResponse::Ok().json(tree))
+}
+
+/// The technology-field tree with names in `locale` (the JSON route and the pages).
+pub async fn field_tree(state: &AppState, locale: Locale) -> Result<Vec<TreeNode>, ApiError> {
     let rows: Vec<Field> = state
         .db
         .run(|conn| {
@@ -256,7 +266,7 @@ pub async fn list_fields(
             admin_code: None,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(tree(flat, locale)))
+    Ok(tree(flat, locale))
 }
 
 /// A new taxonomy entry (bureau).

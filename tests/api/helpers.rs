@@ -122,6 +122,10 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let port = app.port();
     let metrics_port = app.metrics_port();
+    if settings.public_url.is_empty() {
+        // What the server chose: its own address.
+        settings.public_url = format!("http://127.0.0.1:{port}");
+    }
     let db = app.db();
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());

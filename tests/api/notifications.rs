@@ -236,9 +236,30 @@ async fn digest_mode_sends_one_digest_and_unsubscribe_stops_only_that_topic() {
     );
     assert!(mails.iter().all(|m| !m.subject().starts_with("Invitation")));
 
-    // The digest's unsubscribe turns its topics to in-app only.
+    // Opening the digest's unsubscribe link with GET only leads to the page that asks.
     let link = digests[0].header("List-Unsubscribe");
     let res = app.get(&path_of(&link)).await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(page.starts_with("/unsubscribe?token="), "{page}");
+    assert!(
+        text.contains(&format!("{}{page}", app.address)),
+        "the body links the page: {text}"
+    );
+    let me: Value = app
+        .get_as("/api/v1/me", &digester.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["notification_preferences"]["events"], "digest");
+    // The one-click POST turns its topics to in-app only.
+    let res = app
+        .client
+        .post(app.url(&path_of(&link)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(
         res.json::<Value>().await.unwrap()["topics"],

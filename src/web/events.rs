@@ -1,0 +1,218 @@
+//! Events for people: the list of published events, the event page behind the links of
+//! invitation mail (details, "add to calendar", and registration of attendees for one of
+//! the user's organizations). Each calls the function of the JSON route.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::page::{FormErrors, Page, PageForm, ok, render};
+use crate::events::routes::{EventQuery, event_list, event_with_calendar, register_attendees};
+use crate::events::views::{Attendee, EventView, NewRegistration, RegistrationView};
+use crate::organizations::routes::my_organizations;
+
+/// An event as the pages show it: in the page's language, times in the event's zone.
+pub struct Shown {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub when: String,
+    pub location: String,
+    pub online_url: Option<String>,
+    pub organizer: String,
+    pub description: String,
+    pub status: String,
+    pub status_name: &'static str,
+    pub places: String,
+}
+
+/// `2026-12-10T09:00:00+08:00` -> `2026-12-10 09:00`.
+fn local(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
+}
+
+fn shown(p: &Page, e: EventView) -> Shown {
+    let title = match (p.is_en(), e.title_en) {
+        (true, Some(en)) if !en.is_empty() => en,
+        _ => e.title,
+    };
+    let ends = local(&e.ends_local);
+    let when = format!(
+        "{} – {} ({})",
+        local(&e.starts_local),
+        ends.get(11..).unwrap_or(&ends),
+        e.timezone
+    );
+    Shown {
+        kind: p.t(&format!("event_kind.{}", e.kind)),
+        status_name: p.t(&format!("event_status.{}", e.status)),
+        places: crate::i18n::fill(
+            p.t("event.places"),
+            &[
+                ("confirmed", &e.confirmed_count.to_string()),
+                ("capacity", &e.capacity.to_string()),
+                ("waiting", &e.waitlisted_count.to_string()),
+            ],
+        ),
+        id: e.id,
+        title,
+        when,
+        location: e.location,
+        online_url: e
+            .online_url
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        organizer: e.organizer,
+        description: e.description,
+        status: e.status,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct Events<'a> {
+    p: &'a Page,
+    events: Vec<Shown>,
+}
+
+pub async fn events_page(p: Page) -> HttpResponse {
+    let q = EventQuery {
+        status: Some(crate::events::domain::EventStatus::Published),
+        kind: None,
+        from: Some(chrono::Utc::now()),
+        to: None,
+        limit: Some(50),
+        cursor: None,
+    };
+    match event_list(&p.state, p.user.as_ref(), q).await {
+        Ok(page) => {
+            let events = page.items.into_iter().map(|e| shown(&p, e)).collect();
+            ok(&p, &Events { p: &p, events })
+        }
+        Err(e) => p.error(&e),
+    }
+}
+
+/// How many attendee rows the registration form offers (more in another registration).
+const ROWS: usize = 3;
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage<'a> {
+    p: &'a Page,
+    e: Shown,
+    /// The user's verified organizations: (id, name).
+    orgs: Vec<(String, String)>,
+    errors: FormErrors,
+    rows: Vec<usize>,
+    done: Vec<RegistrationView>,
+}
+
+async fn show(
+    p: &Page,
+    id: String,
+    errors: FormErrors,
+    done: Vec<RegistrationView>,
+    status: StatusCode,
+) -> HttpResponse {
+    let ev = match event_with_calendar(&p.state, p.user.clone(), id).await {
+        Ok((ev, _)) => ev,
+        Err(e) => return p.error(&e),
+    };
+    let orgs = match &p.user {
+        Some(u) => match my_organizations(&p.state, u.clone()).await {
+            Ok(list) => list
+                .into_iter()
+                .filter(|o| o.status == "verified")
+                .map(|o| (o.id, o.name))
+                .collect(),
+            Err(e) => return p.error(&e),
+        },
+        None => Vec::new(),
+    };
+    let tpl = EventPage {
+        p,
+        e: shown(p, ev),
+        orgs,
+        errors,
+        rows: (0..ROWS).collect(),
+        done,
+    };
+    render(p, status, &tpl)
+}
+
+pub async fn event_page(p: Page, id: web::Path<String>) -> HttpResponse {
+    show(
+        &p,
+        id.into_inner(),
+        FormErrors::default(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /events/{id}.ics`: the event's calendar file, as the API's `.ics` but for anyone
+/// who may see the event.
+pub async fn event_ics(p: Page, id: web::Path<String>) -> HttpResponse {
+    match event_with_calendar(&p.state, p.user.clone(), id.into_inner()).await {
+        Ok((_, ics)) => HttpResponse::Ok()
+            .content_type("text/calendar; charset=utf-8")
+            .insert_header(("Content-Disposition", "attachment; filename=\"event.ics\""))
+            .body(ics),
+        Err(e) => p.error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    organization_id: String,
+    #[serde(default)]
+    name_0: String,
+    #[serde(default)]
+    email_0: String,
+    #[serde(default)]
+    name_1: String,
+    #[serde(default)]
+    email_1: String,
+    #[serde(default)]
+    name_2: String,
+    #[serde(default)]
+    email_2: String,
+}
+
+pub async fn register(
+    p: Page,
+    id: web::Path<String>,
+    form: PageForm<RegisterForm>,
+) -> HttpResponse {
+    let id = id.into_inner();
+    let Some(user) = p.user.clone() else {
+        return p.redirect(&format!("/sign-in?next=/events/{id}"));
+    };
+    let f = form.0;
+    let attendees = [
+        (f.name_0, f.email_0),
+        (f.name_1, f.email_1),
+        (f.name_2, f.email_2),
+    ]
+    .into_iter()
+    .filter(|(n, e)| !n.trim().is_empty() || !e.trim().is_empty())
+    .map(|(name, email)| Attendee {
+        name,
+        email,
+        phone: None,
+    })
+    .collect();
+    let body = NewRegistration {
+        organization_id: f.organization_id,
+        attendees,
+    };
+    match register_attendees(&p.state, user, id.clone(), body).await {
+        Ok(done) => show(&p, id, FormErrors::default(), done, StatusCode::CREATED).await,
+        Err(e) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            show(&p, id, p.form_errors(&e), Vec::new(), status).await
+        }
+    }
+}

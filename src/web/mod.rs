@@ -1,0 +1,84 @@
+//! Server-rendered pages for people, a second adapter over the same functions as the JSON
+//! API (a rule lives in one place, never in a page or a template).
+//!
+//! - Templates: askama (`templates/` at the crate root), checked and compiled with the
+//!   crate, HTML-escaped by default; messages from the catalogs in `crate::i18n`.
+//! - Session: a signed cookie; CSRF: a signed double-submit token on every form
+//!   ([`session`], [`page::PageForm`]).
+//! - Every page answers with a strict Content-Security-Policy (no script at all); the API
+//!   browser at `/docs` has its own ([`docs`]).
+//!
+//! Page routes are not in the API's route table (they are not part of the OpenAPI
+//! document); they are registered here, before the API's fallback.
+
+pub mod accounts;
+pub mod assets;
+pub mod directory;
+pub mod docs;
+pub mod events;
+pub mod links;
+pub mod page;
+pub mod public;
+pub mod session;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::ApiError;
+
+pub use session::PageKeys;
+
+/// Paths no route matches: a page for a person (a browser asks for HTML, outside
+/// `/api/`), problem+json for everyone else.
+pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let wants_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !wants_html || req.path().starts_with("/api/") {
+        return Err(ApiError::NotFound);
+    }
+    let p = <page::Page as actix_web::FromRequest>::extract(&req).await?;
+    Ok(p.error(&ApiError::NotFound))
+}
+
+/// Register every page and asset route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::home))
+        .route("/sign-in", web::get().to(accounts::sign_in_page))
+        .route("/sign-in", web::post().to(accounts::sign_in))
+        .route("/sign-out", web::post().to(accounts::sign_out))
+        .route("/register", web::get().to(accounts::register_page))
+        .route("/register", web::post().to(accounts::register))
+        .route("/verify-email", web::get().to(accounts::verify_email_page))
+        .route("/verify-email", web::post().to(accounts::verify_email))
+        .route(
+            "/forgot-password",
+            web::get().to(accounts::forgot_password_page),
+        )
+        .route(
+            "/forgot-password",
+            web::post().to(accounts::forgot_password),
+        )
+        .route(
+            "/reset-password",
+            web::get().to(accounts::reset_password_page),
+        )
+        .route("/reset-password", web::post().to(accounts::reset_password))
+        .route("/language", web::post().to(accounts::language))
+        .route("/unsubscribe", web::get().to(links::unsubscribe_page))
+        .route("/unsubscribe", web::post().to(links::unsubscribe))
+        .route("/invitations/accept", web::get().to(links::invitation_page))
+        .route(
+            "/invitations/accept",
+            web::post().to(links::accept_invitation),
+        )
+        .route("/organizations", web::get().to(directory::directory_page))
+        .route("/events", web::get().to(events::events_page))
+        .route("/events/{id}.ics", web::get().to(events::event_ics))
+        .route("/events/{id}", web::get().to(events::event_page))
+        .route("/events/{id}/register", web::post().to(events::register))
+        .route("/docs", web::get().to(docs::docs))
+        .route("/swagger-ui", web::get().to(docs::swagger_ui))
+        .route("/assets/{path:.*}", web::get().to(assets::asset));
+}
