@@ -222,3 +222,10 @@ pub fn get_conn(pool: &Pool) -> Result<PooledConnection, ApiError> {
         }
     })
 }
+
+/// Whether a value a caller sent can be compared with stored text on both backends:
+/// PostgreSQL refuses U+0000 in a text parameter (an error, not "no such row"), so a
+/// lookup by a code or id that holds one answers "unknown" without asking the database.
+pub fn storable(value: &str) -> bool {
+    !value.contains('\0')
+}

@@ -48,6 +48,9 @@ impl Organization {
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organization>> {
+    if !crate::db::storable(id) {
+        return Ok(None);
+    }
     organizations::table
         .find(id)
         .select(Organization::as_select())

@@ -121,9 +121,10 @@ pub fn region_subtree(conn: &mut DbConnection, code: &str) -> QueryResult<Vec<St
 
 /// Which of `codes` are not known field codes.
 pub fn unknown_fields(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
+    let storable: Vec<&String> = codes.iter().filter(|c| crate::db::storable(c)).collect();
     let known: Vec<String> = fields::table
         .select(fields::code)
-        .filter(fields::code.eq_any(codes))
+        .filter(fields::code.eq_any(storable))
         .load(conn)?;
     Ok(codes
         .iter()
@@ -133,6 +134,9 @@ pub fn unknown_fields(conn: &mut DbConnection, codes: &[String]) -> QueryResult<
 }
 
 pub fn region_exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    if !crate::db::storable(code) {
+        return Ok(false);
+    }
     Ok(regions::table.find(code).count().get_result::<i64>(conn)? > 0)
 }
 

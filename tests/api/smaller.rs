@@ -299,3 +299,29 @@ async fn a_reset_request_is_answered_before_the_account_is_looked_up() {
         .wait_for_subject("known@example.com", "Reset your password")
         .await;
 }
+
+/// Found by schemathesis on PostgreSQL: a NUL inside an audience code reached the database
+/// (PostgreSQL refuses U+0000 in text) and answered 500. It is an unknown code, 422.
+#[tokio::test]
+async fn an_audience_code_with_a_nul_is_unknown_not_a_server_error() {
+    let app = spawn_app().await;
+    let bureau = app.bureau_admin().await;
+    let audience = json!({"region_codes": ["zou\u{0}ping"], "field_codes": ["red\u{0}mud"]});
+    let res = app
+        .post_json_as(
+            "/api/v1/events",
+            &bureau.access,
+            &crate::events::event_body("培训", 10, 20, audience),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.json::<Value>().await.unwrap();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"audience.region_codes[0]"), "{body}");
+    assert!(fields.contains(&"audience.field_codes"), "{body}");
+}
