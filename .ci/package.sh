@@ -25,6 +25,9 @@ PKG=collab-registry
 CARGO_DEB_VERSION=3.8.0
 DEB=target/debian/$PKG-ci.deb
 WORK=$(mktemp -d /tmp/collab-package.XXXXXX)
+# The checkout itself (its target/ gains the .deb and cargo-deb's stripped copy) is not
+# something the package touches, wherever the clone lives.
+CHECKOUT=$(pwd -P)
 SERVER_PID=
 
 STARTED=$(date +%s)
@@ -73,7 +76,7 @@ snapshot() {
     [ -e "$d" ] && find "$d" -xdev 2>/dev/null
   done | grep -v '^/etc/\(passwd\|group\|shadow\|gshadow\|subuid\|subgid\)-\?$' | sort
   { find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /tmp -o -path /work \
-    -o -path /root -o -path /var/lib/dpkg \) -prune -o -name "*$PKG*" -print 2>/dev/null || true; } | sort
+    -o -path "$CHECKOUT" -o -path /root -o -path /var/lib/dpkg \) -prune -o -name "*$PKG*" -print 2>/dev/null || true; } | sort
 }
 snapshot >"$WORK/before.txt"
 
