@@ -21,6 +21,8 @@ pub mod net;
 pub mod notifications;
 pub mod ops;
 pub mod organizations;
+pub mod projects;
+pub mod reports;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -90,7 +90,7 @@ impl Application {
                 db.clone(),
                 stop_rx.clone(),
             )));
-            workers.push(tokio::spawn(crate::collaboration::overdue::run(
+            workers.push(tokio::spawn(crate::projects::overdue::run(
                 db.clone(),
                 postman.clone(),
                 settings.clone(),

@@ -1,5 +1,5 @@
 //! The periodic pass of key projects: each overdue milestone raises one notice to the
-//! bureau (`projects::notify_overdue`). Runs on the scheduler's interval, beside it.
+//! bureau (`milestones::notify_overdue`). Runs on the scheduler's interval, beside it.
 
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ pub async fn run(
     let every = settings.scheduler_interval;
     crate::background::run_loop("milestones", every, None, stop, move || {
         let mut conn = db.pool().get()?;
-        let n = super::projects::notify_overdue(&mut conn, &postman, super::projects::today())?;
+        let n = super::milestones::notify_overdue(&mut conn, &postman, super::domain::today())?;
         if n > 0 {
             tracing::info!(overdue_milestones = n, "milestone notices");
             mail_wake.notify_one();
