@@ -57,6 +57,12 @@ pub struct Note {
     pub created_at: NaiveDateTime,
 }
 
+/// The overdue rule of `domain::overdue` as SQL, for filters: not done, due before `day`.
+#[diesel::dsl::auto_type]
+pub fn overdue_on(day: NaiveDate) -> _ {
+    ms::done_on.is_null().and(ms::due_on.lt(day))
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Project>> {
     p::table
         .find(id)
@@ -151,10 +157,7 @@ pub fn list(conn: &mut DbConnection, f: &ProjectFilter, limit: i64) -> QueryResu
         query = query.filter(p::stage.eq(s));
     }
     if let Some((over, day)) = f.overdue {
-        let late = ms::table
-            .filter(ms::done_on.is_null())
-            .filter(ms::due_on.lt(day))
-            .select(ms::project_id);
+        let late = ms::table.filter(overdue_on(day)).select(ms::project_id);
         query = if over {
             query.filter(p::id.eq_any(late))
         } else {
@@ -290,8 +293,7 @@ pub fn save_milestone(conn: &mut DbConnection, m: &Milestone) -> QueryResult<()>
 /// Milestones overdue on `day` whose notice has not been raised.
 pub fn unnoticed_overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult<Vec<Milestone>> {
     ms::table
-        .filter(ms::done_on.is_null())
-        .filter(ms::due_on.lt(day))
+        .filter(overdue_on(day))
         .filter(ms::overdue_notified_at.is_null())
         .select(Milestone::as_select())
         .load(conn)

@@ -126,8 +126,7 @@ pub fn overdue_by_project(
 ) -> QueryResult<HashMap<String, i64>> {
     let mut late: HashMap<String, i64> = HashMap::new();
     for project in ms::table
-        .filter(ms::done_on.is_null())
-        .filter(ms::due_on.lt(day))
+        .filter(crate::projects::model::overdue_on(day))
         .select(ms::project_id)
         .load::<String>(conn)?
     {
