@@ -170,3 +170,21 @@ fn an_unknown_stored_status_is_an_error_not_a_default() {
     let e = get(&mut w.conn, &w.sender, &v.id).unwrap_err();
     assert_eq!(e.code(), "internal_error");
 }
+
+#[test]
+fn either_side_of_an_agreement_may_fulfil_its_need_and_outsiders_do_not_see_it() {
+    let mut w = world();
+    let v = send(&mut w);
+    let (c, p) = (&mut w.conn, &w.postman);
+    let a = accept(c, p, &w.receiver, &v.id, AcceptInterest::default())
+        .unwrap()
+        .agreement
+        .unwrap();
+    assert_eq!(need_of_agreement(c, &w.sender, &a.id).unwrap(), "need");
+    assert_eq!(need_of_agreement(c, &w.receiver, &a.id).unwrap(), "need");
+    let e = need_of_agreement(c, &w.outsider, &a.id).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    t::run(c, "UPDATE agreements SET need_id = NULL");
+    let e = need_of_agreement(c, &w.sender, &a.id).unwrap_err();
+    assert_eq!(e.code(), "no_need");
+}
