@@ -65,7 +65,7 @@ impl Application {
             settings: settings.clone(),
             db: db.clone(),
             keys,
-            limits: Limiters::new(settings.auth.login_attempts_per_minute),
+            limits: Limiters::new(db.clone(), settings.auth.login_attempts_per_minute),
             mail_wake: mail_wake.clone(),
             index_wake: index_wake.clone(),
             listing_text: matching.clone(),
@@ -86,6 +86,10 @@ impl Application {
             stop_rx.clone(),
         ))];
         if settings.run_workers {
+            workers.push(tokio::spawn(crate::auth::throttle::run_sweeper(
+                db.clone(),
+                stop_rx.clone(),
+            )));
             workers.push(tokio::spawn(crate::listings::expiry::run(
                 db.clone(),
                 stop_rx.clone(),

@@ -125,7 +125,7 @@ pub async fn create_account(
     client: &str,
     body: RegisterRequest,
 ) -> Result<UserView, ApiError> {
-    state.limits.check(Action::Register, client)?;
+    state.limits.check(Action::Register, client).await?;
     let email = Email::parse(&body.email);
     let name = display_name(&body.display_name);
     let locale = match body.locale.as_deref() {
@@ -248,7 +248,8 @@ pub async fn resend_verification(
     }
     state
         .limits
-        .check(Action::ResetAccount, &format!("verify:{}", user.id))?;
+        .check(Action::ResetAccount, &format!("verify:{}", user.id))
+        .await?;
     let st = state.clone();
     state
         .db
@@ -327,8 +328,8 @@ pub async fn authenticate(
     password: String,
 ) -> Result<model::User, ApiError> {
     let email = email.trim().to_lowercase();
-    state.limits.check(Action::LoginAddress, client)?;
-    state.limits.check(Action::LoginAccount, &email)?;
+    state.limits.check(Action::LoginAddress, client).await?;
+    state.limits.check(Action::LoginAccount, &email).await?;
     let user = state
         .db
         .run(move |conn| Ok(model::find_by_email(conn, &email)?))
@@ -443,8 +444,8 @@ pub async fn send_reset_link(
     email: &str,
 ) -> Result<(), ApiError> {
     let email = email.trim().to_lowercase();
-    state.limits.check(Action::ResetAddress, client)?;
-    state.limits.check(Action::ResetAccount, &email)?;
+    state.limits.check(Action::ResetAddress, client).await?;
+    state.limits.check(Action::ResetAccount, &email).await?;
     // The answer must not depend on whether the address has an account, in content or in
     // time: the lookup and the mail are done after the answer, for every address alike.
     let st = state.clone();
@@ -646,7 +647,10 @@ pub async fn change_password(
     body: ApiJson<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    state.limits.check(Action::LoginAccount, &user.email)?;
+    state
+        .limits
+        .check(Action::LoginAccount, &user.email)
+        .await?;
     let id = user.id.clone();
     let stored = state
         .db

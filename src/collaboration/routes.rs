@@ -22,7 +22,8 @@ pub async fn create(
     user.require_verified()?;
     state
         .limits
-        .check(crate::auth::throttle::Action::Interest, &user.id)?;
+        .check(crate::auth::throttle::Action::Interest, &user.id)
+        .await?;
     let postman = state.postman.clone();
     let v = state
         .db

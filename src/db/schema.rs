@@ -542,3 +542,20 @@ diesel::allow_tables_to_appear_in_same_query!(project_notes, organizations);
 diesel::allow_tables_to_appear_in_same_query!(project_notes, memberships);
 diesel::allow_tables_to_appear_in_same_query!(project_notes, regions);
 diesel::allow_tables_to_appear_in_same_query!(project_notes, listings);
+
+diesel::table! {
+    throttle_hits (id) {
+        id -> Text,
+        action -> Text,
+        key_digest -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_leases (job) {
+        job -> Text,
+        holder -> Text,
+        held_until -> Timestamp,
+    }
+}

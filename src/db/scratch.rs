@@ -1,4 +1,5 @@
-//! A PostgreSQL database made for one benchmark run and dropped when it ends.
+//! Scratch databases: a PostgreSQL database made for one benchmark run and dropped when it
+//! ends, and an in-memory SQLite database for unit tests.
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
@@ -40,4 +41,18 @@ impl Drop for ScratchPostgres {
             ));
         }
     }
+}
+
+/// A migrated in-memory SQLite database for unit tests of model and service functions
+/// (the black-box suite covers PostgreSQL; set `TEST_DATABASE_URL` there).
+#[cfg(test)]
+pub fn sqlite() -> super::DbConnection {
+    use diesel::connection::SimpleConnection;
+    let mut conn = super::DbConnection::Sqlite(
+        diesel::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
+    );
+    conn.batch_execute("PRAGMA foreign_keys = ON")
+        .expect("foreign keys on");
+    super::migrations::run_pending(&mut conn).expect("migrations apply");
+    conn
 }

@@ -65,7 +65,7 @@ pub async fn run(
     stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let every = settings.scheduler_interval;
-    crate::background::run_loop("scheduler", every, None, stop, move || {
+    crate::background::run_leased("scheduler", every, db.clone(), stop, move || {
         let mut conn = db.pool().get()?;
         let pass = run_once(
             &mut conn,

@@ -17,12 +17,18 @@ pub fn expire_now(db: &Db) -> anyhow::Result<usize> {
 
 /// Runs at start, then every minute, until stopped.
 pub async fn run(db: Db, stop: watch::Receiver<bool>) {
-    crate::background::run_loop("expiry", Duration::from_secs(60), None, stop, move || {
-        let n = expire_now(&db)?;
-        if n > 0 {
-            tracing::info!(expired = n, "listings past their deadline expired");
-        }
-        Ok(false)
-    })
+    crate::background::run_leased(
+        "expiry",
+        Duration::from_secs(60),
+        db.clone(),
+        stop,
+        move || {
+            let n = expire_now(&db)?;
+            if n > 0 {
+                tracing::info!(expired = n, "listings past their deadline expired");
+            }
+            Ok(false)
+        },
+    )
     .await;
 }

@@ -19,7 +19,7 @@ pub async fn run(
     stop: watch::Receiver<bool>,
 ) {
     let every = settings.scheduler_interval;
-    crate::background::run_loop("milestones", every, None, stop, move || {
+    crate::background::run_leased("milestones", every, db.clone(), stop, move || {
         let mut conn = db.pool().get()?;
         let n = super::milestones::notify_overdue(&mut conn, &postman, super::domain::today())?;
         if n > 0 {

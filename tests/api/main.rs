@@ -23,6 +23,7 @@ mod events;
 mod exposure;
 mod hardening;
 mod helpers;
+mod instances;
 mod listings;
 mod matching;
 mod notifications;

@@ -57,6 +57,23 @@ impl Launch {
         }
     }
 
+    /// The same launch with `key` set to `value` (a later `set` of one key wins).
+    pub fn set(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_owned(), value.into()));
+        self
+    }
+
+    /// A second instance on the same database: its own data folder (index, log) `name`
+    /// inside the test's folder.
+    pub fn instance(self, settings: &Settings, name: &str) -> Self {
+        let dir = settings.data_dir.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut launch = self.set("COLLAB_DATA_DIR", dir.display().to_string());
+        launch.log = dir.join("server.log");
+        launch
+    }
+
     /// Start `serve` on a fresh port (does not wait for it: see [`Server::ready`]).
     pub fn start(&self) -> Server {
         let port = free_port();
