@@ -1,5 +1,7 @@
 //! Event kinds, states and the rules of registration.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 crate::text_enum! {
@@ -97,28 +99,66 @@ pub fn registration_open(
     Ok(())
 }
 
-/// Which of the attendees, taken in order, get a place: `true` confirmed, `false`
-/// waitlisted. `taken` places are already confirmed in total, `org_taken` by this
-/// organization. (Places freed by cancellations are given to the waitlist at once, so a
-/// free place here is one nobody waiting can take.)
-pub fn allocate(
-    count: usize,
+/// The places of an event as the one allocation rule sees them: the capacity, the cap per
+/// organization, and the confirmed places already taken (in total and per organization).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
     capacity: i64,
     per_org: Option<i64>,
     taken: i64,
-    org_taken: i64,
-) -> Vec<bool> {
-    let mut out = Vec::with_capacity(count);
-    let (mut taken, mut org_taken) = (taken, org_taken);
-    for _ in 0..count {
-        let fits = taken < capacity && per_org.is_none_or(|p| org_taken < p);
-        if fits {
-            taken += 1;
-            org_taken += 1;
+    by_org: HashMap<String, i64>,
+}
+
+impl Places {
+    /// No place taken yet.
+    pub fn new(capacity: i64, per_org: Option<i64>) -> Self {
+        Places {
+            capacity,
+            per_org,
+            taken: 0,
+            by_org: HashMap::new(),
         }
-        out.push(fits);
     }
-    out
+
+    /// `n` confirmed places already held by `org`.
+    pub fn held(mut self, org: &str, n: i64) -> Self {
+        self.taken += n;
+        *self.by_org.entry(org.to_owned()).or_default() += n;
+        self
+    }
+
+    /// One confirmed place for each organization named (once per confirmed registration).
+    pub fn held_by<'a>(self, orgs: impl IntoIterator<Item = &'a str>) -> Self {
+        orgs.into_iter().fold(self, |p, org| p.held(org, 1))
+    }
+
+    /// Places taken by other organizations than the ones given to [`Places::held`]: they
+    /// count towards the total only.
+    pub fn held_elsewhere(mut self, n: i64) -> Self {
+        self.taken += n;
+        self
+    }
+
+    /// Whether a claim of `org` fits now; if it does, the place is taken.
+    fn take(&mut self, org: &str) -> bool {
+        let org_taken = self.by_org.get(org).copied().unwrap_or(0);
+        let fits = self.taken < self.capacity && self.per_org.is_none_or(|p| org_taken < p);
+        if fits {
+            self.taken += 1;
+            *self.by_org.entry(org.to_owned()).or_default() += 1;
+        }
+        fits
+    }
+}
+
+/// The one allocation rule, for new registrations and for promotion from the waitlist:
+/// claims (each named by its organization) are served in queue order; a claim gets a place
+/// while the event has one free and its organization is under its cap, else it waits, and
+/// a later claim of another organization may still fit. Returns, per claim, whether it got a
+/// place (`true` confirmed, `false` waitlisted). Places freed by cancellations go to the
+/// waitlist at once, so a free place a newcomer finds is one nobody waiting could take.
+pub fn allocate<'a>(places: &mut Places, claims: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+    claims.into_iter().map(|org| places.take(org)).collect()
 }
 
 /// An instant shown in an event's time zone, e.g. `2026-12-10 09:00 (Asia/Shanghai)`.
@@ -173,12 +213,69 @@ mod tests {
         );
     }
 
+    fn claims(n: usize, org: &str) -> Vec<&str> {
+        vec![org; n]
+    }
+
     #[test]
-    fn allocation_respects_total_per_org_and_the_queue() {
-        assert_eq!(allocate(3, 2, None, 0, 0), vec![true, true, false]);
-        assert_eq!(allocate(3, 10, Some(1), 0, 0), vec![true, false, false]);
-        assert_eq!(allocate(2, 10, Some(2), 5, 1), vec![true, false]);
-        assert_eq!(allocate(2, 5, None, 5, 0), vec![false, false]);
+    fn places_are_given_up_to_the_capacity_and_no_further() {
+        assert_eq!(
+            allocate(&mut Places::new(2, None), claims(3, "a")),
+            vec![true, true, false]
+        );
+        // Exactly full: nothing more fits.
+        let mut full = Places::new(5, None).held("a", 3).held_elsewhere(2);
+        assert_eq!(allocate(&mut full, claims(2, "b")), vec![false, false]);
+        // One place left.
+        let mut one = Places::new(5, None).held_elsewhere(4);
+        assert_eq!(allocate(&mut one, claims(2, "a")), vec![true, false]);
+        // A capacity of one.
+        assert_eq!(
+            allocate(&mut Places::new(1, None), ["a", "b"]),
+            vec![true, false]
+        );
+    }
+
+    #[test]
+    fn the_cap_per_organization_holds_with_places_to_spare() {
+        assert_eq!(
+            allocate(&mut Places::new(10, Some(1)), claims(3, "a")),
+            vec![true, false, false]
+        );
+        let mut p = Places::new(10, Some(2)).held("a", 1).held_elsewhere(4);
+        assert_eq!(allocate(&mut p, claims(2, "a")), vec![true, false]);
+    }
+
+    #[test]
+    fn the_queue_is_served_in_order_skipping_claims_over_their_cap() {
+        // Capacity 3, at most 2 per organization: a's third claim waits, b behind it fits,
+        // c behind b finds the event full.
+        let mut p = Places::new(3, Some(2));
+        assert_eq!(
+            allocate(&mut p, ["a", "a", "a", "b", "c"]),
+            vec![true, true, false, true, false]
+        );
+    }
+
+    #[test]
+    fn a_cancellation_frees_the_place_for_the_first_in_line_who_fits() {
+        // Capacity 2, cap 1: a and b confirmed; waiting in order: b2 (of b), c, d.
+        // b's attendee cancels: b2 now fits again and is first in line, so b2 is promoted,
+        // not c.
+        let mut after_cancel = Places::new(2, Some(1)).held("a", 1);
+        assert_eq!(
+            allocate(&mut after_cancel, ["b", "c", "d"]),
+            vec![true, false, false]
+        );
+        // a's attendee cancels instead: b2 is still at b's cap, so c (next in line) gets it.
+        let mut after_cancel = Places::new(2, Some(1)).held("b", 1);
+        assert_eq!(
+            allocate(&mut after_cancel, ["b", "c", "d"]),
+            vec![false, true, false]
+        );
+        // Nothing freed: nobody moves.
+        let mut none = Places::new(2, Some(1)).held("a", 1).held("b", 1);
+        assert_eq!(allocate(&mut none, ["b", "c"]), vec![false, false]);
     }
 
     #[test]

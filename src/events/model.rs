@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{Dimension, EventStatus, RegistrationStatus};
+use super::domain::{Dimension, EventStatus, Places, RegistrationStatus, allocate};
 use crate::db::DbConnection;
 use crate::db::schema::{
     event_audience as ea, event_invitations as ei, event_registrations as er, events as e,
@@ -449,46 +449,41 @@ pub fn set_status(
     Ok(())
 }
 
-/// Move waitlisted attendees up, in order, while places are free; returns the promoted.
+/// Move waitlisted attendees up, in order, while places are free (the one allocation rule,
+/// [`allocate`]); returns the promoted.
 pub fn promote(
     conn: &mut DbConnection,
     ev: &Event,
     at: NaiveDateTime,
 ) -> QueryResult<Vec<Registration>> {
     let all = registrations(conn, &ev.id, None)?;
-    let mut total = all
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Confirmed.as_str())
-        .count() as i64;
-    let mut per_org: HashMap<String, i64> = HashMap::new();
-    for r in all
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Confirmed.as_str())
-    {
-        *per_org.entry(r.organization_id.clone()).or_default() += 1;
-    }
-    let mut promoted = Vec::new();
-    for r in all
+    let is = |r: &Registration, s: RegistrationStatus| r.status == s.as_str();
+    let mut places = Places::new(
+        i64::from(ev.capacity),
+        ev.capacity_per_organization.map(i64::from),
+    )
+    .held_by(
+        all.iter()
+            .filter(|r| is(r, RegistrationStatus::Confirmed))
+            .map(|r| r.organization_id.as_str()),
+    );
+    let waiting: Vec<Registration> = all
         .into_iter()
-        .filter(|r| r.status == RegistrationStatus::Waitlisted.as_str())
-    {
-        if total >= i64::from(ev.capacity) {
-            break;
+        .filter(|r| is(r, RegistrationStatus::Waitlisted))
+        .collect();
+    let places = allocate(
+        &mut places,
+        waiting.iter().map(|r| r.organization_id.as_str()),
+    );
+    let mut promoted = Vec::new();
+    for (r, confirmed) in waiting.into_iter().zip(places) {
+        if confirmed {
+            set_status(conn, &r.id, RegistrationStatus::Confirmed, at)?;
+            promoted.push(Registration {
+                status: RegistrationStatus::Confirmed.as_str().to_owned(),
+                ..r
+            });
         }
-        let org = per_org.entry(r.organization_id.clone()).or_default();
-        if ev
-            .capacity_per_organization
-            .is_some_and(|cap| *org >= i64::from(cap))
-        {
-            continue;
-        }
-        set_status(conn, &r.id, RegistrationStatus::Confirmed, at)?;
-        *org += 1;
-        total += 1;
-        promoted.push(Registration {
-            status: RegistrationStatus::Confirmed.as_str().to_owned(),
-            ..r
-        });
     }
     Ok(promoted)
 }

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::domain::{EventKind, EventStatus, RegistrationStatus, allocate, registration_open};
+use super::domain::{
+    EventKind, EventStatus, Places, RegistrationStatus, allocate, registration_open,
+};
 use super::ics;
 use super::model::{self, Audience, Event, Filter, Person, Registration};
 use super::notify::{self, Target};
@@ -958,13 +960,13 @@ pub async fn register_attendees(
                 crate::notifications::quota::check_hourly(sent, outside.len(), quota, t)?;
             }
             let (total, by_org) = model::taken(conn, &ev.id, &org_id)?;
-            let places = allocate(
-                people.len(),
+            let mut places = Places::new(
                 i64::from(ev.capacity),
                 ev.capacity_per_organization.map(i64::from),
-                total,
-                by_org,
-            );
+            )
+            .held(&org_id, by_org)
+            .held_elsewhere(total - by_org);
+            let places = allocate(&mut places, people.iter().map(|_| org_id.as_str()));
             let rows: Vec<Registration> = people
                 .into_iter()
                 .zip(places)
