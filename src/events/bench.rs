@@ -127,7 +127,7 @@ fn measure(
 
     let started = Instant::now();
     write_tx(&mut conn, |conn| {
-        super::routes::publish(conn, &postman, &mut ev, now())
+        super::service::publish(conn, &postman, &mut ev, now())
             .map_err(|e| anyhow::anyhow!("publish: {e}"))
     })?;
     let publish_secs = started.elapsed().as_secs_f64();

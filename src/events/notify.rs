@@ -1,14 +1,15 @@
-//! Telling people about events: account holders through the inbox and their preferences,
-//! attendees without an account by email alone. Each notice has an idempotency key, so a
+//! Who hears what about events, and telling them: account holders through the inbox and
+//! their preferences, attendees without an account by email alone. Each notice has an idempotency key, so a
 //! retried request or a second pass of a job sends nothing new.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use diesel::QueryResult;
 
-use super::domain::local_time;
-use super::ics;
-use super::model::{Event, Person};
+use super::calendar::ics;
+use super::domain::{RegistrationStatus, local_time};
+use super::model::{self, Event, Person};
+use super::registrations::model::{self as registrations, Registration};
 use crate::app::Locale;
 use crate::db::DbConnection;
 use crate::notifications::inbox::{Delivered, Notice, Postman, Recipient};
@@ -172,4 +173,102 @@ pub fn tell(
     let mut done = postman.deliver_all(conn, notices)?;
     done.emails += outbox::enqueue_all(conn, &guests)?;
     Ok(done)
+}
+
+/// The members of the organizations invited to `ev`.
+pub fn invitees(conn: &mut DbConnection, ev: &Event) -> QueryResult<Vec<Target>> {
+    Ok(model::invitees(conn, &ev.id)?
+        .into_iter()
+        .map(Target::User)
+        .collect())
+}
+
+/// Invitees (members of invited organizations) and everyone with a live registration:
+/// the registrants and the attendees themselves.
+pub fn everyone(conn: &mut DbConnection, ev: &Event) -> QueryResult<Vec<Target>> {
+    let mut targets = invitees(conn, ev)?;
+    let regs: Vec<Registration> = registrations::registrations(conn, &ev.id, None)?
+        .into_iter()
+        .filter(|r| r.status != RegistrationStatus::Cancelled.as_str())
+        .collect();
+    targets.extend(targets_of(conn, &regs)?);
+    Ok(targets)
+}
+
+/// For each registration: the member who registered and the attendee (as an account
+/// holder when the address belongs to one, else as a guest in the registrant's language).
+pub fn targets_of(conn: &mut DbConnection, regs: &[Registration]) -> QueryResult<Vec<Target>> {
+    let registrants: Vec<String> = regs
+        .iter()
+        .filter_map(|r| r.registered_by.clone())
+        .collect();
+    let registrants: HashMap<String, Person> = model::people(conn, &registrants)?
+        .into_iter()
+        .map(|p| (p.user_id.clone(), p))
+        .collect();
+    let emails: Vec<String> = regs.iter().map(|r| r.attendee_email.clone()).collect();
+    let accounts = model::people_by_email(conn, &emails)?;
+    let mut out = Vec::new();
+    for r in regs {
+        let registrant = r.registered_by.as_ref().and_then(|id| registrants.get(id));
+        if let Some(p) = registrant {
+            out.push(Target::User(p.clone()));
+        }
+        match accounts.get(&r.attendee_email) {
+            Some(p) => out.push(Target::User(p.clone())),
+            None => out.push(Target::Guest {
+                email: r.attendee_email.clone(),
+                name: r.attendee_name.clone(),
+                locale: registrant
+                    .and_then(|p| p.locale.parse().ok())
+                    .unwrap_or(Locale::ZhCn),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Tell the registrant and the attendee of each of `regs` about `news`, one occasion per
+/// registration.
+pub fn tell_registrations(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    ev: &Event,
+    news: EventNews,
+    regs: &[Registration],
+) -> QueryResult<()> {
+    for r in regs {
+        let targets = targets_of(conn, std::slice::from_ref(r))?;
+        tell(
+            conn,
+            postman,
+            ev,
+            news,
+            &r.id,
+            Some(&r.attendee_name),
+            targets,
+        )?;
+    }
+    Ok(())
+}
+
+/// A reminder to the attendee (and registrant) of `reg`, once per start time of `ev`.
+pub fn remind(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    ev: &Event,
+    reg: &Registration,
+) -> QueryResult<()> {
+    let occasion = format!("{}:{}", reg.id, ev.starts_at.and_utc().timestamp());
+    let targets = targets_of(conn, std::slice::from_ref(reg))?;
+    tell(
+        conn,
+        postman,
+        ev,
+        EventNews::Reminder,
+        &occasion,
+        Some(&reg.attendee_name),
+        targets,
+    )?;
+    Ok(())
 }

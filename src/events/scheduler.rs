@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 
 use super::model;
 use super::notify;
+use super::registrations::model as registrations;
 use crate::db::{DbConnection, write_tx};
 use crate::notifications::digest;
 use crate::notifications::inbox::Postman;
-use crate::notifications::templates::EventNews;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -32,20 +32,10 @@ pub fn run_once(
     let t = now.naive_utc();
     let lead = chrono::Duration::from_std(lead).unwrap_or(chrono::Duration::hours(24));
     let mut pass = Pass::default();
-    for (ev, reg) in model::due_reminders(conn, t, lead)? {
+    for (ev, reg) in registrations::due_reminders(conn, t, lead)? {
         write_tx(conn, |conn| -> anyhow::Result<()> {
-            let occasion = format!("{}:{}", reg.id, ev.starts_at.and_utc().timestamp());
-            let targets = super::routes::targets_of(conn, std::slice::from_ref(&reg))?;
-            notify::tell(
-                conn,
-                postman,
-                &ev,
-                EventNews::Reminder,
-                &occasion,
-                Some(&reg.attendee_name),
-                targets,
-            )?;
-            model::mark_reminded(conn, &reg.id, ev.starts_at)?;
+            notify::remind(conn, postman, &ev, &reg)?;
+            registrations::mark_reminded(conn, &reg.id, ev.starts_at)?;
             Ok(())
         })?;
         pass.reminders += 1;

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::domain::{EventKind, local_rfc3339};
-use super::model::{Audience, Event, Registration};
+use super::domain::{EventKind, EventStatus, local_rfc3339};
+use super::model::{Audience, Event};
+use super::registrations::model::Registration;
 use crate::db::types::utc;
 
 /// Who an event is for: a filter over verified organizations, or an explicit list.
@@ -101,6 +102,23 @@ pub struct EventChanges {
 #[serde(deny_unknown_fields)]
 pub struct CancelEvent {
     pub reason: String,
+}
+
+/// Which events to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// `draft` (bureau only), `published`, `completed` or `cancelled`; default: all the
+    /// caller may see.
+    pub status: Option<EventStatus>,
+    pub kind: Option<EventKind>,
+    /// Events starting at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Events starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

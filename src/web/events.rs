@@ -8,8 +8,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{FormErrors, Page, PageForm, ok, render};
-use crate::events::routes::{EventQuery, event_list, event_with_calendar, register_attendees};
-use crate::events::views::{Attendee, EventView, NewRegistration, RegistrationView};
+use crate::events::calendar::service::event_with_calendar;
+use crate::events::registrations::service::register_attendees;
+use crate::events::service::event_list;
+use crate::events::views::{Attendee, EventQuery, EventView, NewRegistration, RegistrationView};
 use crate::organizations::routes::my_organizations;
 
 /// An event as the pages show it: in the page's language, times in the event's zone.

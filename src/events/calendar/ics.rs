@@ -9,8 +9,8 @@
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event as IcsEvent, EventLike, EventStatus as IcsStatus};
 
-use super::domain::{EventStatus, local_time};
-use super::model::Event;
+use crate::events::domain::{EventStatus, local_time};
+use crate::events::model::Event;
 
 /// The UID of an event, stable across updates.
 pub fn uid(ev: &Event, domain: &str) -> String {

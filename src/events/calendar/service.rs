@@ -1,0 +1,69 @@
+//! Calendar operations: an event's `.ics` for whoever may see the event, the feed token
+//! (created, replaced, revoked) and the feed it opens.
+
+use super::{ics, model};
+use crate::app::{AppState, AuthUser, Postman};
+use crate::auth::tokens::{hash_token, random_token};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::events::access::visible_to;
+use crate::events::notify;
+use crate::events::service::view;
+use crate::events::views::EventView;
+
+/// The domain calendar UIDs end in.
+const DOMAIN: &str = "collab-registry";
+
+/// The calendar file of an event `user` (or a visitor) may see.
+pub fn event_ics(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    user: Option<&AuthUser>,
+    id: &str,
+) -> Result<String, ApiError> {
+    let ev = visible_to(conn, user, id)?;
+    Ok(ics::event_calendar(
+        &ev,
+        DOMAIN,
+        &notify::link(postman, &ev),
+    ))
+}
+
+/// One event and its calendar file as `user` may see them (the event page).
+pub async fn event_with_calendar(
+    state: &AppState,
+    user: Option<AuthUser>,
+    id: String,
+) -> Result<(EventView, String), ApiError> {
+    let postman = state.postman.clone();
+    state
+        .db
+        .run(move |conn| {
+            let ev = visible_to(conn, user.as_ref(), &id)?;
+            let ics = ics::event_calendar(&ev, DOMAIN, &notify::link(&postman, &ev));
+            Ok((view(conn, ev)?, ics))
+        })
+        .await
+}
+
+/// Create (or replace) `user`'s feed token; returns the token, which is stored hashed
+/// only, so this is the one time it is seen.
+pub fn create_token(conn: &mut DbConnection, user: &AuthUser) -> Result<String, ApiError> {
+    let token = random_token();
+    model::set_token_hash(conn, &user.id, Some(hash_token(&token)))?;
+    Ok(token)
+}
+
+/// Revoke `user`'s feed token.
+pub fn revoke_token(conn: &mut DbConnection, user: &AuthUser) -> Result<(), ApiError> {
+    model::set_token_hash(conn, &user.id, None)?;
+    Ok(())
+}
+
+/// The feed the token opens: every event its owner or their registrations are in,
+/// cancelled ones marked cancelled. An unknown or revoked token is not found.
+pub fn feed(conn: &mut DbConnection, postman: &Postman, token: &str) -> Result<String, ApiError> {
+    let (id, email) = model::owner_of_token(conn, &hash_token(token))?.ok_or(ApiError::NotFound)?;
+    let events = model::calendar_of(conn, &id, &email)?;
+    Ok(ics::feed(&events, DOMAIN, |e| notify::link(postman, e)))
+}

@@ -1,0 +1,383 @@
+//! Registration operations: register attendees (a place while places last, then the
+//! waitlist), cancel one (the freed place goes to the first in line who fits), list them,
+//! record attendance, report participation. Each write is one transaction with its notices.
+
+use chrono::NaiveDateTime;
+
+use super::domain::{AttendeeInput, attendees, queue_of};
+use super::model::{self, Registration};
+use crate::app::{AppState, AuthUser, Postman, acting_organization};
+use crate::db::types::{new_id, now};
+use crate::db::{DbConnection, write_tx};
+use crate::error::ApiError;
+use crate::events::access::visible_to;
+use crate::events::domain::{EventStatus, Places, RegistrationStatus, allocate, registration_open};
+use crate::events::model::{self as events, Event};
+use crate::events::notify::tell_registrations;
+use crate::events::views::{NewRegistration, ParticipationRow, RegistrationView};
+use crate::notifications::quota;
+use crate::notifications::templates::EventNews;
+use crate::organizations::model as orgs;
+
+fn with_positions(
+    regs: Vec<Registration>,
+    queue: &std::collections::HashMap<String, i64>,
+) -> Vec<RegistrationView> {
+    regs.into_iter()
+        .map(|r| {
+            let pos = queue.get(r.id.as_str()).copied();
+            RegistrationView::new(r, pos)
+        })
+        .collect()
+}
+
+/// The registrations of an event `user` may see: the bureau sees all, members see their
+/// organizations'.
+pub fn list(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    event_id: &str,
+) -> Result<Vec<RegistrationView>, ApiError> {
+    let ev = visible_to(conn, Some(user), event_id)?;
+    let all = model::registrations(conn, &ev.id, None)?;
+    let queue = queue_of(&all);
+    let mine: Vec<Registration> = if user.is_bureau() {
+        all
+    } else {
+        let orgs = orgs::organization_ids_of(conn, &user.id)?;
+        all.into_iter()
+            .filter(|r| orgs.contains(&r.organization_id))
+            .collect()
+    };
+    Ok(with_positions(mine, &queue))
+}
+
+/// Register attendees of one of the caller's organizations, from a request body: the JSON
+/// route and the event page call this. Mail is woken after commit.
+pub async fn register_attendees(
+    state: &AppState,
+    user: AuthUser,
+    event_id: String,
+    b: NewRegistration,
+) -> Result<Vec<RegistrationView>, ApiError> {
+    user.require_verified()?;
+    let people = attendees(&b.attendees)?;
+    let postman = state.postman.clone();
+    let quota = state.settings.quotas.outside_attendees_per_hour;
+    let items = state
+        .db
+        .run(move |conn| {
+            register(
+                conn,
+                &postman,
+                quota,
+                &user,
+                &event_id,
+                &b.organization_id,
+                people,
+            )
+        })
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(items)
+}
+
+/// Register `people` for `org_id` at event `event_id`, as `user` (a member of `org_id`).
+/// Each gets a place while places last (in total and per organization), then a waitlist
+/// position; attendees without an account count towards `outside_quota` per hour.
+pub fn register(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    outside_quota: u32,
+    user: &AuthUser,
+    event_id: &str,
+    org_id: &str,
+    people: Vec<AttendeeInput>,
+) -> Result<Vec<RegistrationView>, ApiError> {
+    user.require_verified()?;
+    write_tx(conn, |conn| {
+        // A draft answers `event_not_published` below: its id is unguessable, and the
+        // registrant learns nothing else about it.
+        let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
+        acting_organization(
+            conn,
+            &user.id,
+            org_id,
+            "organization_id",
+            "only members of the organization register its attendees",
+        )?;
+        let t = now();
+        registration_open(
+            ev.status(),
+            ev.registration_opens_at,
+            ev.registration_closes_at,
+            ev.starts_at,
+            t,
+        )
+        .map_err(|c| ApiError::rule(c.code(), c.detail()))?;
+        require_audience(conn, &ev, org_id)?;
+        let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
+        require_unregistered(conn, &ev, &emails)?;
+        let outside = model::outside_addresses(conn, &emails)?;
+        if !outside.is_empty() {
+            let since = t - quota::WINDOW;
+            let sent = model::outside_registrations_since(conn, &ev.id, org_id, since)?;
+            quota::check_hourly(sent, outside.len(), outside_quota, t)?;
+        }
+        let rows = new_registrations(conn, &ev, user, org_id, people, t)?;
+        model::insert_registrations(conn, &rows)?;
+        let (confirmed, waiting): (Vec<Registration>, Vec<Registration>) = rows
+            .iter()
+            .cloned()
+            .partition(|r| r.status == RegistrationStatus::Confirmed.as_str());
+        tell_registrations(conn, postman, &ev, EventNews::Confirmed, &confirmed)?;
+        tell_registrations(conn, postman, &ev, EventNews::Waitlisted, &waiting)?;
+        let queue = model::queue_positions(conn, &ev.id, &rows)?;
+        Ok(with_positions(rows, &queue))
+    })
+}
+
+/// The organization was invited, or the audience selects it now.
+fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result<(), ApiError> {
+    let audience = events::audiences(conn, std::slice::from_ref(&ev.id))?
+        .remove(&ev.id)
+        .unwrap_or_default();
+    let in_audience = events::is_invited(conn, &ev.id, org_id)?
+        || !events::audience_organizations(conn, &audience, ev.leading_only, Some(org_id))?
+            .is_empty();
+    if !in_audience {
+        return Err(ApiError::Forbidden {
+            code: "not_in_audience",
+            detail: "this event is not open to the organization".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// None of `emails` holds a live registration for the event.
+fn require_unregistered(
+    conn: &mut DbConnection,
+    ev: &Event,
+    emails: &[String],
+) -> Result<(), ApiError> {
+    let taken = model::active_email_taken(conn, &ev.id, emails)?;
+    if taken.is_empty() {
+        return Ok(());
+    }
+    // Which attendee, by position only: the answer must not tell an outsider which
+    // addresses another organization registered.
+    let at: Vec<String> = emails
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| taken.contains(e))
+        .map(|(i, _)| format!("attendees[{i}]"))
+        .collect();
+    Err(ApiError::conflict(
+        "already_registered",
+        format!("already registered for this event: {}", at.join(", ")),
+    ))
+}
+
+/// The rows for `people`, confirmed or waitlisted by the allocation rule.
+fn new_registrations(
+    conn: &mut DbConnection,
+    ev: &Event,
+    user: &AuthUser,
+    org_id: &str,
+    people: Vec<AttendeeInput>,
+    t: NaiveDateTime,
+) -> Result<Vec<Registration>, ApiError> {
+    let (total, by_org) = model::taken(conn, &ev.id, org_id)?;
+    let mut places = places_of(ev)
+        .held(org_id, by_org)
+        .held_elsewhere(total - by_org);
+    let places = allocate(&mut places, people.iter().map(|_| org_id));
+    Ok(people
+        .into_iter()
+        .zip(places)
+        .map(|(p, confirmed)| Registration {
+            id: new_id(),
+            event_id: ev.id.clone(),
+            organization_id: org_id.to_owned(),
+            registered_by: Some(user.id.clone()),
+            attendee_name: p.name,
+            attendee_email: p.email,
+            attendee_phone: p.phone,
+            status: if confirmed {
+                RegistrationStatus::Confirmed
+            } else {
+                RegistrationStatus::Waitlisted
+            }
+            .as_str()
+            .to_owned(),
+            attended: false,
+            reminded_for: None,
+            cancelled_at: None,
+            created_at: t,
+            updated_at: t,
+        })
+        .collect())
+}
+
+fn places_of(ev: &Event) -> Places {
+    Places::new(
+        i64::from(ev.capacity),
+        ev.capacity_per_organization.map(i64::from),
+    )
+}
+
+/// Cancel registration `id` of event `event_id` (a member of the registering organization,
+/// or the bureau). A freed place goes to the first in line who fits, who is told.
+pub fn cancel(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    user: &AuthUser,
+    event_id: &str,
+    id: &str,
+) -> Result<RegistrationView, ApiError> {
+    write_tx(conn, |conn| {
+        let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
+        let r = model::registration(conn, &ev.id, id)?.ok_or(ApiError::NotFound)?;
+        // Outsiders learn nothing about other organizations' registrations.
+        if !user.is_bureau() && orgs::role_of(conn, &r.organization_id, &user.id)?.is_none() {
+            return Err(ApiError::NotFound);
+        }
+        if r.status == RegistrationStatus::Cancelled.as_str() {
+            return Ok(RegistrationView::new(r, None));
+        }
+        if ev.status() == EventStatus::Completed {
+            return Err(ApiError::rule("event_completed", "the event is over"));
+        }
+        let t = now();
+        model::set_status(conn, &r.id, RegistrationStatus::Cancelled, t)?;
+        let r = model::registration(conn, &ev.id, &r.id)?.ok_or(ApiError::NotFound)?;
+        if ev.status() == EventStatus::Published {
+            let news = EventNews::RegistrationCancelled;
+            tell_registrations(conn, postman, &ev, news, std::slice::from_ref(&r))?;
+            promote(conn, postman, &ev, t)?;
+        }
+        Ok(RegistrationView::new(r, None))
+    })
+}
+
+/// Move waitlisted attendees up, in order, while places are free (the one allocation rule,
+/// [`allocate`]), and tell each promoted one. Runs in the caller's transaction.
+pub fn promote(
+    conn: &mut DbConnection,
+    postman: &Postman,
+    ev: &Event,
+    at: NaiveDateTime,
+) -> Result<Vec<Registration>, ApiError> {
+    let all = model::registrations(conn, &ev.id, None)?;
+    let is = |r: &Registration, s: RegistrationStatus| r.status == s.as_str();
+    let mut places = places_of(ev).held_by(
+        all.iter()
+            .filter(|r| is(r, RegistrationStatus::Confirmed))
+            .map(|r| r.organization_id.as_str()),
+    );
+    let waiting: Vec<Registration> = all
+        .into_iter()
+        .filter(|r| is(r, RegistrationStatus::Waitlisted))
+        .collect();
+    let fits = allocate(
+        &mut places,
+        waiting.iter().map(|r| r.organization_id.as_str()),
+    );
+    let mut promoted = Vec::new();
+    for (r, confirmed) in waiting.into_iter().zip(fits) {
+        if confirmed {
+            model::set_status(conn, &r.id, RegistrationStatus::Confirmed, at)?;
+            promoted.push(Registration {
+                status: RegistrationStatus::Confirmed.as_str().to_owned(),
+                ..r
+            });
+        }
+    }
+    tell_registrations(conn, postman, ev, EventNews::Promoted, &promoted)?;
+    Ok(promoted)
+}
+
+/// Mark confirmed registrations of a held event as attended (or not), as the bureau;
+/// returns how many changed.
+pub fn record_attendance(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    event_id: &str,
+    ids: &[String],
+    attended: bool,
+) -> Result<usize, ApiError> {
+    user.require_bureau()?;
+    if ids.is_empty() || ids.len() > 1000 {
+        return Err(ApiError::field(
+            "registration_ids",
+            "count_out_of_range",
+            "1 to 1000 registrations at a time",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let ev = events::find(conn, event_id)?.ok_or(ApiError::NotFound)?;
+        if !matches!(ev.status(), EventStatus::Published | EventStatus::Completed)
+            || ev.starts_at > now()
+        {
+            return Err(ApiError::rule(
+                "event_not_started",
+                "attendance is recorded once a held event has started",
+            ));
+        }
+        let n = model::set_attended(conn, &ev.id, ids, attended, now())?;
+        crate::app::audit::record(
+            conn,
+            Some(&user.id),
+            "attendance_recorded",
+            "event",
+            &ev.id,
+            None,
+        )?;
+        Ok(n)
+    })
+}
+
+/// Per-organization participation in events starting in `[from, to)`: invitations,
+/// registered attendees, attendance. The bureau sees every organization (or the one
+/// asked for); members see their own, most attended first.
+pub fn participation(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    organization_id: Option<&str>,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+) -> Result<Vec<ParticipationRow>, ApiError> {
+    let scope: Option<Vec<String>> = match (organization_id, user.is_bureau()) {
+        (Some(id), true) => Some(vec![id.to_owned()]),
+        (None, true) => None,
+        (Some(id), false) => {
+            if orgs::role_of(conn, id, &user.id)?.is_none() {
+                return Err(ApiError::forbidden(
+                    "members see their own organization's participation",
+                ));
+            }
+            Some(vec![id.to_owned()])
+        }
+        (None, false) => Some(orgs::organization_ids_of(conn, &user.id)?),
+    };
+    let counts = events::participation(conn, scope.as_deref(), from, to)?;
+    let ids: Vec<String> = counts.keys().cloned().collect();
+    let names = events::organization_names(conn, &ids)?;
+    let mut items: Vec<ParticipationRow> = counts
+        .into_iter()
+        .map(|(id, p)| ParticipationRow {
+            organization_name: names.get(&id).cloned().unwrap_or_default(),
+            organization_id: id,
+            invited: p.invited,
+            registered: p.registered,
+            attended: p.attended,
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.attended
+            .cmp(&a.attended)
+            .then(b.registered.cmp(&a.registered))
+            .then(a.organization_id.cmp(&b.organization_id))
+    });
+    Ok(items)
+}

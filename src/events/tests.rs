@@ -1,0 +1,152 @@
+//! Unit tests of the events service on a fresh SQLite database.
+
+use super::model;
+use super::service::*;
+use super::views::{CancelEvent, EventChanges, EventQuery};
+use crate::error::ApiError;
+use crate::events::registrations::domain::AttendeeInput;
+use crate::events::registrations::service as registration;
+use crate::events::testing::{bureau, conn, draft, member, organization, postman, published};
+use crate::events::views::AudienceBody;
+
+fn changes() -> EventChanges {
+    EventChanges::default()
+}
+
+#[test]
+fn only_the_bureau_drafts_and_drafts_are_its_alone() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let org = organization(&mut c);
+    let m = member(&mut c, &org);
+    assert!(matches!(
+        create(&mut c, &m, draft(10, None)),
+        Err(ApiError::Forbidden { .. })
+    ));
+    let ev = create(&mut c, &admin, draft(10, None)).unwrap();
+    assert_eq!(ev.status, "draft");
+    assert!(matches!(get(&mut c, &m, &ev.id), Err(ApiError::NotFound)));
+    let seen = list(&mut c, Some(&m), EventQuery::default()).unwrap();
+    assert!(seen.items.is_empty());
+    let seen = list(&mut c, Some(&admin), EventQuery::default()).unwrap();
+    assert_eq!(seen.items.len(), 1);
+}
+
+#[test]
+fn a_draft_names_every_field_at_fault() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let mut d = draft(0, Some(5));
+    d.ends_at = d.starts_at;
+    d.timezone = Some("Mars/Olympus".to_owned());
+    d.audience = AudienceBody {
+        kinds: vec!["guild".to_owned()],
+        ..AudienceBody::default()
+    };
+    let ApiError::Validation { errors, .. } = create(&mut c, &admin, d).unwrap_err() else {
+        panic!("expected field errors");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "timezone_unknown",
+            "ends_before_start",
+            "out_of_range",
+            "out_of_range",
+            "kind_unknown"
+        ]
+    );
+}
+
+#[test]
+fn a_published_event_keeps_its_audience_and_its_confirmed_places() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let pm = postman();
+    let ev = published(&mut c, &admin, 2, None);
+    let c1 = EventChanges {
+        audience: Some(AudienceBody::default()),
+        ..changes()
+    };
+    let err = update(&mut c, &pm, &admin, &ev, c1).unwrap_err();
+    assert_eq!(err.code(), "audience_locked");
+    let org = organization(&mut c);
+    let m = member(&mut c, &org);
+    let people: Vec<AttendeeInput> = (0..3)
+        .map(|i| AttendeeInput {
+            name: format!("p{i}"),
+            email: format!("p{i}@guest.example.com"),
+            phone: None,
+        })
+        .collect();
+    registration::register(&mut c, &pm, 100, &m, &ev, &org, people).unwrap();
+    let smaller = EventChanges {
+        capacity: Some(1),
+        ..changes()
+    };
+    let err = update(&mut c, &pm, &admin, &ev, smaller).unwrap_err();
+    assert_eq!(err.code(), "capacity_below_confirmed");
+    // More places promote the waitlist at once.
+    let larger = EventChanges {
+        capacity: Some(3),
+        ..changes()
+    };
+    let v = update(&mut c, &pm, &admin, &ev, larger).unwrap();
+    assert_eq!((v.confirmed_count, v.waitlisted_count), (3, 0));
+}
+
+#[test]
+fn moving_a_published_event_bumps_its_sequence_and_cancelling_closes_it() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let pm = postman();
+    let ev = published(&mut c, &admin, 5, None);
+    let renamed = EventChanges {
+        title: Some("新名称".to_owned()),
+        ..changes()
+    };
+    assert_eq!(
+        update(&mut c, &pm, &admin, &ev, renamed).unwrap().sequence,
+        0
+    );
+    let moved = EventChanges {
+        location: Some("Binzhou".to_owned()),
+        ..changes()
+    };
+    assert_eq!(update(&mut c, &pm, &admin, &ev, moved).unwrap().sequence, 1);
+    let why = || CancelEvent {
+        reason: "weather".to_owned(),
+    };
+    let v = cancel_event(&mut c, &pm, &admin, &ev, why()).unwrap();
+    assert_eq!((v.status.as_str(), v.sequence), ("cancelled", 2));
+    // Again: nothing changes.
+    let v = cancel_event(&mut c, &pm, &admin, &ev, why()).unwrap();
+    assert_eq!(v.sequence, 2);
+    let err = publish_event(&mut c, &pm, &admin, &ev).unwrap_err();
+    assert_eq!(err.code(), "event_closed");
+    let err = update(&mut c, &pm, &admin, &ev, changes()).unwrap_err();
+    assert_eq!(err.code(), "event_closed");
+}
+
+#[test]
+fn publishing_invites_the_audience_once_and_not_in_the_past() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let pm = postman();
+    let org = organization(&mut c);
+    member(&mut c, &org);
+    let ev = create(&mut c, &admin, draft(5, None)).unwrap();
+    publish_event(&mut c, &pm, &admin, &ev.id).unwrap();
+    assert!(model::is_invited(&mut c, &ev.id, &org).unwrap());
+    let invitees = model::invitees(&mut c, &ev.id).unwrap().len();
+    assert_eq!(invitees, 1);
+    // Publishing again is a no-op.
+    let v = publish_event(&mut c, &pm, &admin, &ev.id).unwrap();
+    assert_eq!(v.status, "published");
+    let mut past = draft(5, None);
+    past.starts_at = chrono::Utc::now() - chrono::Duration::hours(1);
+    let past = create(&mut c, &admin, past).unwrap();
+    let err = publish_event(&mut c, &pm, &admin, &past.id).unwrap_err();
+    assert_eq!(err.code(), "event_in_past");
+}

@@ -1,0 +1,328 @@
+//! What an event must be before it is stored: the fields of a draft or a change, cleaned and
+//! checked together, so every refusal names all the fields at fault at once.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::domain::EventStatus;
+use super::model::Event;
+use super::views::{AudienceBody, EventChanges, NewEvent};
+use crate::app::{AuthUser, text};
+use crate::db::DbConnection;
+use crate::db::types::{new_id, now};
+use crate::error::{ApiError, FieldError};
+use crate::organizations::domain::OrgKind;
+use crate::organizations::{model as orgs, taxonomy};
+
+const MAX_AUDIENCE_ENTRIES: usize = 500;
+
+/// Who organizes an event unless the draft names someone.
+const BUREAU: &str = "市工业和信息化局 / Municipal Bureau of Industry and Information Technology";
+
+fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+/// A draft event from a request body, with its cleaning errors in `errors`; the caller
+/// adds [`check_event`] and [`check_audience`].
+pub fn new_event(b: &NewEvent, user: &AuthUser, errors: &mut Vec<FieldError>) -> Event {
+    let t = now();
+    Event {
+        id: new_id(),
+        kind: b.kind.as_str().to_owned(),
+        title: text::required("title", &b.title, 200, errors),
+        title_en: b
+            .title_en
+            .as_deref()
+            .map(|x| text::required("title_en", x, 200, errors)),
+        description: text::required("description", &b.description, 10_000, errors),
+        starts_at: naive(b.starts_at),
+        ends_at: naive(b.ends_at),
+        timezone: b
+            .timezone
+            .clone()
+            .unwrap_or_else(|| "Asia/Shanghai".to_owned()),
+        location: text::required("location", &b.location, 500, errors),
+        online_url: b.online_url.clone(),
+        organizer: b
+            .organizer
+            .as_deref()
+            .map(|x| text::required("organizer", x, 200, errors))
+            .unwrap_or_else(|| BUREAU.to_owned()),
+        capacity: b.capacity,
+        capacity_per_organization: b.capacity_per_organization,
+        registration_opens_at: b.registration_opens_at.map(naive),
+        registration_closes_at: b.registration_closes_at.map(naive),
+        leading_only: b.audience.leading_only,
+        status: EventStatus::Draft.as_str().to_owned(),
+        sequence: 0,
+        cancel_reason: None,
+        published_at: None,
+        created_by: Some(user.id.clone()),
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+/// `ev` with the fields `c` sends changed, cleaning errors in `errors`.
+pub fn apply_changes(mut ev: Event, c: &EventChanges, errors: &mut Vec<FieldError>) -> Event {
+    if let Some(k) = c.kind {
+        ev.kind = k.as_str().to_owned();
+    }
+    if let Some(x) = &c.title {
+        ev.title = text::required("title", x, 200, errors);
+    }
+    if let Some(x) = &c.title_en {
+        ev.title_en = Some(text::required("title_en", x, 200, errors));
+    }
+    if let Some(x) = &c.description {
+        ev.description = text::required("description", x, 10_000, errors);
+    }
+    if let Some(x) = &c.location {
+        ev.location = text::required("location", x, 500, errors);
+    }
+    if let Some(x) = &c.organizer {
+        ev.organizer = text::required("organizer", x, 200, errors);
+    }
+    if let Some(x) = c.starts_at {
+        ev.starts_at = naive(x);
+    }
+    if let Some(x) = c.ends_at {
+        ev.ends_at = naive(x);
+    }
+    if let Some(x) = &c.timezone {
+        ev.timezone = x.clone();
+    }
+    if let Some(x) = &c.online_url {
+        ev.online_url = Some(x.clone());
+    }
+    if let Some(x) = c.capacity {
+        ev.capacity = x;
+    }
+    if let Some(x) = c.capacity_per_organization {
+        ev.capacity_per_organization = Some(x);
+    }
+    if let Some(x) = c.registration_opens_at {
+        ev.registration_opens_at = Some(naive(x));
+    }
+    if let Some(x) = c.registration_closes_at {
+        ev.registration_closes_at = Some(naive(x));
+    }
+    if let Some(a) = &c.audience {
+        ev.leading_only = a.leading_only;
+    }
+    ev
+}
+
+/// Whether a change moves the event in time or place (calendars and registrants are told).
+pub fn moved(old: &Event, new: &Event) -> bool {
+    new.starts_at != old.starts_at
+        || new.ends_at != old.ends_at
+        || new.location != old.location
+        || new.online_url != old.online_url
+        || new.timezone != old.timezone
+}
+
+fn check_timezone(tz: &str, errors: &mut Vec<FieldError>) {
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        errors.push(FieldError::new(
+            "timezone",
+            "timezone_unknown",
+            "use an IANA time zone such as Asia/Shanghai",
+        ));
+    }
+}
+
+fn check_url(field: &str, url: &str, errors: &mut Vec<FieldError>) {
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+        errors.push(FieldError::new(
+            field,
+            "url_invalid",
+            "use an http(s) address of at most 500 characters",
+        ));
+    }
+}
+
+/// Rules every stored event obeys, checked after applying a create or a change.
+pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
+    check_timezone(&ev.timezone, errors);
+    if ev.ends_at <= ev.starts_at {
+        errors.push(FieldError::new(
+            "ends_at",
+            "ends_before_start",
+            "the event must end after it starts",
+        ));
+    }
+    if !(1..=100_000).contains(&ev.capacity) {
+        errors.push(FieldError::new(
+            "capacity",
+            "out_of_range",
+            "capacity is 1 to 100000",
+        ));
+    }
+    if let Some(p) = ev.capacity_per_organization
+        && !(1..=ev.capacity).contains(&p)
+    {
+        errors.push(FieldError::new(
+            "capacity_per_organization",
+            "out_of_range",
+            "between 1 and the total capacity",
+        ));
+    }
+    if let (Some(o), Some(c)) = (ev.registration_opens_at, ev.registration_closes_at)
+        && c <= o
+    {
+        errors.push(FieldError::new(
+            "registration_closes_at",
+            "window_empty",
+            "registration must close after it opens",
+        ));
+    }
+    if ev.registration_closes_at.is_some_and(|c| c > ev.ends_at) {
+        errors.push(FieldError::new(
+            "registration_closes_at",
+            "closes_after_end",
+            "registration must close before the event ends",
+        ));
+    }
+    if let Some(url) = &ev.online_url {
+        check_url("online_url", url, errors);
+    }
+}
+
+pub fn check_audience(
+    conn: &mut DbConnection,
+    a: &AudienceBody,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), ApiError> {
+    let total =
+        a.kinds.len() + a.region_codes.len() + a.field_codes.len() + a.organization_ids.len();
+    if total > MAX_AUDIENCE_ENTRIES {
+        errors.push(FieldError::new(
+            "audience",
+            "too_many",
+            format!("at most {MAX_AUDIENCE_ENTRIES} entries"),
+        ));
+        return Ok(());
+    }
+    let filtered = !a.kinds.is_empty()
+        || !a.region_codes.is_empty()
+        || !a.field_codes.is_empty()
+        || a.leading_only;
+    if !a.organization_ids.is_empty() && filtered {
+        errors.push(FieldError::new(
+            "audience.organization_ids",
+            "audience_ambiguous",
+            "give either an explicit list of organizations or a filter, not both",
+        ));
+    }
+    for (i, k) in a.kinds.iter().enumerate() {
+        if k.parse::<OrgKind>().is_err() {
+            errors.push(FieldError::new(
+                format!("audience.kinds[{i}]"),
+                "kind_unknown",
+                "enterprise, university, research_institute or bureau",
+            ));
+        }
+    }
+    for (i, r) in a.region_codes.iter().enumerate() {
+        if !taxonomy::region_exists(conn, r)? {
+            errors.push(FieldError::new(
+                format!("audience.region_codes[{i}]"),
+                "region_unknown",
+                "not a region code from /api/v1/regions",
+            ));
+        }
+    }
+    for f in taxonomy::unknown_fields(conn, &a.field_codes)? {
+        errors.push(FieldError::new(
+            "audience.field_codes",
+            "field_unknown",
+            format!("`{f}` is not a field code from /api/v1/fields"),
+        ));
+    }
+    for (i, id) in a.organization_ids.iter().enumerate() {
+        if orgs::find(conn, id)?.is_none() {
+            errors.push(FieldError::new(
+                format!("audience.organization_ids[{i}]"),
+                "organization_unknown",
+                "no such organization",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Locale, Role};
+    use crate::events::testing::draft;
+
+    fn bureau() -> AuthUser {
+        AuthUser {
+            id: "b".to_owned(),
+            email: "b@example.com".to_owned(),
+            display_name: "B".to_owned(),
+            locale: Locale::En,
+            role: Role::BureauAdmin,
+            email_verified: true,
+        }
+    }
+
+    fn codes(ev: &Event) -> Vec<String> {
+        let mut errors = Vec::new();
+        check_event(ev, &mut errors);
+        errors.into_iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn a_clean_draft_passes_and_defaults_apply() {
+        let mut errors = Vec::new();
+        let ev = new_event(&draft(10, Some(2)), &bureau(), &mut errors);
+        assert!(errors.is_empty());
+        assert_eq!(ev.timezone, "Asia/Shanghai");
+        assert_eq!(ev.organizer, BUREAU);
+        assert_eq!(ev.status, "draft");
+        assert!(codes(&ev).is_empty());
+    }
+
+    #[test]
+    fn the_registration_window_lies_before_the_end() {
+        let mut errors = Vec::new();
+        let mut ev = new_event(&draft(10, None), &bureau(), &mut errors);
+        ev.registration_opens_at = Some(ev.starts_at);
+        ev.registration_closes_at = Some(ev.starts_at);
+        assert_eq!(codes(&ev), vec!["window_empty"]);
+        ev.registration_closes_at = Some(ev.ends_at + chrono::Duration::minutes(1));
+        assert_eq!(codes(&ev), vec!["closes_after_end"]);
+        ev.registration_closes_at = None;
+        ev.online_url = Some("ftp://example.com".to_owned());
+        assert_eq!(codes(&ev), vec!["url_invalid"]);
+    }
+
+    #[test]
+    fn only_time_and_place_count_as_a_move() {
+        let mut errors = Vec::new();
+        let old = new_event(&draft(10, None), &bureau(), &mut errors);
+        let renamed = apply_changes(
+            old.clone(),
+            &EventChanges {
+                title: Some("另一个".to_owned()),
+                capacity: Some(20),
+                ..EventChanges::default()
+            },
+            &mut errors,
+        );
+        assert!(!moved(&old, &renamed));
+        let relocated = apply_changes(
+            old.clone(),
+            &EventChanges {
+                online_url: Some("https://meet.example.com".to_owned()),
+                ..EventChanges::default()
+            },
+            &mut errors,
+        );
+        assert!(moved(&old, &relocated));
+        assert!(errors.is_empty());
+    }
+}
