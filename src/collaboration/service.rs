@@ -20,12 +20,6 @@ use crate::listings::model::{self as listing_model, Listing};
 use crate::organizations::domain::OrgStatus;
 use crate::organizations::model::{self as orgs, Organization};
 
-/// A stored value of another room read strictly: unknown is an error, never a default.
-fn stored<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, ApiError> {
-    raw.parse()
-        .map_err(|e: String| ApiError::internal(anyhow::anyhow!(e)))
-}
-
 fn standing(x: &Interest, mine: &[String]) -> Standing {
     Standing {
         sender: mine.contains(&x.from_organization_id),
@@ -80,7 +74,7 @@ fn check_side(found: &Option<(Listing, Organization)>, side: Side) -> Result<(),
     let Some((listing, _)) = found else {
         return Ok(());
     };
-    if stored::<Side>(&listing.side)? == side {
+    if listing.side == side {
         return Ok(());
     }
     Err(match side {
@@ -142,7 +136,7 @@ pub fn create(
             "an organization cannot express interest in its own listing",
         ));
     }
-    if target.status != ListingStatus::Published.as_str()
+    if target.status != ListingStatus::Published
         || target_org.status() != OrgStatus::Verified
     {
         return Err(ApiError::rule(
@@ -269,7 +263,7 @@ fn modes_of(
     id: Option<&str>,
 ) -> Result<Vec<Mode>, ApiError> {
     id.and_then(|id| lists.get(id))
-        .map(|l| l.modes.iter().map(|m| stored::<Mode>(m)).collect())
+        .map(|l| Ok(l.modes.clone()))
         .unwrap_or_else(|| Ok(Vec::new()))
 }
 
@@ -300,7 +294,7 @@ pub fn accept(
         &modes_of(&lists, Some(&target.id))?,
         &modes_of(&lists, offered_id.as_deref())?,
     );
-    let side: Side = stored(&target.side)?;
+    let side: Side = target.side;
     let (need, cap) = match side {
         Side::Need => (Some(target.id.clone()), offered_id),
         Side::Capability => (offered_id, Some(target.id.clone())),

@@ -154,7 +154,7 @@ impl InterestView {
             target_side: p
                 .target
                 .as_ref()
-                .map(|t| t.side.clone())
+                .map(|t| t.side.as_str().to_owned())
                 .unwrap_or_default(),
             target_title: p.target.map(|t| t.title).unwrap_or_default(),
             id: x.id,

@@ -1,4 +1,11 @@
-//! Listing rules: the two sides, cooperation modes, the lifecycle, language detection.
+//! Listing rules: the two sides, cooperation modes, the lifecycle and its policy (who
+//! posts which side, when publishing and deleting are allowed), field checks, language
+//! detection. Pure functions: the service calls them, the tests below pin them.
+
+use chrono::NaiveDate;
+
+use crate::error::{ApiError, FieldError};
+use crate::organizations::domain::OrgKind;
 
 crate::text_enum! {
     /// A need (posted by an enterprise) or a capability (offered by a university, an
@@ -63,6 +70,169 @@ impl Action {
     }
 }
 
+impl Side {
+    /// The collection's path segment: `needs` or `capabilities`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Side::Need => "needs",
+            Side::Capability => "capabilities",
+        }
+    }
+}
+
+/// Whether an organization of `kind` may post a listing of `side`: needs come from
+/// enterprises; capabilities from anyone but the bureau.
+pub fn may_post(side: Side, kind: OrgKind) -> Result<(), ApiError> {
+    match (side, kind) {
+        (Side::Need, OrgKind::Enterprise)
+        | (
+            Side::Capability,
+            OrgKind::Enterprise | OrgKind::University | OrgKind::ResearchInstitute,
+        ) => Ok(()),
+        (Side::Need, _) => Err(ApiError::rule(
+            "needs_are_for_enterprises",
+            "needs are posted by enterprises",
+        )),
+        (Side::Capability, _) => Err(ApiError::rule(
+            "capabilities_not_for_bureau",
+            "the bureau does not post capabilities",
+        )),
+    }
+}
+
+/// Publishing needs a verified organization and a deadline that has not passed.
+pub fn may_publish(
+    organization_verified: bool,
+    deadline: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    if !organization_verified {
+        return Err(ApiError::rule(
+            "organization_not_verified",
+            "only verified organizations publish",
+        ));
+    }
+    if deadline.is_some_and(|d| d < today) {
+        return Err(ApiError::field(
+            "deadline",
+            "deadline_passed",
+            "move the deadline before publishing",
+        ));
+    }
+    Ok(())
+}
+
+/// The one rule of hard deletion: only a draft that nothing of another organization
+/// refers to (no interest, no agreement) is deleted; anything else is closed instead, so
+/// that interests, agreements and project links keep their listing.
+pub fn may_delete(status: ListingStatus, has_history: bool) -> Result<(), ApiError> {
+    if status != ListingStatus::Draft || has_history {
+        return Err(ApiError::conflict(
+            "listing_not_deletable",
+            "only a draft that nobody has expressed interest in can be deleted; close it instead",
+        ));
+    }
+    Ok(())
+}
+
+/// The status `action` leads to, or `invalid_transition`.
+pub fn transition(
+    side: Side,
+    from: ListingStatus,
+    action: Action,
+) -> Result<ListingStatus, ApiError> {
+    action.apply(side, from).ok_or_else(|| {
+        ApiError::conflict(
+            "invalid_transition",
+            format!(
+                "cannot {} a listing that is {}",
+                action.as_str(),
+                from.as_str()
+            ),
+        )
+    })
+}
+
+/// Keywords trimmed, de-duplicated, at most 20 of at most 50 characters.
+pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        let v = v.trim();
+        if v.chars().count() > 50 {
+            errors.push(FieldError::new(
+                "keywords",
+                "too_long",
+                "keywords have at most 50 characters",
+            ));
+        } else if !v.is_empty() && !out.iter().any(|k| k == v) {
+            out.push(v.to_owned());
+        }
+    }
+    if out.len() > 20 {
+        errors.push(FieldError::new(
+            "keywords",
+            "too_many",
+            "at most 20 keywords",
+        ));
+    }
+    out
+}
+
+pub fn check_trl(field: &str, trl: Option<i32>, errors: &mut Vec<FieldError>) {
+    if trl.is_some_and(|t| !(1..=9).contains(&t)) {
+        errors.push(FieldError::new(field, "trl_out_of_range", "TRL is 1 to 9"));
+    }
+}
+
+/// The fields a request sends that belong to one side only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SideFields {
+    pub trl_required: Option<i32>,
+    pub trl: Option<i32>,
+    pub budget: bool,
+    pub deadline: bool,
+}
+
+/// Fields that apply to one side only, sent for the other.
+pub fn check_side_fields(side: Side, f: SideFields, errors: &mut Vec<FieldError>) {
+    let wrong = |f: &str| {
+        FieldError::new(
+            f,
+            "not_applicable",
+            "this field belongs to the other kind of listing",
+        )
+    };
+    match side {
+        Side::Need if f.trl.is_some() => errors.push(wrong("trl")),
+        Side::Capability => {
+            if f.trl_required.is_some() {
+                errors.push(wrong("trl_required"));
+            }
+            if f.budget {
+                errors.push(wrong("budget_min"));
+            }
+            if f.deadline {
+                errors.push(wrong("deadline"));
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn check_budget(min: Option<i64>, max: Option<i64>, errors: &mut Vec<FieldError>) {
+    crate::money::check_yuan("budget_min", min, errors);
+    crate::money::check_yuan("budget_max", max, errors);
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        errors.push(FieldError::new(
+            "budget_max",
+            "below_minimum",
+            "budget_max is below budget_min",
+        ));
+    }
+}
+
 /// Chinese when ideographs outnumber English words (about five letters each), else English.
 pub fn detect_language(text: &str) -> Language {
     let (mut cjk, mut latin) = (0usize, 0usize);
@@ -111,5 +281,115 @@ mod tests {
         assert_eq!(Action::Fulfil.apply(Side::Capability, Published), None);
         assert_eq!(Action::Close.apply(Side::Need, Draft), None);
         assert_eq!(Action::Publish.apply(Side::Need, Fulfilled), None);
+    }
+
+    fn code(r: Result<impl std::fmt::Debug, ApiError>) -> String {
+        r.expect_err("refused").code().to_owned()
+    }
+
+    #[test]
+    fn needs_come_from_enterprises_and_capabilities_not_from_the_bureau() {
+        assert!(may_post(Side::Need, OrgKind::Enterprise).is_ok());
+        assert_eq!(
+            code(may_post(Side::Need, OrgKind::University)),
+            "needs_are_for_enterprises"
+        );
+        assert!(may_post(Side::Capability, OrgKind::ResearchInstitute).is_ok());
+        assert!(may_post(Side::Capability, OrgKind::Enterprise).is_ok());
+        assert_eq!(
+            code(may_post(Side::Capability, OrgKind::Bureau)),
+            "capabilities_not_for_bureau"
+        );
+    }
+
+    #[test]
+    fn publishing_needs_a_verified_organization_and_a_future_deadline() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let yesterday = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert!(may_publish(true, None, today).is_ok());
+        assert!(may_publish(true, Some(today), today).is_ok());
+        assert_eq!(
+            code(may_publish(false, None, today)),
+            "organization_not_verified"
+        );
+        assert_eq!(
+            code(may_publish(true, Some(yesterday), today)),
+            "deadline_passed"
+        );
+    }
+
+    #[test]
+    fn only_a_draft_without_history_is_deleted() {
+        assert!(may_delete(ListingStatus::Draft, false).is_ok());
+        assert_eq!(
+            code(may_delete(ListingStatus::Draft, true)),
+            "listing_not_deletable"
+        );
+        for s in [
+            ListingStatus::Published,
+            ListingStatus::Closed,
+            ListingStatus::Fulfilled,
+            ListingStatus::Expired,
+        ] {
+            assert_eq!(code(may_delete(s, false)), "listing_not_deletable");
+        }
+    }
+
+    #[test]
+    fn a_refused_transition_is_a_conflict_naming_both_ends() {
+        let err = transition(Side::Need, ListingStatus::Draft, Action::Close).unwrap_err();
+        assert_eq!(err.code(), "invalid_transition");
+        assert_eq!(err.to_string(), "cannot close a listing that is draft");
+        assert_eq!(
+            transition(Side::Need, ListingStatus::Expired, Action::Publish).unwrap(),
+            ListingStatus::Published
+        );
+    }
+
+    #[test]
+    fn field_checks_follow_the_side() {
+        let mut errors = Vec::new();
+        let need_only = SideFields {
+            trl_required: Some(3),
+            budget: true,
+            deadline: true,
+            trl: None,
+        };
+        check_side_fields(Side::Need, need_only, &mut errors);
+        assert!(errors.is_empty());
+        check_side_fields(Side::Capability, need_only, &mut errors);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["trl_required", "budget_min", "deadline"]);
+        let mut errors = Vec::new();
+        check_side_fields(
+            Side::Need,
+            SideFields {
+                trl: Some(4),
+                ..SideFields::default()
+            },
+            &mut errors,
+        );
+        assert_eq!(errors.len(), 1);
+        let mut errors = Vec::new();
+        check_trl("trl", Some(10), &mut errors);
+        check_budget(Some(10), Some(5), &mut errors);
+        let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["trl_out_of_range", "below_minimum"]);
+    }
+
+    #[test]
+    fn keywords_are_trimmed_and_deduplicated() {
+        let mut errors = Vec::new();
+        let k = clean_keywords(
+            &[" 赤泥 ".into(), "赤泥".into(), "".into(), "iron".into()],
+            &mut errors,
+        );
+        assert_eq!(k, ["赤泥", "iron"]);
+        assert!(errors.is_empty());
+        let many: Vec<String> = (0..21).map(|i| format!("k{i}")).collect();
+        clean_keywords(&many, &mut errors);
+        clean_keywords(&["x".repeat(51)], &mut errors);
+        let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["too_many", "too_long"]);
     }
 }

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod expiry;
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod views;
 
 use actix_web::{HttpResponse, web};

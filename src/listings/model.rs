@@ -6,19 +6,22 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::domain::{Language, ListingStatus, Mode, Side};
 pub use crate::app::reindex::{record_change, record_organization_change};
 use crate::db::DbConnection;
 use crate::db::schema::{
     index_changes, listing_fields, listing_keywords, listing_modes, listings, organizations,
 };
 use crate::db::types::now;
+use crate::organizations::domain::OrgStatus;
 
-/// A stored listing.
+/// A stored listing. Side, status and language are read strictly: a stored value that is
+/// not one of theirs is an error (logged, a 500), never a default.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = listings, treat_none_as_null = true)]
 pub struct Listing {
     pub id: String,
-    pub side: String,
+    pub side: Side,
     pub organization_id: String,
     pub title: String,
     pub description: String,
@@ -27,8 +30,8 @@ pub struct Listing {
     pub budget_max: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub region_code: String,
-    pub language: String,
-    pub status: String,
+    pub language: Language,
+    pub status: ListingStatus,
     pub created_by: Option<String>,
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -40,7 +43,7 @@ pub struct Listing {
 pub struct Lists {
     pub field_codes: Vec<String>,
     pub keywords: Vec<String>,
-    pub modes: Vec<String>,
+    pub modes: Vec<Mode>,
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
@@ -156,7 +159,7 @@ pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<Str
         .filter(listing_modes::listing_id.eq_any(ids))
         .select((listing_modes::listing_id, listing_modes::mode))
         .order(listing_modes::mode)
-        .load::<(String, String)>(conn)?
+        .load::<(String, Mode)>(conn)?
     {
         out.entry(id).or_default().modes.push(v);
     }
@@ -164,16 +167,16 @@ pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<Str
 }
 
 /// Filters of the listing collections, resolved to code lists.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Filter {
-    pub side: String,
+    pub side: Side,
     pub fields: Option<Vec<String>>,
     pub regions: Option<Vec<String>>,
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     pub trl_min: Option<i32>,
     pub trl_max: Option<i32>,
     pub organization_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ListingStatus>,
     pub q: Option<String>,
     /// Listings the matching index finds for `q` with the matching analysis (across
     /// languages through the glossary); they pass the `q` filter too.
@@ -188,7 +191,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     let mut q = listings::table
         .inner_join(organizations::table)
         .select(Listing::as_select())
-        .filter(listings::side.eq(&f.side))
+        .filter(listings::side.eq(f.side))
         .order(listings::id.asc())
         .limit(limit)
         .into_boxed();
@@ -196,8 +199,8 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
         // Published listings of verified organizations, plus the caller's own.
         q = q.filter(
             listings::status
-                .eq("published")
-                .and(organizations::status.eq("verified"))
+                .eq(ListingStatus::Published)
+                .and(organizations::status.eq(OrgStatus::Verified))
                 .or(listings::organization_id.eq_any(insider_of.clone())),
         );
     }
@@ -212,7 +215,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
     }
     if let Some(m) = &f.mode {
         let with = listing_modes::table
-            .filter(listing_modes::mode.eq(m.clone()))
+            .filter(listing_modes::mode.eq(*m))
             .select(listing_modes::listing_id);
         q = q.filter(listings::id.eq_any(with));
     }
@@ -226,7 +229,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
         q = q.filter(listings::organization_id.eq(o.clone()));
     }
     if let Some(s) = &f.status {
-        q = q.filter(listings::status.eq(s.clone()));
+        q = q.filter(listings::status.eq(*s));
     }
     if let Some(text) = &f.q {
         let pattern = format!(
@@ -263,14 +266,14 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
 /// Needs whose deadline has passed are expired; returns how many.
 pub fn expire_due(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<usize> {
     let ids: Vec<String> = listings::table
-        .filter(listings::status.eq("published"))
+        .filter(listings::status.eq(ListingStatus::Published))
         .filter(listings::deadline.lt(today))
         .select(listings::id)
         .load(conn)?;
     for id in &ids {
         diesel::update(listings::table.find(id))
             .set((
-                listings::status.eq("expired"),
+                listings::status.eq(ListingStatus::Expired),
                 listings::updated_at.eq(now()),
             ))
             .execute(conn)?;
@@ -315,7 +318,7 @@ pub fn matchable_among(
     // without them walks the verified organizations instead of looking up a few ids.
     let rows: Vec<Listing> = listings::table
         .filter(listings::id.eq_any(ids))
-        .filter(listings::status.eq("published"))
+        .filter(listings::status.eq(ListingStatus::Published))
         .select(Listing::as_select())
         .load(conn)?;
     let mut owners: Vec<&str> = rows.iter().map(|l| l.organization_id.as_str()).collect();
@@ -323,7 +326,7 @@ pub fn matchable_among(
     owners.dedup();
     let verified: std::collections::HashSet<String> = organizations::table
         .filter(organizations::id.eq_any(owners))
-        .filter(organizations::status.eq("verified"))
+        .filter(organizations::status.eq(OrgStatus::Verified))
         .select(organizations::id)
         .load::<String>(conn)?
         .into_iter()
@@ -359,8 +362,8 @@ pub fn matchable_page(
 ) -> QueryResult<Vec<(Listing, Lists)>> {
     let rows: Vec<Listing> = listings::table
         .inner_join(organizations::table)
-        .filter(listings::status.eq("published"))
-        .filter(organizations::status.eq("verified"))
+        .filter(listings::status.eq(ListingStatus::Published))
+        .filter(organizations::status.eq(OrgStatus::Verified))
         .filter(listings::id.gt(after))
         .order(listings::id.asc())
         .limit(limit)

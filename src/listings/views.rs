@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::domain::{Language, Mode};
+use super::domain::{Language, Mode, Side};
 use super::model::{Listing, Lists};
 use crate::db::types::utc;
 
@@ -92,24 +92,24 @@ pub struct ListingView {
 
 impl ListingView {
     pub fn new(l: Listing, lists: Lists) -> Self {
-        let need = l.side == "need";
+        let need = l.side == Side::Need;
         ListingView {
             trl_required: if need { l.trl } else { None },
             trl: if need { None } else { l.trl },
             id: l.id,
-            side: l.side,
+            side: l.side.as_str().to_owned(),
             organization_id: l.organization_id,
             title: l.title,
             description: l.description,
             keywords: lists.keywords,
             field_codes: lists.field_codes,
-            cooperation_modes: lists.modes,
+            cooperation_modes: lists.modes.iter().map(|m| m.as_str().to_owned()).collect(),
             budget_min: l.budget_min,
             budget_max: l.budget_max,
             deadline: l.deadline,
             region_code: l.region_code,
-            language: l.language,
-            status: l.status,
+            language: l.language.as_str().to_owned(),
+            status: l.status.as_str().to_owned(),
             published_at: l.published_at.map(utc),
             created_at: utc(l.created_at),
             updated_at: utc(l.updated_at),

@@ -69,7 +69,7 @@ pub fn announce(
     if hits.is_empty() {
         return Ok(0);
     }
-    let new_is_need = listing.side == "need";
+    let new_is_need = listing.side == crate::listings::domain::Side::Need;
     let link = format!(
         "{}/{}/{}",
         settings.postman.public_url(),

@@ -16,7 +16,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::listings::domain::{Mode, Side};
 use crate::listings::model::{self as listings, Lists};
-use crate::listings::routes::visible;
+use crate::listings::service::visible;
 use crate::listings::views::ListingView;
 
 /// One ranked listing.

@@ -13,16 +13,21 @@ use tokio::sync::{Notify, watch};
 use super::engine::{Doc, Engine, Query, Side as EngineSide};
 use super::notices::{self, NoticeSettings};
 use crate::db::{Db, DbConnection};
+use crate::listings::domain::Side as ListingSide;
 use crate::listings::model::{self, Listing, Lists};
 
 const GAP_PATIENCE: Duration = Duration::from_secs(5);
 const BATCH: i64 = 1000;
 
+fn mode_names(lists: &Lists) -> Vec<String> {
+    lists.modes.iter().map(|m| m.as_str().to_owned()).collect()
+}
+
 /// The engine's view of a listing.
 pub fn doc_of(l: &Listing, lists: &Lists) -> Doc {
     Doc {
         id: l.id.clone(),
-        side: if l.side == "need" {
+        side: if l.side == ListingSide::Need {
             EngineSide::Need
         } else {
             EngineSide::Capability
@@ -32,7 +37,7 @@ pub fn doc_of(l: &Listing, lists: &Lists) -> Doc {
         description: l.description.clone(),
         keywords: lists.keywords.clone(),
         field_codes: lists.field_codes.clone(),
-        modes: lists.modes.clone(),
+        modes: mode_names(lists),
         trl: l.trl.and_then(|t| u8::try_from(t).ok()),
         region_code: Some(l.region_code.clone()),
     }
@@ -43,13 +48,13 @@ pub fn query_for(l: &Listing, lists: &Lists) -> Query {
     Query {
         text: format!("{}\n{}", l.title, l.description),
         keywords: lists.keywords.clone(),
-        target: if l.side == "need" {
+        target: if l.side == ListingSide::Need {
             EngineSide::Capability
         } else {
             EngineSide::Need
         },
         field_codes: lists.field_codes.clone(),
-        modes: lists.modes.clone(),
+        modes: mode_names(lists),
         trl: l.trl.and_then(|t| u8::try_from(t).ok()),
         region_code: Some(l.region_code.clone()),
         exclude_id: Some(l.id.clone()),
