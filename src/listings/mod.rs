@@ -7,6 +7,8 @@ pub mod expiry;
 pub mod model;
 pub mod routes;
 pub mod service;
+#[cfg(test)]
+mod service_tests;
 pub mod views;
 
 use actix_web::{HttpResponse, web};
