@@ -136,9 +136,7 @@ pub fn create(
             "an organization cannot express interest in its own listing",
         ));
     }
-    if target.status != ListingStatus::Published
-        || target_org.status() != OrgStatus::Verified
-    {
+    if target.status != ListingStatus::Published || target_org.status() != OrgStatus::Verified {
         return Err(ApiError::rule(
             "listing_not_open",
             "only published listings of verified organizations take interest",
