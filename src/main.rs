@@ -35,7 +35,8 @@ enum Command {
         #[arg(long, default_value = "市工信局管理员")]
         name: String,
     },
-    /// Run only the outbox delivery worker (no HTTP server).
+    /// Run every background job (reminders, digests, expiry, overdue notices, email
+    /// delivery) without the HTTP server; needs COLLAB_PUBLIC_URL for the links in mail.
     Worker,
     /// Load the fictional sample registry (idempotent).
     DemoData,

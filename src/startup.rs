@@ -86,35 +86,9 @@ impl Application {
             stop_rx.clone(),
         ))];
         if settings.run_workers {
-            workers.push(tokio::spawn(crate::auth::throttle::run_sweeper(
-                db.clone(),
-                stop_rx.clone(),
-            )));
-            workers.push(tokio::spawn(crate::listings::expiry::run(
-                db.clone(),
-                stop_rx.clone(),
-            )));
-            workers.push(tokio::spawn(crate::projects::overdue::run(
-                db.clone(),
-                postman.clone(),
-                settings.clone(),
-                mail_wake.clone(),
-                stop_rx.clone(),
-            )));
-            workers.push(tokio::spawn(crate::events::scheduler::run(
-                db.clone(),
-                postman,
-                settings.clone(),
-                mail_wake.clone(),
-                stop_rx.clone(),
-            )));
-            workers.push(tokio::spawn(worker::run(
-                db.clone(),
-                mailer,
-                settings.mail.clone(),
-                mail_wake,
-                stop_rx,
-            )));
+            workers.extend(spawn_jobs(
+                &db, postman, &settings, mailer, mail_wake, stop_rx,
+            ));
         }
         let metrics = web::Data::new(Metrics::new()?);
         let metrics_at_data = web::Data::new(metrics_at);
@@ -233,21 +207,73 @@ pub async fn open_index(
     .await?
 }
 
-/// Run the delivery worker alone until SIGINT/SIGTERM (the `worker` command).
+/// Every background job but the indexer (which each serving instance runs for its own
+/// index): the throttle sweep, listing expiry, overdue milestones, the scheduler (reminders,
+/// digests, completing events) and email delivery. `serve` runs them unless
+/// `COLLAB_RUN_WORKERS=false`; the `worker` command runs only them.
+fn spawn_jobs(
+    db: &Db,
+    postman: Postman,
+    settings: &Arc<Settings>,
+    mailer: Arc<Mailer>,
+    mail_wake: Arc<Notify>,
+    stop: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    vec![
+        tokio::spawn(crate::auth::throttle::run_sweeper(db.clone(), stop.clone())),
+        tokio::spawn(crate::listings::expiry::run(db.clone(), stop.clone())),
+        tokio::spawn(crate::projects::overdue::run(
+            db.clone(),
+            postman.clone(),
+            settings.clone(),
+            mail_wake.clone(),
+            stop.clone(),
+        )),
+        tokio::spawn(crate::events::scheduler::run(
+            db.clone(),
+            postman,
+            settings.clone(),
+            mail_wake.clone(),
+            stop.clone(),
+        )),
+        tokio::spawn(worker::run(
+            db.clone(),
+            mailer,
+            settings.mail.clone(),
+            mail_wake,
+            stop,
+        )),
+    ]
+}
+
+/// Run every background job (not the HTTP server, not the index) until SIGINT/SIGTERM: the
+/// `worker` command, for a split deployment beside `serve` with `COLLAB_RUN_WORKERS=false`.
 pub async fn run_worker_only(settings: Settings) -> anyhow::Result<()> {
+    if settings.public_url.is_empty() {
+        anyhow::bail!(
+            "the worker writes links into mail: set COLLAB_PUBLIC_URL to the address people open"
+        );
+    }
+    let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
     let mailer = Arc::new(Mailer::from_settings(&settings)?);
     let db = open_database(&settings, settings.run_migrations).await?;
+    let settings = Arc::new(settings);
+    let postman = Postman::new(&settings.public_url, &secret);
     let (stop, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(worker::run(
-        db,
+    let jobs = spawn_jobs(
+        &db,
+        postman,
+        &settings,
         mailer,
-        settings.mail.clone(),
         Arc::new(Notify::new()),
         stop_rx,
-    ));
+    );
+    tracing::info!(jobs = jobs.len(), "worker running every background job");
     shutdown_signal().await;
     let _ = stop.send(true);
-    task.await?;
+    for job in jobs {
+        job.await?;
+    }
     Ok(())
 }
 

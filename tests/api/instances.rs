@@ -367,3 +367,47 @@ async fn reminders_go_once_although_both_instances_run_schedulers() {
     .await;
     assert_eq!(leases, 1, "the scheduler ran under its lease");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_deployment_sends_reminders_and_account_mail_through_the_worker_alone() {
+    let app = setup().await;
+    let bureau = app.bureau_admin().await;
+    let (owner, org) = verified_enterprise(&app, &bureau, 3).await;
+    let mut body = event_body("分离部署提醒", 0, 10, json!({}));
+    let soon = |h: i64| (chrono::Utc::now() + chrono::Duration::hours(h)).to_rfc3339();
+    body["starts_at"] = json!(soon(5));
+    body["ends_at"] = json!(soon(8));
+    let event = app.create_event(&bureau, &body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.publish_event(&bureau, &event).await;
+    let res = app
+        .register_attendees(&owner, &event, &org, &["split-guest@guest.example.com"])
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let (serving, working) = launches(&app, |l| {
+        l.set("COLLAB_SCHEDULER_INTERVAL_SECS", "1")
+            .set("COLLAB_PUBLIC_URL", "https://registry.example.gov.cn")
+    });
+    // HTTP without workers: an account registered here is mailed by the worker.
+    let http = started(&serving.set("COLLAB_RUN_WORKERS", "false")).await;
+    let (status, _) = register(http.url("/api/v1/auth/register"), 9000).await;
+    assert_eq!(status, 201);
+    let worker = working.start_command("worker");
+    until_delivered(&app, "account-9000", 1, &[&http, &worker]).await;
+    let began = Instant::now();
+    while !app
+        .smtp
+        .mails_to("split-guest@guest.example.com")
+        .iter()
+        .any(|m| m.subject().starts_with("Reminder:") || m.subject().starts_with("活动提醒"))
+    {
+        assert!(
+            began.elapsed() < Duration::from_secs(60),
+            "no reminder from the worker:\n{}",
+            worker.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -76,6 +76,11 @@ impl Launch {
 
     /// Start `serve` on a fresh port (does not wait for it: see [`Server::ready`]).
     pub fn start(&self) -> Server {
+        self.start_command("serve")
+    }
+
+    /// Start the binary's `command` (`serve`, `worker`) on a fresh port.
+    pub fn start_command(&self, command: &str) -> Server {
         let port = free_port();
         let log = OpenOptions::new()
             .create(true)
@@ -83,7 +88,7 @@ impl Launch {
             .open(&self.log)
             .unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_collab-registry"))
-            .arg("serve")
+            .arg(command)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .env("COLLAB_LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("COLLAB_METRICS_ADDR", "127.0.0.1:0")
