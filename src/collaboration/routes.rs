@@ -158,17 +158,10 @@ pub async fn fulfil_need(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let u = user.clone();
-    let need = state
+    let v = state
         .db
-        .run(move |conn| service::need_of_agreement(conn, &u, &id))
+        .write(move |conn| service::fulfil_need(conn, &user, &id))
         .await?;
-    crate::listings::routes::act(
-        state,
-        user,
-        crate::listings::domain::Side::Need,
-        need,
-        crate::listings::domain::Action::Fulfil,
-    )
-    .await
+    state.index_wake.notify_one();
+    Ok(HttpResponse::Ok().json(v))
 }

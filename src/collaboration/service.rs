@@ -15,8 +15,10 @@ use crate::app::{AuthUser, Page, Postman, acting_organization, pagination, text}
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, FieldError};
-use crate::listings::domain::{ListingStatus, Mode, Side};
+use crate::listings::domain::{Action, ListingStatus, Mode, Side};
 use crate::listings::model::{self as listing_model, Listing};
+use crate::listings::service as listing_service;
+use crate::listings::views::ListingView;
 use crate::organizations::domain::OrgStatus;
 use crate::organizations::model::{self as orgs, Organization};
 
@@ -259,10 +261,10 @@ fn record(
 fn modes_of(
     lists: &std::collections::HashMap<String, listing_model::Lists>,
     id: Option<&str>,
-) -> Result<Vec<Mode>, ApiError> {
+) -> Vec<Mode> {
     id.and_then(|id| lists.get(id))
-        .map(|l| Ok(l.modes.clone()))
-        .unwrap_or_else(|| Ok(Vec::new()))
+        .map(|l| l.modes.clone())
+        .unwrap_or_default()
 }
 
 /// Accept (the receiving organization): the agreement is recorded, the sender told, and
@@ -289,8 +291,8 @@ pub fn accept(
     let offered_id = offered.as_ref().map(|o| o.id.clone());
     let mode = agreement_mode(
         b.cooperation_mode,
-        &modes_of(&lists, Some(&target.id))?,
-        &modes_of(&lists, offered_id.as_deref())?,
+        &modes_of(&lists, Some(&target.id)),
+        &modes_of(&lists, offered_id.as_deref()),
     );
     let side: Side = target.side;
     let (need, cap) = match side {
@@ -411,6 +413,18 @@ pub fn need_of_agreement(
             "this agreement is about a capability, not a need",
         )
     })
+}
+
+/// Mark the agreement's need fulfilled: the agreement check above, then the listings
+/// room's own fulfil operation (its policy: members of the need's organization), in the
+/// caller's one transaction.
+pub fn fulfil_need(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    id: &str,
+) -> Result<ListingView, ApiError> {
+    let need = need_of_agreement(conn, user, id)?;
+    listing_service::act(conn, user.clone(), Side::Need, &need, Action::Fulfil)
 }
 
 #[cfg(test)]

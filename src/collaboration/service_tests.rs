@@ -188,3 +188,25 @@ fn either_side_of_an_agreement_may_fulfil_its_need_and_outsiders_do_not_see_it()
     let e = need_of_agreement(c, &w.sender, &a.id).unwrap_err();
     assert_eq!(e.code(), "no_need");
 }
+
+#[test]
+fn fulfilling_an_agreements_need_is_one_operation_and_happens_once() {
+    let mut w = world();
+    let v = send(&mut w);
+    let (c, p) = (&mut w.conn, &w.postman);
+    let a = accept(c, p, &w.receiver, &v.id, AcceptInterest::default())
+        .unwrap()
+        .agreement
+        .unwrap();
+    let need = fulfil_need(c, &w.receiver, &a.id).unwrap();
+    assert_eq!(need.id, "need");
+    let status = count(
+        c,
+        "SELECT COUNT(*) AS n FROM listings WHERE id = 'need' AND status = 'fulfilled'",
+    );
+    assert_eq!(status, 1);
+    let e = fulfil_need(c, &w.receiver, &a.id).unwrap_err();
+    assert_eq!(e.code(), "invalid_transition");
+    let e = fulfil_need(c, &w.outsider, &a.id).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+}
