@@ -1,7 +1,9 @@
 //! Validated account values: parse, don't validate.
 
+use chrono::NaiveDateTime;
+
 pub use crate::app::{Locale, Role};
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 
 /// A normalized email address (trimmed, lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,113 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
     Ok(s.to_owned())
 }
 
+/// A language a caller chose (`zh-CN` or `en`, in the forms `Locale::parse` accepts).
+pub fn chosen_locale(raw: &str) -> Result<Locale, FieldError> {
+    Locale::parse(raw)
+        .ok_or_else(|| FieldError::new("locale", "locale_unsupported", "use zh-CN or en"))
+}
+
+/// An IANA time zone name such as `Asia/Shanghai`.
+pub fn time_zone(raw: &str) -> Result<String, FieldError> {
+    raw.parse::<chrono_tz::Tz>()
+        .map(|_| raw.to_owned())
+        .map_err(|_| {
+            FieldError::new(
+                "timezone",
+                "timezone_unknown",
+                "use an IANA time zone such as Asia/Shanghai",
+            )
+        })
+}
+
+/// What a registration gives, checked (the password's strength is checked against the
+/// email and name by the service, which hashes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub email: Email,
+    pub display_name: String,
+    pub locale: Locale,
+}
+
+impl Registration {
+    /// Every field's error at once; no locale means Chinese.
+    pub fn parse(email: &str, name: &str, locale: Option<&str>) -> Result<Self, ApiError> {
+        let email = Email::parse(email);
+        let name = display_name(name);
+        let locale = locale.map(chosen_locale).unwrap_or(Ok(Locale::ZhCn));
+        match (email, name, locale) {
+            (Ok(email), Ok(display_name), Ok(locale)) => Ok(Registration {
+                email,
+                display_name,
+                locale,
+            }),
+            (e, n, l) => Err(ApiError::invalid(
+                [e.err(), n.err(), l.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
+}
+
+/// Checked changes to a profile: only what was sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileEdit {
+    pub display_name: Option<String>,
+    pub locale: Option<Locale>,
+    pub timezone: Option<String>,
+}
+
+impl ProfileEdit {
+    /// Every field's error at once.
+    pub fn parse(
+        name: Option<&str>,
+        locale: Option<&str>,
+        timezone: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let name = name.map(display_name).transpose();
+        let locale = locale.map(chosen_locale).transpose();
+        let timezone = timezone.map(time_zone).transpose();
+        match (name, locale, timezone) {
+            (Ok(display_name), Ok(locale), Ok(timezone)) => Ok(ProfileEdit {
+                display_name,
+                locale,
+                timezone,
+            }),
+            (n, l, t) => Err(ApiError::invalid(
+                [n.err(), l.err(), t.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
+}
+
+/// What presenting a stored refresh token leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshVerdict {
+    /// Revoked or expired: refused, nothing changes.
+    Dead,
+    /// Rotated before: someone holds a copy; the whole family is revoked.
+    Reused,
+    /// Current: rotate it and issue a new pair in the same family.
+    Rotate,
+}
+
+impl RefreshVerdict {
+    /// The rule for a token with these stamps, at `now`.
+    pub fn of(
+        revoked_at: Option<NaiveDateTime>,
+        rotated_at: Option<NaiveDateTime>,
+        expires_at: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Self {
+        if revoked_at.is_some() || expires_at <= now {
+            RefreshVerdict::Dead
+        } else if rotated_at.is_some() {
+            RefreshVerdict::Reused
+        } else {
+            RefreshVerdict::Rotate
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +194,75 @@ mod tests {
         assert_eq!(display_name("  王工 ").unwrap(), "王工");
         assert!(display_name("   ").is_err());
         assert!(display_name(&"名".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn a_registration_reports_every_bad_field_and_defaults_to_chinese() {
+        let ok = Registration::parse(" A@Example.com", " 王工 ", None).unwrap();
+        assert_eq!(ok.email.as_str(), "a@example.com");
+        assert_eq!(
+            (ok.display_name.as_str(), ok.locale),
+            ("王工", Locale::ZhCn)
+        );
+        let en = Registration::parse("a@example.com", "Li", Some("en-US")).unwrap();
+        assert_eq!(en.locale, Locale::En);
+        match Registration::parse("nope", " ", Some("fr")) {
+            Err(ApiError::Validation { errors, .. }) => {
+                let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+                assert_eq!(
+                    codes,
+                    [
+                        "email_invalid",
+                        "display_name_invalid",
+                        "locale_unsupported"
+                    ]
+                );
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_profile_edit_checks_only_what_was_sent() {
+        assert_eq!(
+            ProfileEdit::parse(None, None, None).unwrap(),
+            ProfileEdit::default()
+        );
+        let e = ProfileEdit::parse(None, Some("en"), Some("Europe/Berlin")).unwrap();
+        assert_eq!(e.locale, Some(Locale::En));
+        assert_eq!(e.timezone.as_deref(), Some("Europe/Berlin"));
+        assert!(ProfileEdit::parse(None, None, Some("Mars/Olympus")).is_err());
+        assert!(ProfileEdit::parse(Some(""), None, None).is_err());
+    }
+
+    #[test]
+    fn a_refresh_token_rotates_once_and_a_reuse_is_told_apart_from_a_dead_token() {
+        let t = |s: i64| {
+            chrono::DateTime::from_timestamp(1_800_000_000 + s, 0)
+                .unwrap()
+                .naive_utc()
+        };
+        let now = t(100);
+        assert_eq!(
+            RefreshVerdict::of(None, None, t(200), now),
+            RefreshVerdict::Rotate
+        );
+        assert_eq!(
+            RefreshVerdict::of(None, Some(t(50)), t(200), now),
+            RefreshVerdict::Reused
+        );
+        assert_eq!(
+            RefreshVerdict::of(Some(t(50)), None, t(200), now),
+            RefreshVerdict::Dead
+        );
+        // A revoked family stays dead even for its rotated members.
+        assert_eq!(
+            RefreshVerdict::of(Some(t(60)), Some(t(50)), t(200), now),
+            RefreshVerdict::Dead
+        );
+        assert_eq!(
+            RefreshVerdict::of(None, None, t(100), now),
+            RefreshVerdict::Dead
+        );
     }
 }

@@ -1,10 +1,17 @@
 //! Accounts: registration, email verification, login, token refresh, logout, password
 //! reset, the caller's profile, and the bureau's user administration.
+//!
+//! `routes` and `admin` are HTTP only; the operations are in `service` (registration,
+//! verification, profile, administration) and `sessions` (sign-in, tokens, passwords),
+//! which the pages (`web::accounts`) call too.
 
 pub mod admin;
 pub mod domain;
 pub mod model;
+pub mod notices;
 pub mod routes;
+pub mod service;
+pub mod sessions;
 pub mod views;
 
 use crate::app::RouteTable;

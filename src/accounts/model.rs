@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::domain::{Locale, Role};
 use crate::db::DbConnection;
 use crate::db::schema::{one_time_tokens, refresh_tokens, users};
 use crate::db::types::{new_id, now};
@@ -15,8 +16,9 @@ pub struct User {
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
-    pub locale: String,
-    pub role: String,
+    /// Strict: a stored value that is no locale is an error, not Chinese.
+    pub locale: Locale,
+    pub role: Role,
     pub email_verified_at: Option<NaiveDateTime>,
     pub token_version: i32,
     pub disabled_at: Option<NaiveDateTime>,
@@ -33,8 +35,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
     pub display_name: &'a str,
-    pub locale: &'a str,
-    pub role: &'a str,
+    pub locale: Locale,
+    pub role: Role,
     pub email_verified_at: Option<NaiveDateTime>,
     pub token_version: i32,
     pub created_at: NaiveDateTime,
@@ -126,6 +128,23 @@ pub fn create_one_time_token(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// The user of an unused, unexpired one-time token, without using it.
+pub fn peek_one_time_token(
+    conn: &mut DbConnection,
+    purpose: TokenPurpose,
+    token_hash: &str,
+) -> QueryResult<Option<String>> {
+    let user_id: Option<Option<String>> = one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(token_hash))
+        .filter(one_time_tokens::purpose.eq(purpose.as_str()))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now()))
+        .select(one_time_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    Ok(user_id.flatten())
 }
 
 /// Use a one-time token: if it exists for `purpose`, is unused and unexpired, mark it used
@@ -291,7 +310,7 @@ pub fn set_profile(
     conn: &mut DbConnection,
     user_id: &str,
     display_name: Option<&str>,
-    locale: Option<&str>,
+    locale: Option<Locale>,
 ) -> QueryResult<()> {
     let t = now();
     if let Some(name) = display_name {
@@ -329,13 +348,9 @@ pub fn mark_email_verified(conn: &mut DbConnection, user_id: &str) -> QueryResul
     Ok(())
 }
 
-pub fn set_role(
-    conn: &mut DbConnection,
-    user_id: &str,
-    role: super::domain::Role,
-) -> QueryResult<()> {
+pub fn set_role(conn: &mut DbConnection, user_id: &str, role: Role) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
-        .set((users::role.eq(role.as_str()), users::updated_at.eq(now())))
+        .set((users::role.eq(role), users::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }

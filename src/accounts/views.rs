@@ -116,9 +116,9 @@ impl From<User> for UserView {
             id: u.id,
             email: u.email,
             display_name: u.display_name,
-            locale: u.locale,
+            locale: u.locale.as_str().to_owned(),
             timezone: u.timezone,
-            role: u.role,
+            role: u.role.as_str().to_owned(),
             created_at: utc(u.created_at),
             updated_at: utc(u.updated_at),
         }

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::domain::Uscc;
+use super::domain::{OrgStatus, Uscc};
 use super::model::{self, Organization};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
@@ -31,7 +31,7 @@ struct Row {
     contact_phone: String,
     is_leading: bool,
     parent_key: String,
-    status: String,
+    status: OrgStatus,
 }
 
 fn id_of(key: &str) -> String {
@@ -90,7 +90,7 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<usize> {
                 is_leading: r.is_leading,
                 is_sample: true,
                 parent_id: some(&r.parent_key).map(|k| id_of(&k)),
-                status_reason: (r.status == "suspended")
+                status_reason: (r.status == OrgStatus::Suspended)
                     .then(|| "示例数据：演示暂停状态 (sample: shows a suspension)".to_owned()),
                 status: r.status,
                 created_by: None,

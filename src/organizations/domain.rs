@@ -41,6 +41,27 @@ impl Review {
     pub fn needs_reason(self) -> bool {
         matches!(self, Review::Reject | Review::Suspend)
     }
+
+    /// How the audit log names arriving at `to` (`organization_{past tense}`).
+    pub fn past_tense(to: OrgStatus) -> &'static str {
+        match to {
+            OrgStatus::Verified => "verified",
+            OrgStatus::Rejected => "rejected",
+            OrgStatus::Suspended => "suspended",
+            OrgStatus::Pending => "reopened",
+        }
+    }
+}
+
+/// Who may remove a member: the bureau, an owner, or the member themself (leaving).
+pub fn may_remove_member(bureau: bool, actor_role: Option<MemberRole>, is_self: bool) -> bool {
+    bureau || actor_role == Some(MemberRole::Owner) || is_self
+}
+
+/// Removing a member of `role` when the organization has `owners` owners would leave it
+/// with none.
+pub fn is_last_owner(role: MemberRole, owners: i64) -> bool {
+    role == MemberRole::Owner && owners <= 1
 }
 
 const USCC_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -126,5 +147,27 @@ mod tests {
         assert_eq!(Review::Suspend.apply(Pending), None);
         assert_eq!(Review::Reinstate.apply(Verified), None);
         assert_eq!(Review::Reject.apply(Verified), None);
+        assert_eq!(Review::Verify.apply(Rejected), Some(Verified));
+        assert_eq!(Review::Verify.apply(Verified), None);
+        assert_eq!(Review::Reinstate.apply(Rejected), None);
+        for a in Review::ALL {
+            assert_eq!(
+                a.needs_reason(),
+                matches!(a, Review::Reject | Review::Suspend)
+            );
+        }
+    }
+
+    #[test]
+    fn members_leave_owners_remove_and_the_last_owner_stays() {
+        use MemberRole::*;
+        assert!(may_remove_member(false, Some(Member), true));
+        assert!(!may_remove_member(false, Some(Member), false));
+        assert!(may_remove_member(false, Some(Owner), false));
+        assert!(may_remove_member(true, None, false));
+        assert!(!may_remove_member(false, None, false));
+        assert!(is_last_owner(Owner, 1));
+        assert!(!is_last_owner(Owner, 2));
+        assert!(!is_last_owner(Member, 1));
     }
 }

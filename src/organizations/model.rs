@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::domain::{MemberRole, OrgStatus};
+use crate::app::Locale;
 use crate::db::DbConnection;
 use crate::db::schema::{
     memberships, organization_aliases, organization_fields, organizations, users,
@@ -34,7 +35,8 @@ pub struct Organization {
     pub is_leading: bool,
     pub is_sample: bool,
     pub parent_id: Option<String>,
-    pub status: String,
+    /// Strict: a stored value that is no status is an error, never `pending`.
+    pub status: OrgStatus,
     pub status_reason: Option<String>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -43,7 +45,7 @@ pub struct Organization {
 
 impl Organization {
     pub fn status(&self) -> OrgStatus {
-        self.status.parse().unwrap_or(OrgStatus::Pending)
+        self.status
     }
 }
 
@@ -158,7 +160,7 @@ pub struct Filter {
     pub kind: Option<String>,
     pub regions: Option<Vec<String>>,
     pub fields: Option<Vec<String>>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<OrgStatus>,
     pub is_leading: Option<bool>,
     pub q: Option<String>,
     pub after: Option<String>,
@@ -258,7 +260,7 @@ pub fn add_member(
         .values((
             memberships::organization_id.eq(org_id),
             memberships::user_id.eq(user_id),
-            memberships::role.eq(role.as_str()),
+            memberships::role.eq(role),
             memberships::created_at.eq(now()),
         ))
         .execute(conn)?;
@@ -270,12 +272,11 @@ pub fn role_of(
     org_id: &str,
     user_id: &str,
 ) -> QueryResult<Option<MemberRole>> {
-    let role: Option<String> = memberships::table
+    memberships::table
         .find((org_id, user_id))
         .select(memberships::role)
         .first(conn)
-        .optional()?;
-    Ok(role.and_then(|r| r.parse().ok()))
+        .optional()
 }
 
 pub fn remove_member(conn: &mut DbConnection, org_id: &str, user_id: &str) -> QueryResult<usize> {
@@ -285,7 +286,7 @@ pub fn remove_member(conn: &mut DbConnection, org_id: &str, user_id: &str) -> Qu
 pub fn owner_count(conn: &mut DbConnection, org_id: &str) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::organization_id.eq(org_id))
-        .filter(memberships::role.eq(MemberRole::Owner.as_str()))
+        .filter(memberships::role.eq(MemberRole::Owner))
         .count()
         .get_result(conn)
 }
@@ -299,6 +300,26 @@ pub struct MemberRow {
     pub display_name: String,
     pub email: String,
     pub locale: String,
+}
+
+/// A stored text read strictly: a value that is not one of `T`'s is an error, as a strict
+/// `FromSql` would make it.
+fn strict<T: std::str::FromStr<Err = String>>(stored: &str) -> QueryResult<T> {
+    stored
+        .parse()
+        .map_err(|e: String| diesel::result::Error::DeserializationError(e.into()))
+}
+
+impl MemberRow {
+    /// The member's language; an unknown stored value is an error, not Chinese.
+    pub fn locale(&self) -> QueryResult<Locale> {
+        strict(&self.locale)
+    }
+
+    /// The member's role; an unknown stored value is an error.
+    pub fn role(&self) -> QueryResult<MemberRole> {
+        strict(&self.role)
+    }
 }
 
 pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberRow>> {

@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::domain::MemberRole;
+use super::domain::{MemberRole, OrgKind, OrgStatus};
 use super::model::Organization;
 pub use crate::app::Viewer;
 use crate::db::types::utc;
@@ -138,7 +138,7 @@ impl OrganizationView {
             is_leading: org.is_leading,
             is_sample: org.is_sample,
             parent_id: org.parent_id,
-            status: org.status,
+            status: org.status.as_str().to_owned(),
             created_at: utc(org.created_at),
             updated_at: utc(org.updated_at),
         }
@@ -179,4 +179,29 @@ pub struct InvitationView {
 pub struct ReviewRequest {
     /// Required for `reject` and `suspend`.
     pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryQuery {
+    pub kind: Option<OrgKind>,
+    /// A region code; its sub-regions are included.
+    pub region: Option<String>,
+    /// A technology-field code; its sub-fields are included.
+    pub field: Option<String>,
+    /// Bureau only; others always see verified organizations.
+    pub status: Option<OrgStatus>,
+    pub is_leading: Option<bool>,
+    /// Chinese or English name, or an alias. At most 200 characters (422 `q_too_long`).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub token: String,
 }

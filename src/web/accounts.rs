@@ -1,6 +1,7 @@
 //! Account pages: sign in and out, register, verify email (the link of the verification
 //! mail), forgot and reset password (the link of the reset mail), the language switch.
-//! Each form calls the same function as its JSON route in `accounts::routes`.
+//! Each form calls the same operation as its JSON route (`accounts::service`,
+//! `accounts::sessions`).
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -10,8 +11,8 @@ use serde::Deserialize;
 use super::page::{FormErrors, Page, PageForm, ok, render, safe_next};
 use super::session::{CSRF_COOKIE, SESSION_COOKIE};
 use crate::accounts::domain::Locale;
-use crate::accounts::routes as accounts;
 use crate::accounts::views::RegisterRequest;
+use crate::accounts::{service, sessions};
 
 #[derive(Template)]
 #[template(path = "message.html")]
@@ -57,7 +58,7 @@ pub struct SignInForm {
 
 pub async fn sign_in(p: Page, form: PageForm<SignInForm>) -> HttpResponse {
     let f = form.0;
-    match accounts::authenticate(&p.state, &p.client, &f.email, f.password).await {
+    match sessions::authenticate(&p.state, &p.client, &f.email, f.password).await {
         Ok(user) => {
             let mut res = p.redirect(&safe_next(f.next.as_deref()));
             // A new CSRF seed with the new session: a token seen before sign-in is void.
@@ -80,16 +81,10 @@ pub async fn sign_in(p: Page, form: PageForm<SignInForm>) -> HttpResponse {
 
 /// Ends the session everywhere: the token version moves on, as with the API's logout.
 pub async fn sign_out(p: Page, _form: PageForm<Empty>) -> HttpResponse {
-    if let Some(user) = &p.user {
-        let id = user.id.clone();
-        let done = p
-            .state
-            .db
-            .write(move |conn| Ok(crate::accounts::model::bump_token_version(conn, &id)?))
-            .await;
-        if let Err(e) = done {
-            return p.error(&e);
-        }
+    if let Some(user) = &p.user
+        && let Err(e) = sessions::end_sessions(&p.state, user.id.clone()).await
+    {
+        return p.error(&e);
     }
     let mut res = p.redirect("/");
     let _ = res.add_cookie(&p.keys.removal(SESSION_COOKIE));
@@ -135,7 +130,7 @@ pub async fn register(p: Page, form: PageForm<RegisterForm>) -> HttpResponse {
         display_name: f.display_name.clone(),
         locale: f.locale,
     };
-    match accounts::create_account(&p.state, &p.client, request).await {
+    match service::register(&p.state, &p.client, request).await {
         Ok(user) => {
             let message = crate::i18n::fill(p.t("register.check_email"), &[("email", &user.email)]);
             let tpl = Message {
@@ -192,7 +187,7 @@ pub struct TokenForm {
 }
 
 pub async fn verify_email(p: Page, form: PageForm<TokenForm>) -> HttpResponse {
-    match accounts::confirm_email(&p.state, &form.0.token).await {
+    match service::confirm_email(&p.state, &form.0.token).await {
         Ok(_) => {
             let link = if p.user.is_some() {
                 ("/", p.t("nav.home"))
@@ -241,7 +236,7 @@ pub struct EmailForm {
 }
 
 pub async fn forgot_password(p: Page, form: PageForm<EmailForm>) -> HttpResponse {
-    match accounts::send_reset_link(&p.state, &p.client, &form.0.email).await {
+    match sessions::send_reset_link(&p.state, &p.client, &form.0.email).await {
         Ok(()) => {
             let tpl = Message {
                 p: &p,
@@ -290,7 +285,7 @@ pub struct ResetForm {
 
 pub async fn reset_password(p: Page, form: PageForm<ResetForm>) -> HttpResponse {
     let f = form.0;
-    match accounts::reset_password(&p.state, &f.token, f.new_password).await {
+    match sessions::reset_password(&p.state, &f.token, f.new_password).await {
         Ok(()) => {
             let tpl = Message {
                 p: &p,
@@ -328,23 +323,10 @@ pub async fn language(p: Page, form: PageForm<LanguageForm>) -> HttpResponse {
     let Some(locale) = Locale::parse(&f.lang) else {
         return p.redirect(&safe_next(f.next.as_deref()));
     };
-    if let Some(user) = &p.user {
-        let id = user.id.clone();
-        let done = p
-            .state
-            .db
-            .write(move |conn| {
-                Ok(crate::accounts::model::set_profile(
-                    conn,
-                    &id,
-                    None,
-                    Some(locale.as_str()),
-                )?)
-            })
-            .await;
-        if let Err(e) = done {
-            return p.error(&e);
-        }
+    if let Some(user) = &p.user
+        && let Err(e) = service::set_locale(&p.state, user.id.clone(), locale).await
+    {
+        return p.error(&e);
     }
     let mut res = p.redirect(&safe_next(f.next.as_deref()));
     let _ = res.add_cookie(&p.keys.lang_cookie(locale.as_str()));

@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::page::{Page, ok};
 use crate::organizations::domain::OrgKind;
-use crate::organizations::routes::{DirectoryQuery, directory};
+use crate::organizations::service::directory;
 use crate::organizations::taxonomy::{TreeNode, field_tree, region_tree};
+use crate::organizations::views::DirectoryQuery;
 use crate::organizations::views::OrganizationView;
 
 /// The filter form as a browser sends it (empty inputs are empty strings).

@@ -12,7 +12,7 @@ use crate::events::calendar::service::event_with_calendar;
 use crate::events::registrations::service::register_attendees;
 use crate::events::service::event_list;
 use crate::events::views::{Attendee, EventQuery, EventView, NewRegistration, RegistrationView};
-use crate::organizations::routes::my_organizations;
+use crate::organizations::service::my_organizations;
 
 /// An event as the pages show it: in the page's language, times in the event's zone.
 pub struct Shown {

@@ -121,7 +121,7 @@ pub async fn accept_invitation(p: Page, form: PageForm<TokenForm>) -> HttpRespon
     let Some(user) = p.user.clone() else {
         return p.redirect("/sign-in");
     };
-    match crate::organizations::members::accept_invitation(&p.state, user, &token).await {
+    match crate::organizations::membership::accept_invitation(&p.state, user, &token).await {
         Ok(_) => {
             let tpl = Message {
                 p: &p,

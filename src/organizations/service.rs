@@ -1,0 +1,300 @@
+//! The registry's operations: register, list, read and edit organizations (their review is
+//! in `workflow`). The JSON routes and the pages call these; nothing here knows HTTP.
+
+use super::domain::{MemberRole, OrgStatus};
+use super::input;
+use super::model::{self, Filter, Organization};
+use super::taxonomy;
+use super::views::{DirectoryQuery, NewOrganization, OrganizationChanges, OrganizationView};
+use crate::app::pagination::{self, Page};
+use crate::app::{AppState, AuthUser, Viewer, load_viewer};
+use crate::db::DbConnection;
+use crate::db::types::now;
+use crate::error::{ApiError, FieldError};
+
+/// Views of organizations, with their aliases and fields loaded in two queries.
+pub fn views(
+    conn: &mut DbConnection,
+    orgs: Vec<Organization>,
+    viewer: &Viewer,
+) -> Result<Vec<OrganizationView>, ApiError> {
+    let ids: Vec<String> = orgs.iter().map(|o| o.id.clone()).collect();
+    let (mut aliases, mut fields) = model::details(conn, &ids)?;
+    let mine: Vec<String> = viewer.memberships.keys().cloned().collect();
+    let partners = model::partners_of(conn, &mine)?;
+    Ok(orgs
+        .into_iter()
+        .map(|o| {
+            let a = aliases.remove(&o.id).unwrap_or_default();
+            let f = fields.remove(&o.id).unwrap_or_default();
+            OrganizationView::new(o, a, f, viewer, &partners)
+        })
+        .collect())
+}
+
+pub(super) fn view(
+    conn: &mut DbConnection,
+    org: Organization,
+    viewer: &Viewer,
+) -> Result<OrganizationView, ApiError> {
+    views(conn, vec![org], viewer)?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// An organization the viewer may see (404 otherwise, as if it did not exist).
+pub fn visible(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Organization, ApiError> {
+    model::find(conn, id)?
+        .filter(|o| viewer.can_see(&o.id, o.status))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Owners and the bureau manage an organization.
+pub fn may_manage(viewer: &Viewer, org_id: &str) -> bool {
+    viewer.is_bureau() || viewer.role_in(org_id) == Some(MemberRole::Owner)
+}
+
+fn uscc_taken() -> ApiError {
+    ApiError::conflict(
+        "uscc_taken",
+        "an organization with this Unified Social Credit Code is registered",
+    )
+}
+
+/// Check codes and the parent against the database. A parent must be an organization the
+/// caller owns (the bureau: any): no one attaches to another organization without its
+/// consent, and an id the caller may not use is answered like one that does not exist.
+fn check_references(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    region: Option<&str>,
+    fields: &[String],
+    parent: Option<&str>,
+    self_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if let Some(r) = region
+        && !taxonomy::region_exists(conn, r)?
+    {
+        errors.push(FieldError::new(
+            "region_code",
+            "unknown_region",
+            format!("no region `{r}`"),
+        ));
+    }
+    let unknown = taxonomy::unknown_fields(conn, fields)?;
+    if !unknown.is_empty() {
+        errors.push(FieldError::new(
+            "field_codes",
+            "unknown_field",
+            format!("unknown: {}", unknown.join(", ")),
+        ));
+    }
+    if let Some(p) = parent
+        && (Some(p) == self_id || !may_manage(viewer, p) || model::find(conn, p)?.is_none())
+    {
+        errors.push(FieldError::new(
+            "parent_id",
+            "parent_not_allowed",
+            "name an organization you own",
+        ));
+    }
+    ApiError::fields(errors)
+}
+
+/// Register an organization (verified accounts only); the caller becomes its owner and it
+/// awaits the bureau's review. Audited.
+pub async fn create(
+    state: &AppState,
+    user: AuthUser,
+    body: NewOrganization,
+) -> Result<OrganizationView, ApiError> {
+    user.require_verified()?;
+    let d = input::draft(body, &user.id, user.is_bureau())?;
+    state
+        .db
+        .write(move |conn| {
+            let viewer = load_viewer(conn, Some(user.clone()))?;
+            let org = d.org;
+            let region = Some(org.region_code.as_str());
+            check_references(
+                conn,
+                &viewer,
+                region,
+                &d.field_codes,
+                org.parent_id.as_deref(),
+                None,
+            )?;
+            if let Some(u) = &org.uscc
+                && model::uscc_taken(conn, u, None)?
+            {
+                return Err(uscc_taken());
+            }
+            model::insert(conn, &org, &d.aliases, &d.field_codes)?;
+            model::add_member(conn, &org.id, &user.id, MemberRole::Owner)?;
+            let reason = org.uscc_flagged.then_some("uscc check character disagrees");
+            let audit = (
+                Some(user.id.as_str()),
+                "organization_created",
+                "organization",
+            );
+            crate::app::audit::record(conn, audit.0, audit.1, audit.2, &org.id, reason)?;
+            let viewer = load_viewer(conn, Some(user))?;
+            view(conn, org, &viewer)
+        })
+        .await
+}
+
+/// One page of the directory as `user` may see it: verified organizations (the bureau
+/// may filter by any status).
+pub async fn directory(
+    state: &AppState,
+    user: Option<AuthUser>,
+    q: DirectoryQuery,
+) -> Result<Page<OrganizationView>, ApiError> {
+    let bureau = user.as_ref().is_some_and(AuthUser::is_bureau);
+    let statuses = match q.status {
+        Some(s) if bureau => vec![s],
+        Some(_) => return Err(ApiError::forbidden("only the bureau filters by status")),
+        None => vec![OrgStatus::Verified],
+    };
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode_cursor(q.cursor.as_deref())?;
+    let text = pagination::search_text(q.q.as_deref())?;
+    state
+        .db
+        .run(move |conn| {
+            let filter = Filter {
+                kind: q.kind.map(|k| k.as_str().to_owned()),
+                regions: q
+                    .region
+                    .as_deref()
+                    .map(|r| taxonomy::region_subtree(conn, r))
+                    .transpose()?,
+                fields: q
+                    .field
+                    .as_deref()
+                    .map(|f| taxonomy::field_subtree(conn, f))
+                    .transpose()?,
+                statuses,
+                is_leading: q.is_leading,
+                q: text,
+                after,
+            };
+            let rows = model::list(conn, &filter, limit + 1)?;
+            let viewer = load_viewer(conn, user)?;
+            pagination::try_page(
+                rows,
+                limit,
+                |o| o.id.clone(),
+                |rows| views(conn, rows, &viewer),
+            )
+        })
+        .await
+}
+
+/// The organizations `user` belongs to, whatever their status.
+pub async fn my_organizations(
+    state: &AppState,
+    user: AuthUser,
+) -> Result<Vec<OrganizationView>, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let viewer = load_viewer(conn, Some(user))?;
+            let mut orgs = Vec::new();
+            for id in viewer.memberships.keys() {
+                orgs.extend(model::find(conn, id)?);
+            }
+            orgs.sort_by(|a, b| a.id.cmp(&b.id));
+            views(conn, orgs, &viewer)
+        })
+        .await
+}
+
+/// One organization (404 if the caller may not see it).
+pub async fn get(
+    state: &AppState,
+    user: Option<AuthUser>,
+    id: String,
+) -> Result<OrganizationView, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let viewer = load_viewer(conn, user)?;
+            let org = visible(conn, &viewer, &id)?;
+            view(conn, org, &viewer)
+        })
+        .await
+}
+
+/// Edit an organization: its owners, or the bureau (audited). Only the bureau sets
+/// `is_leading`; the status never changes here.
+pub async fn update(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+    c: OrganizationChanges,
+) -> Result<OrganizationView, ApiError> {
+    state
+        .db
+        .write(move |conn| {
+            let viewer = load_viewer(conn, Some(user.clone()))?;
+            let mut org = visible(conn, &viewer, &id)?;
+            if !may_manage(&viewer, &id) {
+                return Err(ApiError::forbidden(
+                    "only the organization's owners and the bureau edit it",
+                ));
+            }
+            if c.is_leading.is_some() && !viewer.is_bureau() {
+                return Err(ApiError::forbidden(
+                    "only the bureau marks leading enterprises",
+                ));
+            }
+            let edit = input::apply(&mut org, &c)?;
+            if edit.new_uscc
+                && let Some(u) = &org.uscc
+                && model::uscc_taken(conn, u, Some(&org.id))?
+            {
+                return Err(uscc_taken());
+            }
+            ApiError::fields(edit.errors)?;
+            check_references(
+                conn,
+                &viewer,
+                c.region_code.as_ref().map(|_| org.region_code.as_str()),
+                edit.field_codes.as_deref().unwrap_or_default(),
+                org.parent_id.as_deref().filter(|_| c.parent_id.is_some()),
+                Some(&org.id),
+            )?;
+            org.updated_at = now();
+            model::update(conn, &org)?;
+            if let Some(a) = &edit.aliases {
+                model::set_aliases(conn, &org.id, a)?;
+            }
+            if let Some(f) = &edit.field_codes {
+                model::set_fields(conn, &org.id, f)?;
+            }
+            if viewer.is_bureau() {
+                let action = if c.is_leading.is_some() {
+                    "organization_leading_set"
+                } else {
+                    "organization_edited_by_bureau"
+                };
+                crate::app::audit::record(
+                    conn,
+                    Some(&user.id),
+                    action,
+                    "organization",
+                    &org.id,
+                    None,
+                )?;
+            }
+            view(conn, org, &viewer)
+        })
+        .await
+}
