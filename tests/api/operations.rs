@@ -289,3 +289,32 @@ fn docs_openapi_json_is_current() {
         "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test docs_openapi`"
     );
 }
+
+#[test]
+fn logs_written_to_a_file_carry_no_colour_codes() {
+    // `migrate` on a fresh SQLite file logs what it applied; its stdout is a pipe here, as
+    // it is for a log file or journald.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collab-registry"))
+        .arg("migrate")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("log.db").display()),
+        )
+        .env("COLLAB_DATA_DIR", dir.path())
+        .env("COLLAB_LOG", "info")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("migrations applied"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escape in a log file: {log:?}"
+    );
+}
