@@ -1,45 +1,22 @@
-//! The in-app inbox and per-topic delivery preferences.
-//!
-//! Every notice to a user goes through [`Postman::deliver`]: it writes the inbox row (once
-//! per idempotency key) and, following the user's preference for the topic, queues the
-//! email now, marks the notice for the daily digest, or leaves it in the app only. Account
-//! and security mail is always sent at once. All of it happens in the caller's
-//! transaction, so a notice exists exactly when the change that caused it does.
+//! Delivering notices: every notice to a user goes through [`Postman::deliver`]. It writes
+//! the inbox row (once per idempotency key) and, following the user's preference for the
+//! topic, queues the email now, marks the notice for the daily digest, or leaves it in the
+//! app only. Account and security mail is always sent at once. All of it happens in the
+//! caller's transaction, so a notice exists exactly when the change that caused it does.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::outbox::{self, NewEmail, Topic};
-use super::templates::Rendered;
+use super::preferences::{Delivery, preferences_of};
 use crate::app::Locale;
 pub use crate::app::Postman;
 use crate::db::DbConnection;
-use crate::db::schema::{notification_preferences as np, notifications as n};
-use crate::db::types::{new_id, now, utc};
-
-crate::text_enum! {
-    /// How a user wants to hear about one topic.
-    pub enum Delivery {
-        /// An email for each notice (the default).
-        Immediate => "immediate",
-        /// One email a day summarizing the day's notices.
-        Digest => "digest",
-        /// Only the in-app inbox.
-        InApp => "in_app",
-    }
-}
-
-/// The topics a user can choose a delivery for (account mail is not among them).
-pub const CHOOSABLE: [Topic; 4] = [
-    Topic::Registry,
-    Topic::Matches,
-    Topic::Events,
-    Topic::Collaboration,
-];
+use crate::db::schema::notifications as n;
+use crate::db::types::{new_id, now};
+use crate::notifications::outbox::{self, NewEmail, Topic};
+use crate::notifications::templates::{self, Rendered};
 
 /// The person a notice is for.
 #[derive(Debug, Clone)]
@@ -75,15 +52,13 @@ impl Notice {
         (subject, summary): (String, String),
         (label, link): (&str, String),
     ) -> Notice {
-        let letter = super::templates::Letter {
-            locale: recipient.locale,
+        let letter = templates::Letter::linked(
+            recipient.locale,
             subject,
-            name: &recipient.display_name,
-            paragraphs: vec![summary.clone()],
-            action: Some((label, link.clone())),
-            footer: None,
-        }
-        .render();
+            &recipient.display_name,
+            vec![summary.clone()],
+            (label, link.clone()),
+        );
         Notice {
             key,
             recipient,
@@ -278,7 +253,12 @@ pub fn add_unsubscribe_footer(letter: &mut Rendered, locale: Locale, topic: Topi
     add_footer_line(letter, locale, topic.as_str(), url);
 }
 
-pub(super) fn add_footer_line(letter: &mut Rendered, locale: Locale, scope: &str, url: &str) {
+pub(in crate::notifications) fn add_footer_line(
+    letter: &mut Rendered,
+    locale: Locale,
+    scope: &str,
+    url: &str,
+) {
     let name = topic_name(locale, scope);
     let line = match locale {
         Locale::ZhCn => format!("不想再收到{name}邮件？退订："),
@@ -287,247 +267,14 @@ pub(super) fn add_footer_line(letter: &mut Rendered, locale: Locale, scope: &str
     letter.text.push_str(&format!("\n{line}{url}\n"));
     let html = format!(
         "<p style=\"color:#777;font-size:small\">{}<a href=\"{}\">{}</a></p>",
-        super::templates::escape_html(&line),
-        super::templates::escape_html(url),
-        super::templates::escape_html(url)
+        templates::escape_html(&line),
+        templates::escape_html(url),
+        templates::escape_html(url)
     );
     match letter.html.rfind("</body>") {
         Some(at) => letter.html.insert_str(at, &html),
         None => letter.html.push_str(&html),
     }
-}
-
-/// Non-default preferences of `users`, by (user, topic).
-fn preferences_of(
-    conn: &mut DbConnection,
-    users: &[&str],
-) -> QueryResult<HashMap<(String, Topic), Delivery>> {
-    let rows: Vec<(String, String, String)> = np::table
-        .select((np::user_id, np::topic, np::delivery))
-        .filter(np::user_id.eq_any(users))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(u, t, d)| Some(((u, t.parse().ok()?), d.parse().ok()?)))
-        .collect())
-}
-
-/// A user's delivery choice for every choosable topic.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-pub struct Preferences {
-    pub registry: Delivery,
-    pub matches: Delivery,
-    pub events: Delivery,
-    pub collaboration: Delivery,
-}
-
-/// Changes to preferences: only the topics sent change.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreferenceChanges {
-    pub registry: Option<Delivery>,
-    pub matches: Option<Delivery>,
-    pub events: Option<Delivery>,
-    pub collaboration: Option<Delivery>,
-}
-
-impl PreferenceChanges {
-    fn pairs(&self) -> [(Topic, Option<Delivery>); 4] {
-        [
-            (Topic::Registry, self.registry),
-            (Topic::Matches, self.matches),
-            (Topic::Events, self.events),
-            (Topic::Collaboration, self.collaboration),
-        ]
-    }
-}
-
-pub fn preferences(conn: &mut DbConnection, user_id: &str) -> QueryResult<Preferences> {
-    let map = preferences_of(conn, &[user_id])?;
-    let get = |t: Topic| {
-        map.get(&(user_id.to_owned(), t))
-            .copied()
-            .unwrap_or(Delivery::Immediate)
-    };
-    Ok(Preferences {
-        registry: get(Topic::Registry),
-        matches: get(Topic::Matches),
-        events: get(Topic::Events),
-        collaboration: get(Topic::Collaboration),
-    })
-}
-
-pub fn set_preference(
-    conn: &mut DbConnection,
-    user_id: &str,
-    topic: Topic,
-    delivery: Delivery,
-) -> QueryResult<()> {
-    diesel::delete(
-        np::table
-            .filter(np::user_id.eq(user_id))
-            .filter(np::topic.eq(topic.as_str())),
-    )
-    .execute(conn)?;
-    if delivery != Delivery::Immediate {
-        diesel::insert_into(np::table)
-            .values((
-                np::user_id.eq(user_id),
-                np::topic.eq(topic.as_str()),
-                np::delivery.eq(delivery.as_str()),
-                np::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-pub fn apply_changes(
-    conn: &mut DbConnection,
-    user_id: &str,
-    changes: &PreferenceChanges,
-) -> QueryResult<()> {
-    for (topic, delivery) in changes.pairs() {
-        if let Some(d) = delivery {
-            set_preference(conn, user_id, topic, d)?;
-        }
-    }
-    Ok(())
-}
-
-/// An inbox entry.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = n)]
-pub struct Notification {
-    pub id: String,
-    pub user_id: String,
-    pub topic: String,
-    pub title: String,
-    pub body: String,
-    pub link: Option<String>,
-    pub delivery: String,
-    pub digest_pending: bool,
-    pub read_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-}
-
-/// An inbox entry as the user sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationView {
-    pub id: String,
-    /// `account`, `registry`, `matches`, `events` or `collaboration`.
-    pub topic: String,
-    pub title: String,
-    pub body: String,
-    pub link: Option<String>,
-    /// How the email side was handled: `immediate`, `digest` or `in_app`.
-    pub delivery: String,
-    pub read: bool,
-    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl From<Notification> for NotificationView {
-    fn from(x: Notification) -> Self {
-        NotificationView {
-            id: x.id,
-            topic: x.topic,
-            title: x.title,
-            body: x.body,
-            link: x.link,
-            delivery: x.delivery,
-            read: x.read_at.is_some(),
-            read_at: x.read_at.map(utc),
-            created_at: utc(x.created_at),
-        }
-    }
-}
-
-/// Position in the inbox order (unread first, then newest first).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct InboxCursor {
-    pub unread: bool,
-    pub id: String,
-}
-
-/// A page of a user's inbox: unread first, newest first within each group.
-pub fn page(
-    conn: &mut DbConnection,
-    user_id: &str,
-    unread_only: bool,
-    after: Option<&InboxCursor>,
-    limit: i64,
-) -> QueryResult<Vec<Notification>> {
-    let mut out = Vec::new();
-    // Unread group first, unless the cursor is already in the read group.
-    if after.is_none_or(|c| c.unread) {
-        let mut q = n::table
-            .select(Notification::as_select())
-            .filter(n::user_id.eq(user_id))
-            .filter(n::read_at.is_null())
-            .order(n::id.desc())
-            .limit(limit)
-            .into_boxed();
-        if let Some(c) = after {
-            q = q.filter(n::id.lt(c.id.clone()));
-        }
-        out = q.load(conn)?;
-    }
-    if unread_only || out.len() as i64 >= limit {
-        return Ok(out);
-    }
-    let mut q = n::table
-        .select(Notification::as_select())
-        .filter(n::user_id.eq(user_id))
-        .filter(n::read_at.is_not_null())
-        .order(n::id.desc())
-        .limit(limit - out.len() as i64)
-        .into_boxed();
-    if let Some(c) = after.filter(|c| !c.unread) {
-        q = q.filter(n::id.lt(c.id.clone()));
-    }
-    out.extend(q.load(conn)?);
-    Ok(out)
-}
-
-pub fn unread_count(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
-    n::table
-        .filter(n::user_id.eq(user_id))
-        .filter(n::read_at.is_null())
-        .count()
-        .get_result(conn)
-}
-
-/// Mark one of the user's notices read; `None` if it is not theirs.
-pub fn mark_read(
-    conn: &mut DbConnection,
-    user_id: &str,
-    id: &str,
-) -> QueryResult<Option<Notification>> {
-    diesel::update(
-        n::table
-            .filter(n::id.eq(id))
-            .filter(n::user_id.eq(user_id))
-            .filter(n::read_at.is_null()),
-    )
-    .set(n::read_at.eq(now()))
-    .execute(conn)?;
-    n::table
-        .select(Notification::as_select())
-        .filter(n::id.eq(id))
-        .filter(n::user_id.eq(user_id))
-        .first(conn)
-        .optional()
-}
-
-pub fn mark_all_read(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
-    diesel::update(
-        n::table
-            .filter(n::user_id.eq(user_id))
-            .filter(n::read_at.is_null()),
-    )
-    .set(n::read_at.eq(now()))
-    .execute(conn)
 }
 
 #[cfg(test)]

@@ -1,0 +1,156 @@
+//! The in-app inbox: its entries, read and unread, a page at a time. Delivering notices
+//! into it (`delivery`, the [`Postman`]) and the per-topic preferences that decide whether
+//! an email goes with them (`preferences`) are rooms of their own.
+
+mod delivery;
+mod preferences;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub(in crate::notifications) use delivery::add_footer_line;
+pub use delivery::{Delivered, Notice, Postman, Recipient, add_unsubscribe_footer, topic_name};
+pub use preferences::{
+    CHOOSABLE, Delivery, PreferenceChanges, Preferences, apply_changes, preferences, set_preference,
+};
+
+use crate::db::DbConnection;
+use crate::db::schema::notifications as n;
+use crate::db::types::{now, utc};
+
+/// An inbox entry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = n)]
+pub struct Notification {
+    pub id: String,
+    pub user_id: String,
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub delivery: String,
+    pub digest_pending: bool,
+    pub read_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// An inbox entry as the user sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    /// `account`, `registry`, `matches`, `events` or `collaboration`.
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    /// How the email side was handled: `immediate`, `digest` or `in_app`.
+    pub delivery: String,
+    pub read: bool,
+    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Notification> for NotificationView {
+    fn from(x: Notification) -> Self {
+        NotificationView {
+            id: x.id,
+            topic: x.topic,
+            title: x.title,
+            body: x.body,
+            link: x.link,
+            delivery: x.delivery,
+            read: x.read_at.is_some(),
+            read_at: x.read_at.map(utc),
+            created_at: utc(x.created_at),
+        }
+    }
+}
+
+/// Position in the inbox order (unread first, then newest first).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InboxCursor {
+    pub unread: bool,
+    pub id: String,
+}
+
+/// A page of a user's inbox: unread first, newest first within each group.
+pub fn page(
+    conn: &mut DbConnection,
+    user_id: &str,
+    unread_only: bool,
+    after: Option<&InboxCursor>,
+    limit: i64,
+) -> QueryResult<Vec<Notification>> {
+    let mut out = Vec::new();
+    // Unread group first, unless the cursor is already in the read group.
+    if after.is_none_or(|c| c.unread) {
+        let mut q = n::table
+            .select(Notification::as_select())
+            .filter(n::user_id.eq(user_id))
+            .filter(n::read_at.is_null())
+            .order(n::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(c) = after {
+            q = q.filter(n::id.lt(c.id.clone()));
+        }
+        out = q.load(conn)?;
+    }
+    if unread_only || out.len() as i64 >= limit {
+        return Ok(out);
+    }
+    let mut q = n::table
+        .select(Notification::as_select())
+        .filter(n::user_id.eq(user_id))
+        .filter(n::read_at.is_not_null())
+        .order(n::id.desc())
+        .limit(limit - out.len() as i64)
+        .into_boxed();
+    if let Some(c) = after.filter(|c| !c.unread) {
+        q = q.filter(n::id.lt(c.id.clone()));
+    }
+    out.extend(q.load(conn)?);
+    Ok(out)
+}
+
+pub fn unread_count(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
+    n::table
+        .filter(n::user_id.eq(user_id))
+        .filter(n::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Mark one of the user's notices read; `None` if it is not theirs.
+pub fn mark_read(
+    conn: &mut DbConnection,
+    user_id: &str,
+    id: &str,
+) -> QueryResult<Option<Notification>> {
+    diesel::update(
+        n::table
+            .filter(n::id.eq(id))
+            .filter(n::user_id.eq(user_id))
+            .filter(n::read_at.is_null()),
+    )
+    .set(n::read_at.eq(now()))
+    .execute(conn)?;
+    n::table
+        .select(Notification::as_select())
+        .filter(n::id.eq(id))
+        .filter(n::user_id.eq(user_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_all_read(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        n::table
+            .filter(n::user_id.eq(user_id))
+            .filter(n::read_at.is_null()),
+    )
+    .set(n::read_at.eq(now()))
+    .execute(conn)
+}

@@ -1,0 +1,92 @@
+//! Registry mail: an organization reviewed by the bureau, an invitation to join one.
+
+use super::{Letter, Rendered};
+use crate::app::Locale;
+
+/// The bureau reviewed an organization the recipient belongs to.
+pub fn organization_reviewed(
+    locale: Locale,
+    name: &str,
+    org: &str,
+    action: &str,
+    reason: Option<&str>,
+    link: String,
+) -> Rendered {
+    let (subject, body) = match (locale, action) {
+        (Locale::ZhCn, "verify") => (
+            format!("{org} 已通过审核"),
+            format!(
+                "您所在的机构「{org}」已通过市工信局审核，现已在机构名录中公开，可以发布需求与成果。"
+            ),
+        ),
+        (Locale::ZhCn, "reject") => (
+            format!("{org} 未通过审核"),
+            format!("您所在的机构「{org}」未通过市工信局审核。"),
+        ),
+        (Locale::ZhCn, "suspend") => (
+            format!("{org} 已被暂停"),
+            format!(
+                "您所在的机构「{org}」已被市工信局暂停，暂停期间不在名录中显示，其发布内容不参与匹配。"
+            ),
+        ),
+        (Locale::ZhCn, _) => (
+            format!("{org} 已恢复"),
+            format!("您所在的机构「{org}」已恢复正常状态。"),
+        ),
+        (Locale::En, "verify") => (
+            format!("{org} has been verified"),
+            format!(
+                "Your organization \"{org}\" has been verified by the bureau. It is now listed in the directory and can publish needs and capabilities."
+            ),
+        ),
+        (Locale::En, "reject") => (
+            format!("{org} was not approved"),
+            format!("Your organization \"{org}\" was not approved by the bureau."),
+        ),
+        (Locale::En, "suspend") => (
+            format!("{org} has been suspended"),
+            format!(
+                "Your organization \"{org}\" has been suspended by the bureau. While suspended it is not listed and its listings are not matched."
+            ),
+        ),
+        (Locale::En, _) => (
+            format!("{org} has been reinstated"),
+            format!("Your organization \"{org}\" has been reinstated."),
+        ),
+    };
+    let mut paragraphs = vec![body];
+    if let Some(r) = reason {
+        paragraphs.push(match locale {
+            Locale::ZhCn => format!("原因：{r}"),
+            Locale::En => format!("Reason: {r}"),
+        });
+    }
+    let label = match locale {
+        Locale::ZhCn => "查看机构",
+        Locale::En => "View organization",
+    };
+    Letter::linked(locale, subject, name, paragraphs, (label, link))
+}
+
+/// An invitation to join an organization.
+pub fn invitation(locale: Locale, org: &str, inviter: &str, link: String, days: i64) -> Rendered {
+    let (subject, body, label, greeting_name) = match locale {
+        Locale::ZhCn => (
+            format!("邀请您加入「{org}」"),
+            format!(
+                "{inviter} 邀请您加入产学研合作平台上的机构「{org}」。请在 {days} 天内通过下方链接接受邀请（如尚未注册，请先用本邮箱注册）。"
+            ),
+            "接受邀请",
+            "您好",
+        ),
+        Locale::En => (
+            format!("Invitation to join {org}"),
+            format!(
+                "{inviter} invites you to join \"{org}\" on the collaboration platform. Accept within {days} days with the link below (register with this email address first if you have no account)."
+            ),
+            "Accept invitation",
+            "there",
+        ),
+    };
+    Letter::linked(locale, subject, greeting_name, vec![body], (label, link))
+}
