@@ -214,7 +214,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     distinct_texts,
                 },
         } => {
-            let opts = collab_registry::matching::bench::Options {
+            let opts = collab_registry::bench::matching::Options {
                 listings,
                 queries,
                 postgres_queries,
@@ -222,7 +222,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 seed,
                 distinct_texts,
             };
-            tokio::task::spawn_blocking(move || collab_registry::matching::bench::run(&opts))
+            tokio::task::spawn_blocking(move || collab_registry::bench::matching::run(&opts))
                 .await?
         }
         Command::Bench {
@@ -233,13 +233,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     postgres,
                 },
         } => {
-            let opts = collab_registry::events::bench::Options {
+            let opts = collab_registry::bench::events::Options {
                 organizations,
                 members_per_organization: members,
                 postgres_url: postgres,
             };
             tokio::task::spawn_blocking(move || {
-                collab_registry::events::bench::run(&opts).map(|_| ())
+                collab_registry::bench::events::run(&opts).map(|_| ())
             })
             .await?
         }
@@ -255,7 +255,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     distinct_texts,
                 },
         } => {
-            let opts = collab_registry::load::Options {
+            let opts = collab_registry::bench::load::Options {
                 organizations,
                 listings,
                 duration_secs: duration,
@@ -264,8 +264,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 wrk,
                 distinct_texts,
             };
-            tokio::task::spawn_blocking(move || collab_registry::load::run(&opts).map(|_| ()))
-                .await?
+            tokio::task::spawn_blocking(move || {
+                collab_registry::bench::load::run(&opts).map(|_| ())
+            })
+            .await?
         }
         Command::Backup { dest } => {
             let report = tokio::task::spawn_blocking(move || {

@@ -8,7 +8,6 @@
 //! allocation rule; `scheduler` the time-driven notices.
 
 pub mod access;
-pub mod bench;
 pub mod calendar;
 pub mod domain;
 pub mod model;

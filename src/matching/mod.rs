@@ -1,7 +1,6 @@
 //! Matching: the bilingual engine (`engine/`: text analysis, glossary, index, scoring,
 //! explanations), its synchronization with the database (`sync`), and the endpoints.
 
-pub mod bench;
 pub mod engine;
 pub mod notices;
 pub mod routes;

@@ -7,7 +7,6 @@ pub mod mailer;
 pub mod outbox;
 pub mod quota;
 pub mod routes;
-pub mod sink;
 pub mod templates;
 pub mod worker;
 

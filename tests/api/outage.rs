@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use collab_registry::bench::events::seed_organizations;
 use collab_registry::db::{Db, create_pool};
-use collab_registry::events::bench::seed_organizations;
 use rand::Rng;
 use serde_json::json;
 

@@ -10,15 +10,16 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use secrecy::SecretString;
 
-use super::model::{self, Event};
 use crate::config::Settings;
 use crate::db::schema::{notifications, outbox_emails};
 use crate::db::types::{new_id, now};
 use crate::db::{self, Db, DbConnection, write_tx};
+use crate::events::model::{self, Event};
 use crate::notifications::inbox::Postman;
 use crate::notifications::mailer::Mailer;
-use crate::notifications::sink::SmtpSink;
 use crate::notifications::worker;
+
+use super::smtp::SmtpSink;
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -127,7 +128,7 @@ fn measure(
 
     let started = Instant::now();
     write_tx(&mut conn, |conn| {
-        super::service::publish(conn, &postman, &mut ev, now())
+        crate::events::service::publish(conn, &postman, &mut ev, now())
             .map_err(|e| anyhow::anyhow!("publish: {e}"))
     })?;
     let publish_secs = started.elapsed().as_secs_f64();

@@ -18,12 +18,12 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use serde::Deserialize;
 
-use crate::matching::engine::{Doc, Query, Side};
+use super::FIELDS;
+use crate::matching::engine::{Doc, Side};
 
-const GLOSSARY: &str = include_str!("../../../seed/glossary.tsv");
-const FIELDS: &str = include_str!("../../../seed/fields.csv");
-const JUDGED_SET: &str = include_str!("../../../tests/fixtures/matching_judged_set.json");
-const JUDGMENTS: &str = include_str!("../../../tests/fixtures/matching_judgments.json");
+const GLOSSARY: &str = include_str!("../../seed/glossary.tsv");
+const JUDGED_SET: &str = include_str!("../../tests/fixtures/matching_judged_set.json");
+const JUDGMENTS: &str = include_str!("../../tests/fixtures/matching_judgments.json");
 
 /// A sentence with at most one slot for a glossary term.
 struct Template {
@@ -347,31 +347,14 @@ pub fn paragraph(rng: &mut StdRng, v: &Vocabulary, zh: bool) -> String {
     v.paragraph(rng, zh, n, 2)
 }
 
-/// A search for capabilities: a paragraph-length need (`paragraph`) or a short query
-/// (a glossary term and a few words), with a field, a mode, a TRL and a region.
-pub fn query(rng: &mut StdRng, v: &Vocabulary, paragraph: bool) -> Query {
-    let zh = rng.random_bool(0.5);
-    let text = if paragraph {
-        self::paragraph(rng, v, zh)
+/// A short query's text: a glossary term and a few words.
+pub fn short_text(rng: &mut StdRng, v: &Vocabulary, zh: bool) -> String {
+    let words = v.lang(zh).tail.draw(rng).to_owned();
+    let term = v.term(rng, zh);
+    if zh {
+        format!("{term}{words}")
     } else {
-        let words = v.lang(zh).tail.draw(rng).to_owned();
-        let term = v.term(rng, zh);
-        if zh {
-            format!("{term}{words}")
-        } else {
-            format!("{term} {words}")
-        }
-    };
-    Query {
-        text,
-        keywords: Vec::new(),
-        target: Side::Capability,
-        field_codes: vec![v.fields[rng.random_range(0..v.fields.len())].clone()],
-        modes: vec!["joint_rnd".to_owned()],
-        trl: Some(5),
-        region_code: Some("zouping".to_owned()),
-        exclude_id: None,
-        exclude_organization: None,
+        format!("{term} {words}")
     }
 }
 

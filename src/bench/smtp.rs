@@ -1,10 +1,11 @@
-//! A small SMTP server on loopback for the test suite and `bench events`: it speaks real
-//! SMTP (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), records what it receives, can answer
-//! 550 to every message, and can be stopped and started again on the same port. It is not
-//! a mail server: it delivers nowhere.
+//! A small SMTP server on loopback for `bench events` and the integration tests (which
+//! wrap it with what they read of a message, `tests/api/smtp.rs`): it speaks real SMTP
+//! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), records what it receives, can answer 550 to
+//! every message, and can be stopped and started again on the same port. It is not a mail
+//! server: it delivers nowhere. It parses nothing either: a message is its envelope
+//! recipients and its raw text.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -14,47 +15,6 @@ use tokio::net::TcpListener;
 pub struct Mail {
     pub to: Vec<String>,
     pub raw: String,
-}
-
-impl Mail {
-    fn parsed(&self) -> Option<mailparse::ParsedMail<'_>> {
-        mailparse::parse_mail(self.raw.as_bytes()).ok()
-    }
-
-    /// A header's decoded value, or empty.
-    pub fn header(&self, name: &str) -> String {
-        use mailparse::MailHeaderMap;
-        self.parsed()
-            .and_then(|p| p.headers.get_first_value(name))
-            .unwrap_or_default()
-    }
-
-    pub fn subject(&self) -> String {
-        self.header("Subject")
-    }
-
-    /// The decoded text/plain part.
-    pub fn text(&self) -> String {
-        fn find(p: &mailparse::ParsedMail) -> Option<String> {
-            if p.ctype.mimetype == "text/plain" {
-                return p.get_body().ok();
-            }
-            p.subparts.iter().find_map(find)
-        }
-        self.parsed().and_then(|p| find(&p)).unwrap_or_default()
-    }
-
-    /// The value of the first `token=` in the text part (empty if there is none).
-    pub fn token(&self) -> String {
-        let text = self.text();
-        let Some(at) = text.find("token=") else {
-            return String::new();
-        };
-        text[at + "token=".len()..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect()
-    }
 }
 
 #[derive(Default)]
@@ -164,28 +124,6 @@ impl SmtpSink {
             .collect()
     }
 
-    /// Wait until a message to `address` whose subject starts with `prefix` arrived.
-    ///
-    /// # Panics
-    /// After 15 seconds without one: this is for tests.
-    pub async fn wait_for_subject(&self, address: &str, prefix: &str) -> Mail {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(m) = self
-                .mails_to(address)
-                .into_iter()
-                .find(|m| m.subject().starts_with(prefix))
-            {
-                return m;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no mail to {address} with a subject starting {prefix:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-    }
-
     /// How many messages arrived in all.
     pub fn count(&self) -> usize {
         self.shared
@@ -193,26 +131,6 @@ impl SmtpSink {
             .unwrap_or_else(PoisonError::into_inner)
             .mails
             .len()
-    }
-
-    /// Wait until at least `n` messages arrived to `address`.
-    ///
-    /// # Panics
-    /// After 15 seconds without them: this is for tests.
-    pub async fn wait_for(&self, address: &str, n: usize) -> Vec<Mail> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            let got = self.mails_to(address);
-            if got.len() >= n {
-                return got;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "expected {n} mails to {address}, got {}",
-                got.len()
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
     }
 }
 
