@@ -59,7 +59,11 @@ pub enum ApiError {
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("authentication required")]
-    Unauthorized { code: &'static str },
+    /// `detail` says what was wrong with the credential presented (each 401 its own text).
+    Unauthorized {
+        code: &'static str,
+        detail: &'static str,
+    },
     #[error("{detail}")]
     Forbidden { code: &'static str, detail: String },
     #[error("not found")]
@@ -152,7 +156,7 @@ impl ApiError {
     pub fn code(&self) -> &str {
         match self {
             ApiError::BadRequest { code, .. }
-            | ApiError::Unauthorized { code }
+            | ApiError::Unauthorized { code, .. }
             | ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
             | ApiError::Rule { code, .. } => code,
@@ -170,7 +174,7 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::Internal(_) | ApiError::NotFound | ApiError::Validation { .. } => None,
-            ApiError::Unauthorized { .. } => Some("a valid bearer token is required".to_owned()),
+            ApiError::Unauthorized { detail, .. } => Some((*detail).to_owned()),
             other => Some(other.to_string()),
         }
     }

@@ -47,7 +47,11 @@ pub async fn register(
 ) -> Result<UserView, ApiError> {
     state.limits.check(Action::Register, client).await?;
     let reg = Registration::parse(&body.email, &body.display_name, body.locale.as_deref())?;
-    password::check_strength(&body.password, &[reg.email.as_str(), &reg.display_name])?;
+    password::check_strength(
+        "password",
+        &body.password,
+        &[reg.email.as_str(), &reg.display_name],
+    )?;
     let pw = body.password;
     let hash = password::blocking(move || password::hash(&pw)).await??;
     let st = state.clone();
@@ -293,10 +297,14 @@ pub fn create_admin(
         model::set_role(conn, &existing.id, Role::BureauAdmin)?;
         return Ok(AdminCreated::Promoted(existing.id));
     }
-    password::check_strength(password, &[email.as_str(), &name]).map_err(|e| match e {
-        ApiError::Validation { errors, .. } => anyhow::anyhow!("password: {}", errors[0].message),
-        other => anyhow::anyhow!("{other}"),
-    })?;
+    password::check_strength("password", password, &[email.as_str(), &name]).map_err(
+        |e| match e {
+            ApiError::Validation { errors, .. } => {
+                anyhow::anyhow!("password: {}", errors[0].message)
+            }
+            other => anyhow::anyhow!("{other}"),
+        },
+    )?;
     let hash = password::hash(password)?;
     let id = new_id();
     let t = now();

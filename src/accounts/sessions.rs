@@ -43,6 +43,7 @@ fn issue_pair(
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized {
         code: "invalid_credentials",
+        detail: "the email address or the password is not correct",
     }
 }
 
@@ -118,6 +119,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
     let st = state.clone();
     let invalid = || ApiError::Unauthorized {
         code: "invalid_token",
+        detail: "this refresh token is not valid (unknown, expired or revoked); sign in again",
     };
     // The outer result is the transaction's (it commits, so a reuse's revocation stays);
     // the inner one is the answer.
@@ -138,6 +140,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
                     tracing::warn!(user_id = %token.user_id, "refresh token reused; session family revoked");
                     return Ok(Err(ApiError::Unauthorized {
                         code: "refresh_token_reused",
+                        detail: "this refresh token was used before, so its session has ended; sign in again",
                     }));
                 }
             }
@@ -236,7 +239,11 @@ pub async fn reset_password(
             }
         })
         .await?;
-    password::check_strength(&new_password, &[&user.email, &user.display_name])?;
+    password::check_strength(
+        "new_password",
+        &new_password,
+        &[&user.email, &user.display_name],
+    )?;
     let pw = new_password;
     let new_hash = password::blocking(move || password::hash(&pw)).await??;
     state
@@ -266,7 +273,7 @@ pub async fn change_password(
         .await?;
     let id = user.id.clone();
     let stored = state.db.run(move |conn| find(conn, &id)).await?;
-    password::check_strength(&new, &[&user.email, &user.display_name])?;
+    password::check_strength("new_password", &new, &[&user.email, &user.display_name])?;
     let new_hash = password::blocking(move || {
         if password::verify(&current, &stored.password_hash) == password::Verified::No {
             return Ok(None);

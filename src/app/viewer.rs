@@ -121,6 +121,7 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
 
 const INVALID: ApiError = ApiError::Unauthorized {
     code: "invalid_token",
+    detail: "a valid bearer token is required",
 };
 
 impl FromRequest for AuthUser {
@@ -134,6 +135,7 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
             let token = token.ok_or(ApiError::Unauthorized {
                 code: "unauthorized",
+                detail: "a valid bearer token is required",
             })?;
             let claims = state.keys.decode(&token).ok_or(INVALID)?;
             state

@@ -22,18 +22,19 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Check length and strength; `context` holds words a guesser would try (email, name).
-pub fn check_strength(password: &str, context: &[&str]) -> Result<(), ApiError> {
+/// Problems are reported on `field`, the request's name for the password.
+pub fn check_strength(field: &str, password: &str, context: &[&str]) -> Result<(), ApiError> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
         return Err(ApiError::field(
-            "password",
+            field,
             "password_too_short",
             format!("use at least {MIN_CHARS} characters"),
         ));
     }
     if chars > MAX_CHARS {
         return Err(ApiError::field(
-            "password",
+            field,
             "password_too_long",
             format!("use at most {MAX_CHARS} characters"),
         ));
@@ -47,7 +48,7 @@ pub fn check_strength(password: &str, context: &[&str]) -> Result<(), ApiError> 
             .and_then(|f| f.warning().map(|w| w.to_string()))
             .unwrap_or_else(|| "this password is too easy to guess".to_owned());
         return Err(ApiError::field(
-            "password",
+            field,
             "password_too_weak",
             format!("{reason}; add more words or characters that are not common"),
         ));
@@ -144,16 +145,16 @@ mod tests {
 
     #[test]
     fn short_long_and_common_passwords_are_refused_with_a_reason() {
-        let code = |p: &str| match check_strength(p, &[]) {
+        let code = |p: &str| match check_strength("password", p, &[]) {
             Err(ApiError::Validation { code, .. }) => code,
             other => panic!("{other:?}"),
         };
         assert_eq!(code("short1!"), "password_too_short");
         assert_eq!(code(&"x".repeat(1025)), "password_too_long");
         assert_eq!(code("password123"), "password_too_weak");
-        assert!(check_strength("correct horse battery staple", &[]).is_ok());
+        assert!(check_strength("password", "correct horse battery staple", &[]).is_ok());
         let longest = format!("Kx7#mP2q vortex lantern quasar {}", "z".repeat(993));
         assert_eq!(longest.chars().count(), 1024);
-        assert!(check_strength(&longest, &[]).is_ok());
+        assert!(check_strength("password", &longest, &[]).is_ok());
     }
 }

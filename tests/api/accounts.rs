@@ -597,3 +597,72 @@ async fn create_admin_command_creates_a_bureau_admin_who_can_log_in() {
     assert_eq!(me["role"], "bureau_admin");
     assert_eq!(me["email_verified"], true);
 }
+
+/// Issue 15, defect 2: each 401 says what was wrong with what was presented, not "a valid
+/// bearer token is required" for a password or a refresh token.
+#[tokio::test]
+async fn a_wrong_password_and_a_garbage_refresh_token_each_get_their_own_401_text() {
+    let app = spawn_app().await;
+    app.verified_user("honest@example.com").await;
+    let bearer_text = "a valid bearer token is required";
+
+    let wrong = app
+        .login("honest@example.com", "not the right password at all")
+        .await;
+    assert_eq!(wrong.status().as_u16(), 401);
+    let wrong: Value = wrong.json().await.unwrap();
+    assert_eq!(wrong["code"], "invalid_credentials");
+    let detail = wrong["detail"].as_str().unwrap();
+    assert_ne!(detail, bearer_text);
+    assert!(detail.contains("password"), "{detail}");
+
+    let garbage = app
+        .post_json("/api/v1/auth/refresh", &json!({"refresh_token": "garbage"}))
+        .await;
+    assert_eq!(garbage.status().as_u16(), 401);
+    let garbage: Value = garbage.json().await.unwrap();
+    assert_eq!(garbage["code"], "invalid_token");
+    let detail = garbage["detail"].as_str().unwrap();
+    assert_ne!(detail, bearer_text);
+    assert!(detail.contains("refresh token"), "{detail}");
+
+    // A bad bearer token is still told as such.
+    let me = app.get_as("/api/v1/me", "garbage").await;
+    assert_eq!(me.status().as_u16(), 401);
+    assert_eq!(me.json::<Value>().await.unwrap()["detail"], bearer_text);
+}
+
+/// Issue 15, defect 8: a weak new password is reported on `new_password`, the field the
+/// request has, at reset-confirm and at password change alike.
+#[tokio::test]
+async fn a_weak_new_password_is_reported_on_the_new_password_field() {
+    let app = spawn_app().await;
+    let user = app.verified_user("field@example.com").await;
+    app.post_json(
+        "/api/v1/auth/password-reset",
+        &json!({"email": "field@example.com"}),
+    )
+    .await;
+    let mails = app.smtp.wait_for("field@example.com", 2).await;
+    let token = mails[1].token();
+    let weak = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": token, "new_password": "12345678"}),
+        )
+        .await;
+    assert_eq!(weak.status().as_u16(), 422);
+    let body: Value = weak.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "new_password", "{body}");
+
+    let change = app
+        .post_json_as(
+            "/api/v1/me/password",
+            &user.access,
+            &json!({"current_password": PASSWORD, "new_password": "12345678"}),
+        )
+        .await;
+    assert_eq!(change.status().as_u16(), 422);
+    let body: Value = change.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "new_password", "{body}");
+}
