@@ -119,7 +119,7 @@ pub(super) fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<Lo
     })?;
 
     let mut event = draft_event(500);
-    event.status = "published".to_owned();
+    event.status = crate::events::domain::EventStatus::Published;
     event.published_at = Some(now());
     crate::events::model::insert(conn, &event)?;
     crate::events::model::invite(conn, &event.id, &org_ids, now())?;

@@ -32,7 +32,7 @@ pub fn visible_to(
     id: &str,
 ) -> Result<Event, ApiError> {
     let ev = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    if !visible_statuses(user).contains(&ev.status()) {
+    if !visible_statuses(user).contains(&ev.status) {
         return Err(ApiError::NotFound);
     }
     Ok(ev)

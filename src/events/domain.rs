@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::error::FieldError;
+
 crate::text_enum! {
     /// What sort of gathering an event is.
     pub enum EventKind {
@@ -161,18 +163,78 @@ pub fn allocate<'a>(places: &mut Places, claims: impl IntoIterator<Item = &'a st
     claims.into_iter().map(|org| places.take(org)).collect()
 }
 
+/// An IANA time zone an event is shown in, stored as its name (`Asia/Shanghai`). Reading a
+/// stored name that is no zone is a deserialization error, never a silent default.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct Zone(pub chrono_tz::Tz);
+
+impl Zone {
+    /// The zone events are in unless the bureau says otherwise.
+    pub const DEFAULT: Zone = Zone(chrono_tz::Asia::Shanghai);
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The zone named `name`, or a `timezone_unknown` error for `field`.
+    pub fn parse(name: &str, field: &str) -> Result<Zone, FieldError> {
+        name.parse().map(Zone).map_err(|_| {
+            FieldError::new(
+                field,
+                "timezone_unknown",
+                "use an IANA time zone such as Asia/Shanghai",
+            )
+        })
+    }
+}
+
+impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for Zone
+where
+    DB: diesel::backend::Backend,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, DB>,
+    ) -> diesel::serialize::Result {
+        <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.name(), out)
+    }
+}
+
+impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for Zone
+where
+    DB: diesel::backend::Backend,
+    String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        let name =
+            <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
+        Ok(Zone(
+            name.parse()
+                .map_err(|_| format!("unknown time zone `{name}`"))?,
+        ))
+    }
+}
+
 /// An instant shown in an event's time zone, e.g. `2026-12-10 09:00 (Asia/Shanghai)`.
-pub fn local_time(at: NaiveDateTime, tz: &str) -> String {
-    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-    let local = DateTime::<Utc>::from_naive_utc_and_offset(at, Utc).with_timezone(&zone);
-    format!("{} ({tz})", local.format("%Y-%m-%d %H:%M"))
+pub fn local_time(at: NaiveDateTime, zone: Zone) -> String {
+    let local = DateTime::<Utc>::from_naive_utc_and_offset(at, Utc).with_timezone(&zone.0);
+    format!("{} ({})", local.format("%Y-%m-%d %H:%M"), zone.name())
 }
 
 /// The RFC 3339 form of an instant in the event's zone, e.g. `2026-12-10T09:00:00+08:00`.
-pub fn local_rfc3339(at: NaiveDateTime, tz: &str) -> String {
-    let zone: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+pub fn local_rfc3339(at: NaiveDateTime, zone: Zone) -> String {
     DateTime::<Utc>::from_naive_utc_and_offset(at, Utc)
-        .with_timezone(&zone)
+        .with_timezone(&zone.0)
         .to_rfc3339()
 }
 
@@ -279,14 +341,31 @@ mod tests {
     }
 
     #[test]
+    fn zones_are_iana_names_and_nothing_else() {
+        assert_eq!(
+            Zone::parse("Asia/Shanghai", "timezone").unwrap(),
+            Zone::DEFAULT
+        );
+        assert_eq!(
+            Zone::parse("Europe/Berlin", "timezone").unwrap().name(),
+            "Europe/Berlin"
+        );
+        let err = Zone::parse("Mars/Olympus", "timezone").unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.code.as_str()),
+            ("timezone", "timezone_unknown")
+        );
+    }
+
+    #[test]
     fn local_times_follow_the_zone() {
         // 01:00 UTC is 09:00 in Shanghai.
         assert_eq!(
-            local_time(t(1), "Asia/Shanghai"),
+            local_time(t(1), Zone::DEFAULT),
             "2026-12-10 09:00 (Asia/Shanghai)"
         );
         assert_eq!(
-            local_rfc3339(t(1), "Asia/Shanghai"),
+            local_rfc3339(t(1), Zone::DEFAULT),
             "2026-12-10T09:00:00+08:00"
         );
     }

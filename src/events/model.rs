@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{Dimension, EventStatus, RegistrationStatus};
+use super::domain::{Dimension, EventKind, EventStatus, RegistrationStatus, Zone};
+use crate::app::Locale;
 use crate::db::DbConnection;
 use crate::db::schema::{
     event_audience as ea, event_invitations as ei, event_registrations as er, events as e,
@@ -18,13 +19,13 @@ use crate::organizations::domain::OrgStatus;
 #[diesel(table_name = e, treat_none_as_null = true)]
 pub struct Event {
     pub id: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub title_en: Option<String>,
     pub description: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub timezone: String,
+    pub timezone: Zone,
     pub location: String,
     pub online_url: Option<String>,
     pub organizer: String,
@@ -33,19 +34,13 @@ pub struct Event {
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
     pub leading_only: bool,
-    pub status: String,
+    pub status: EventStatus,
     pub sequence: i32,
     pub cancel_reason: Option<String>,
     pub published_at: Option<NaiveDateTime>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-impl Event {
-    pub fn status(&self) -> EventStatus {
-        self.status.parse().unwrap_or(EventStatus::Draft)
-    }
 }
 
 /// The audience filter of an event: empty lists mean "any".
@@ -95,7 +90,7 @@ pub fn audiences(
     conn: &mut DbConnection,
     ids: &[String],
 ) -> QueryResult<HashMap<String, Audience>> {
-    let rows: Vec<(String, String, String)> = ea::table
+    let rows: Vec<(String, Dimension, String)> = ea::table
         .select((ea::event_id, ea::dimension, ea::value))
         .filter(ea::event_id.eq_any(ids))
         .order((ea::event_id, ea::dimension, ea::value))
@@ -103,12 +98,11 @@ pub fn audiences(
     let mut out: HashMap<String, Audience> = HashMap::new();
     for (id, dim, value) in rows {
         let a = out.entry(id).or_default();
-        match dim.parse() {
-            Ok(Dimension::Kind) => a.kinds.push(value),
-            Ok(Dimension::Region) => a.region_codes.push(value),
-            Ok(Dimension::Field) => a.field_codes.push(value),
-            Ok(Dimension::Organization) => a.organization_ids.push(value),
-            Err(_) => {}
+        match dim {
+            Dimension::Kind => a.kinds.push(value),
+            Dimension::Region => a.region_codes.push(value),
+            Dimension::Field => a.field_codes.push(value),
+            Dimension::Organization => a.organization_ids.push(value),
         }
     }
     Ok(out)
@@ -127,7 +121,7 @@ pub fn set_audience(conn: &mut DbConnection, id: &str, a: &Audience) -> QueryRes
         values.iter().map(move |v| {
             (
                 ea::event_id.eq(id),
-                ea::dimension.eq(d.as_str()),
+                ea::dimension.eq(d),
                 ea::value.eq(v.as_str()),
             )
         })
@@ -233,7 +227,7 @@ pub struct Person {
     pub user_id: String,
     pub email: String,
     pub display_name: String,
-    pub locale: String,
+    pub locale: Locale,
 }
 
 /// Active members (verified email, not disabled) of the organizations invited to an event.
@@ -274,13 +268,10 @@ pub fn people_by_email(
 pub fn complete_ended(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         e::table
-            .filter(e::status.eq(EventStatus::Published.as_str()))
+            .filter(e::status.eq(EventStatus::Published))
             .filter(e::ends_at.le(now)),
     )
-    .set((
-        e::status.eq(EventStatus::Completed.as_str()),
-        e::updated_at.eq(now),
-    ))
+    .set((e::status.eq(EventStatus::Completed), e::updated_at.eq(now)))
     .execute(conn)
 }
 
@@ -301,13 +292,13 @@ pub fn participation(
 ) -> QueryResult<HashMap<String, Participation>> {
     let mut inv = ei::table
         .inner_join(e::table)
-        .filter(e::status.ne(EventStatus::Draft.as_str()))
+        .filter(e::status.ne(EventStatus::Draft))
         .group_by(ei::organization_id)
         .select((ei::organization_id, diesel::dsl::count_star()))
         .into_boxed();
     let mut reg = er::table
         .inner_join(e::table)
-        .filter(er::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .filter(er::status.ne(RegistrationStatus::Cancelled))
         .group_by((er::organization_id, er::attended))
         .select((er::organization_id, er::attended, diesel::dsl::count_star()))
         .into_boxed();
@@ -353,8 +344,8 @@ pub fn organization_names(
 /// A page of events, soonest first.
 #[derive(Debug, Default)]
 pub struct Filter {
-    pub statuses: Vec<String>,
-    pub kind: Option<String>,
+    pub statuses: Vec<EventStatus>,
+    pub kind: Option<EventKind>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub after: Option<(NaiveDateTime, String)>,
@@ -368,7 +359,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
         .limit(limit)
         .into_boxed();
     if let Some(k) = &f.kind {
-        q = q.filter(e::kind.eq(k.clone()));
+        q = q.filter(e::kind.eq(*k));
     }
     if let Some(t) = f.from {
         q = q.filter(e::starts_at.ge(t));

@@ -56,8 +56,8 @@ fn facts<'a>(ev: &'a Event, locale: Locale, attendee: Option<&'a str>) -> EventF
         title,
         when: format!(
             "{} - {}",
-            local_time(ev.starts_at, &ev.timezone),
-            local_time(ev.ends_at, &ev.timezone)
+            local_time(ev.starts_at, ev.timezone),
+            local_time(ev.ends_at, ev.timezone)
         ),
         place,
         attendee,
@@ -112,7 +112,7 @@ pub fn tell(
         }
         match target {
             Target::User(p) => {
-                let locale: Locale = p.locale.parse().unwrap_or(Locale::ZhCn);
+                let locale = p.locale;
                 let (letter, summary) = templates::event_news(
                     locale,
                     &p.display_name,
@@ -189,7 +189,7 @@ pub fn everyone(conn: &mut DbConnection, ev: &Event) -> QueryResult<Vec<Target>>
     let mut targets = invitees(conn, ev)?;
     let regs: Vec<Registration> = registrations::registrations(conn, &ev.id, None)?
         .into_iter()
-        .filter(|r| r.status != RegistrationStatus::Cancelled.as_str())
+        .filter(|r| r.status != RegistrationStatus::Cancelled)
         .collect();
     targets.extend(targets_of(conn, &regs)?);
     Ok(targets)
@@ -219,9 +219,7 @@ pub fn targets_of(conn: &mut DbConnection, regs: &[Registration]) -> QueryResult
             None => out.push(Target::Guest {
                 email: r.attendee_email.clone(),
                 name: r.attendee_name.clone(),
-                locale: registrant
-                    .and_then(|p| p.locale.parse().ok())
-                    .unwrap_or(Locale::ZhCn),
+                locale: registrant.map_or(Locale::ZhCn, |p| p.locale),
             }),
         }
     }

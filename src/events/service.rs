@@ -9,7 +9,9 @@ use super::domain::EventStatus;
 use super::model::{self, Audience, Event, Filter};
 use super::notify;
 use super::registrations::{model as registrations, service as registration};
-use super::validate::{apply_changes, check_audience, check_event, moved, new_event};
+use super::validate::{
+    apply_changes, apply_timezone, check_audience, check_event, moved, new_event,
+};
 use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, Postman, audit, pagination, text};
 use crate::db::types::{now, utc};
@@ -97,9 +99,8 @@ pub fn list(
         statuses: visible_statuses(user)
             .into_iter()
             .filter(|s| q.status.is_none_or(|w| w == *s))
-            .map(|s| s.as_str().to_owned())
             .collect(),
-        kind: q.kind.map(|k| k.as_str().to_owned()),
+        kind: q.kind,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
         after: after(q.cursor.as_deref())?,
@@ -135,7 +136,7 @@ pub fn update(
     user.require_bureau()?;
     write_tx(conn, |conn| {
         let old = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        let status = old.status();
+        let status = old.status;
         if matches!(status, EventStatus::Cancelled | EventStatus::Completed) {
             return Err(ApiError::rule(
                 "event_closed",
@@ -153,6 +154,7 @@ pub fn update(
         if let Some(a) = &c.audience {
             check_audience(conn, a, &mut errors)?;
         }
+        apply_timezone(&mut ev, c.timezone.as_deref(), &mut errors);
         check_event(&ev, &mut errors);
         ApiError::fields(errors)?;
         let (confirmed, _) = registrations::counts(conn, std::slice::from_ref(&ev.id))?
@@ -207,7 +209,7 @@ pub fn publish_event(
     user.require_bureau()?;
     write_tx(conn, |conn| {
         let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        match ev.status() {
+        match ev.status {
             EventStatus::Published => return view(conn, ev),
             EventStatus::Draft => {}
             EventStatus::Cancelled | EventStatus::Completed => {
@@ -246,7 +248,7 @@ pub fn publish(
     ev: &mut Event,
     t: NaiveDateTime,
 ) -> Result<usize, ApiError> {
-    ev.status = EventStatus::Published.as_str().to_owned();
+    ev.status = EventStatus::Published;
     ev.published_at = Some(t);
     ev.updated_at = t;
     model::update(conn, ev)?;
@@ -275,7 +277,7 @@ pub fn cancel_event(
         let reason = text::required("reason", &b.reason, 1000, &mut errors);
         ApiError::fields(errors)?;
         let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        let was_published = match ev.status() {
+        let was_published = match ev.status {
             EventStatus::Cancelled => return view(conn, ev),
             EventStatus::Completed => {
                 return Err(ApiError::rule(
@@ -286,7 +288,7 @@ pub fn cancel_event(
             EventStatus::Draft => false,
             EventStatus::Published => true,
         };
-        ev.status = EventStatus::Cancelled.as_str().to_owned();
+        ev.status = EventStatus::Cancelled;
         ev.cancel_reason = Some(reason);
         ev.sequence += 1;
         ev.updated_at = now();

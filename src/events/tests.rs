@@ -150,3 +150,27 @@ fn publishing_invites_the_audience_once_and_not_in_the_past() {
     let err = publish_event(&mut c, &pm, &admin, &past.id).unwrap_err();
     assert_eq!(err.code(), "event_in_past");
 }
+
+#[test]
+fn a_corrupt_stored_status_kind_or_zone_is_an_error_not_a_default() {
+    use diesel::connection::SimpleConnection;
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let ev = create(&mut c, &admin, draft(5, None)).unwrap();
+    for corrupt in [
+        "status = 'publishd'",
+        "kind = 'party'",
+        "timezone = 'Mars/Olympus'",
+    ] {
+        let saved = model::find(&mut c, &ev.id).unwrap().unwrap();
+        c.batch_execute(&format!(
+            "UPDATE events SET {corrupt} WHERE id = '{}'",
+            ev.id
+        ))
+        .unwrap();
+        assert!(model::find(&mut c, &ev.id).is_err(), "{corrupt} was read");
+        assert!(get(&mut c, &admin, &ev.id).is_err());
+        model::update(&mut c, &saved).unwrap();
+        assert!(get(&mut c, &admin, &ev.id).is_ok());
+    }
+}

@@ -26,8 +26,8 @@ fn vevent(ev: &Event, domain: &str, link: &str) -> IcsEvent {
         "{}\n\n{}\n{} - {}",
         ev.description,
         ev.organizer,
-        local_time(ev.starts_at, &ev.timezone),
-        local_time(ev.ends_at, &ev.timezone)
+        local_time(ev.starts_at, ev.timezone),
+        local_time(ev.ends_at, ev.timezone)
     );
     if let Some(url) = &ev.online_url {
         description.push_str(&format!("\n{url}"));
@@ -46,7 +46,7 @@ fn vevent(ev: &Event, domain: &str, link: &str) -> IcsEvent {
         .timestamp(utc(ev.updated_at))
         .sequence(ev.sequence.max(0) as u32)
         .url(link)
-        .status(if ev.status() == EventStatus::Cancelled {
+        .status(if ev.status == EventStatus::Cancelled {
             IcsStatus::Cancelled
         } else {
             IcsStatus::Confirmed
@@ -59,13 +59,13 @@ pub fn event_calendar(ev: &Event, domain: &str, link: &str) -> String {
     let mut cal = Calendar::new();
     cal.append_property((
         "METHOD",
-        if ev.status() == EventStatus::Cancelled {
+        if ev.status == EventStatus::Cancelled {
             "CANCEL"
         } else {
             "PUBLISH"
         },
     ));
-    cal.append_property(("X-WR-TIMEZONE", ev.timezone.as_str()));
+    cal.append_property(("X-WR-TIMEZONE", ev.timezone.name()));
     cal.push(vevent(ev, domain, link));
     cal.done().to_string()
 }

@@ -12,7 +12,7 @@ use crate::events::model::Event;
 pub fn calendar_of(conn: &mut DbConnection, user_id: &str, email: &str) -> QueryResult<Vec<Event>> {
     let ids = er::table
         .select(er::event_id)
-        .filter(er::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .filter(er::status.ne(RegistrationStatus::Cancelled))
         .filter(
             er::registered_by
                 .eq(user_id)
@@ -21,7 +21,7 @@ pub fn calendar_of(conn: &mut DbConnection, user_id: &str, email: &str) -> Query
     e::table
         .select(Event::as_select())
         .filter(e::id.eq_any(ids))
-        .filter(e::status.ne(EventStatus::Draft.as_str()))
+        .filter(e::status.ne(EventStatus::Draft))
         .order(e::starts_at.asc())
         .load(conn)
 }

@@ -76,7 +76,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
 /// Places in line (1 = next) from an event's full list of registrations in queue order.
 pub fn queue_of(all: &[Registration]) -> HashMap<String, i64> {
     all.iter()
-        .filter(|r| r.status == RegistrationStatus::Waitlisted.as_str())
+        .filter(|r| r.status == RegistrationStatus::Waitlisted)
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i as i64 + 1))
         .collect()

@@ -22,7 +22,7 @@ pub struct Registration {
     pub attendee_name: String,
     pub attendee_email: String,
     pub attendee_phone: Option<String>,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub attended: bool,
     pub reminded_for: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
@@ -78,11 +78,11 @@ pub fn queue_positions(
     let mut out = HashMap::new();
     for r in regs
         .iter()
-        .filter(|r| r.status == RegistrationStatus::Waitlisted.as_str())
+        .filter(|r| r.status == RegistrationStatus::Waitlisted)
     {
         let place: i64 = er::table
             .filter(er::event_id.eq(event_id))
-            .filter(er::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(er::status.eq(RegistrationStatus::Waitlisted))
             .filter(er::id.le(&r.id))
             .count()
             .get_result(conn)?;
@@ -95,7 +95,7 @@ pub fn queue_positions(
 pub fn taken(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResult<(i64, i64)> {
     let confirmed = er::table
         .filter(er::event_id.eq(event_id))
-        .filter(er::status.eq(RegistrationStatus::Confirmed.as_str()));
+        .filter(er::status.eq(RegistrationStatus::Confirmed));
     let total = confirmed.count().get_result(conn)?;
     let org = confirmed
         .filter(er::organization_id.eq(org_id))
@@ -106,16 +106,16 @@ pub fn taken(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResu
 
 /// Confirmed and waitlisted counts per event.
 pub fn counts(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, (i64, i64)>> {
-    let rows: Vec<(String, String, i64)> = er::table
+    let rows: Vec<(String, RegistrationStatus, i64)> = er::table
         .filter(er::event_id.eq_any(ids))
-        .filter(er::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .filter(er::status.ne(RegistrationStatus::Cancelled))
         .group_by((er::event_id, er::status))
         .select((er::event_id, er::status, diesel::dsl::count_star()))
         .load(conn)?;
     let mut out: HashMap<String, (i64, i64)> = HashMap::new();
     for (id, status, n) in rows {
         let c = out.entry(id).or_default();
-        if status == RegistrationStatus::Confirmed.as_str() {
+        if status == RegistrationStatus::Confirmed {
             c.0 = n;
         } else {
             c.1 = n;
@@ -132,7 +132,7 @@ pub fn active_email_taken(
     er::table
         .select(er::attendee_email)
         .filter(er::event_id.eq(event_id))
-        .filter(er::status.ne(RegistrationStatus::Cancelled.as_str()))
+        .filter(er::status.ne(RegistrationStatus::Cancelled))
         .filter(er::attendee_email.eq_any(emails))
         .load(conn)
 }
@@ -182,7 +182,7 @@ pub fn set_status(
     let cancelled = (status == RegistrationStatus::Cancelled).then_some(at);
     diesel::update(er::table.find(id))
         .set((
-            er::status.eq(status.as_str()),
+            er::status.eq(status),
             er::cancelled_at.eq(cancelled),
             er::updated_at.eq(at),
         ))
@@ -201,7 +201,7 @@ pub fn set_attended(
         er::table
             .filter(er::event_id.eq(event_id))
             .filter(er::id.eq_any(ids))
-            .filter(er::status.eq(RegistrationStatus::Confirmed.as_str())),
+            .filter(er::status.eq(RegistrationStatus::Confirmed)),
     )
     .set((er::attended.eq(attended), er::updated_at.eq(at)))
     .execute(conn)
@@ -215,7 +215,7 @@ pub fn due_reminders(
 ) -> QueryResult<Vec<(Event, Registration)>> {
     let events: Vec<Event> = e::table
         .select(Event::as_select())
-        .filter(e::status.eq(EventStatus::Published.as_str()))
+        .filter(e::status.eq(EventStatus::Published))
         .filter(e::starts_at.gt(now))
         .filter(e::starts_at.le(now + lead))
         .load(conn)?;
@@ -224,7 +224,7 @@ pub fn due_reminders(
         let regs: Vec<Registration> = er::table
             .select(Registration::as_select())
             .filter(er::event_id.eq(&ev.id))
-            .filter(er::status.eq(RegistrationStatus::Confirmed.as_str()))
+            .filter(er::status.eq(RegistrationStatus::Confirmed))
             .filter(
                 er::reminded_for
                     .is_null()

@@ -108,7 +108,7 @@ pub fn register(
         )?;
         let t = now();
         registration_open(
-            ev.status(),
+            ev.status,
             ev.registration_opens_at,
             ev.registration_closes_at,
             ev.starts_at,
@@ -129,7 +129,7 @@ pub fn register(
         let (confirmed, waiting): (Vec<Registration>, Vec<Registration>) = rows
             .iter()
             .cloned()
-            .partition(|r| r.status == RegistrationStatus::Confirmed.as_str());
+            .partition(|r| r.status == RegistrationStatus::Confirmed);
         tell_registrations(conn, postman, &ev, EventNews::Confirmed, &confirmed)?;
         tell_registrations(conn, postman, &ev, EventNews::Waitlisted, &waiting)?;
         let queue = model::queue_positions(conn, &ev.id, &rows)?;
@@ -207,9 +207,7 @@ fn new_registrations(
                 RegistrationStatus::Confirmed
             } else {
                 RegistrationStatus::Waitlisted
-            }
-            .as_str()
-            .to_owned(),
+            },
             attended: false,
             reminded_for: None,
             cancelled_at: None,
@@ -242,16 +240,16 @@ pub fn cancel(
         if !user.is_bureau() && orgs::role_of(conn, &r.organization_id, &user.id)?.is_none() {
             return Err(ApiError::NotFound);
         }
-        if r.status == RegistrationStatus::Cancelled.as_str() {
+        if r.status == RegistrationStatus::Cancelled {
             return Ok(RegistrationView::new(r, None));
         }
-        if ev.status() == EventStatus::Completed {
+        if ev.status == EventStatus::Completed {
             return Err(ApiError::rule("event_completed", "the event is over"));
         }
         let t = now();
         model::set_status(conn, &r.id, RegistrationStatus::Cancelled, t)?;
         let r = model::registration(conn, &ev.id, &r.id)?.ok_or(ApiError::NotFound)?;
-        if ev.status() == EventStatus::Published {
+        if ev.status == EventStatus::Published {
             let news = EventNews::RegistrationCancelled;
             tell_registrations(conn, postman, &ev, news, std::slice::from_ref(&r))?;
             promote(conn, postman, &ev, t)?;
@@ -269,15 +267,14 @@ pub fn promote(
     at: NaiveDateTime,
 ) -> Result<Vec<Registration>, ApiError> {
     let all = model::registrations(conn, &ev.id, None)?;
-    let is = |r: &Registration, s: RegistrationStatus| r.status == s.as_str();
     let mut places = places_of(ev).held_by(
         all.iter()
-            .filter(|r| is(r, RegistrationStatus::Confirmed))
+            .filter(|r| r.status == RegistrationStatus::Confirmed)
             .map(|r| r.organization_id.as_str()),
     );
     let waiting: Vec<Registration> = all
         .into_iter()
-        .filter(|r| is(r, RegistrationStatus::Waitlisted))
+        .filter(|r| r.status == RegistrationStatus::Waitlisted)
         .collect();
     let fits = allocate(
         &mut places,
@@ -288,7 +285,7 @@ pub fn promote(
         if confirmed {
             model::set_status(conn, &r.id, RegistrationStatus::Confirmed, at)?;
             promoted.push(Registration {
-                status: RegistrationStatus::Confirmed.as_str().to_owned(),
+                status: RegistrationStatus::Confirmed,
                 ..r
             });
         }
@@ -316,7 +313,7 @@ pub fn record_attendance(
     }
     write_tx(conn, |conn| {
         let ev = events::find(conn, event_id)?.ok_or(ApiError::NotFound)?;
-        if !matches!(ev.status(), EventStatus::Published | EventStatus::Completed)
+        if !matches!(ev.status, EventStatus::Published | EventStatus::Completed)
             || ev.starts_at > now()
         {
             return Err(ApiError::rule(

@@ -149,3 +149,20 @@ fn attendance_waits_for_the_event_to_start() {
         "count_out_of_range"
     );
 }
+
+#[test]
+fn a_corrupt_stored_registration_status_is_an_error_not_a_default() {
+    use diesel::connection::SimpleConnection;
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let ev = published(&mut c, &admin, 5, None);
+    let org = organization(&mut c);
+    let m = member(&mut c, &org);
+    let regs = register(&mut c, &postman(), 100, &m, &ev, &org, people(1, "a")).unwrap();
+    c.batch_execute(&format!(
+        "UPDATE event_registrations SET status = 'confirmd' WHERE id = '{}'",
+        regs[0].id
+    ))
+    .unwrap();
+    assert!(list(&mut c, &admin, &ev).is_err());
+}
