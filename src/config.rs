@@ -29,6 +29,7 @@
 //! | `COLLAB_OUTBOX_CONCURRENCY` | `16` | SMTP connections the delivery worker uses in parallel (mail to one address keeps its order) |
 //! | `COLLAB_OUTBOX_RETRY_BASE_MS` | `30000` | first retry delay; doubles per attempt (±25% jitter) |
 //! | `COLLAB_OUTBOX_RETRY_MAX_MS` | `3600000` | longest delay between two attempts (1 h) |
+//! | `COLLAB_CHANNEL_TEST_HOSTS` | empty | comma-separated loopback base URLs (`http://127.0.0.1:PORT`) accepted as group-chat robot webhooks besides the platforms' own hosts; for tests only |
 //! | `COLLAB_SEMANTIC` | `on` | `off` indexes and matches without the sentence encoder (lexical only: shared terms and glossary links); the index is rebuilt when this changes |
 //! | `COLLAB_MATCH_NOTIFY_THRESHOLD` | `0.45` | score (0-1] above which a newly published listing is announced to the other side |
 //! | `COLLAB_TRUST_PROXY` | `false` | behind your own proxy: the client is the rightmost `X-Forwarded-For` hop not in `COLLAB_TRUSTED_PROXIES` (hops a client writes come first and are ignored) |
@@ -95,6 +96,8 @@ pub struct Settings {
     pub digest_hour: u32,
     pub reminder_lead: Duration,
     pub scheduler_interval: Duration,
+    /// Loopback base URLs accepted as robot webhooks (`COLLAB_CHANNEL_TEST_HOSTS`; tests).
+    pub channel_test_hosts: Vec<String>,
 }
 
 /// Token and throttling settings.
@@ -193,6 +196,7 @@ impl Default for Settings {
             digest_hour: 8,
             reminder_lead: Duration::from_secs(24 * 3600),
             scheduler_interval: Duration::from_secs(60),
+            channel_test_hosts: Vec::new(),
         }
     }
 }
@@ -306,6 +310,10 @@ impl Settings {
             s.trusted_proxies =
                 crate::net::parse_list(v).map_err(|e| env.error("COLLAB_TRUSTED_PROXIES", &e))?;
         }
+        if let Some(v) = env.get("COLLAB_CHANNEL_TEST_HOSTS") {
+            s.channel_test_hosts =
+                loopback_bases(v).map_err(|e| env.error("COLLAB_CHANNEL_TEST_HOSTS", &e))?;
+        }
         env.parse("COLLAB_METRICS_ADDR", &mut s.metrics_addr)?;
         if s.metrics_addr == s.listen_addr {
             return Err(env.error(
@@ -360,6 +368,28 @@ pub fn backend_of(url: &str) -> Result<Backend, String> {
     } else {
         Err("expected sqlite://PATH or postgres://...".to_owned())
     }
+}
+
+/// Comma-separated base URLs, each `http(s)://` on a loopback address (127.0.0.0/8, ::1,
+/// localhost): robots' webhooks may point there only in tests on this machine.
+fn loopback_bases(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            let url = url::Url::parse(b).map_err(|_| format!("`{b}` is not a URL"))?;
+            let loopback = match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d == "localhost",
+                None => false,
+            };
+            if !matches!(url.scheme(), "http" | "https") || !loopback {
+                return Err(format!("`{b}` is not an http(s) URL on a loopback address"));
+            }
+            Ok(b.trim_end_matches('/').to_owned())
+        })
+        .collect()
 }
 
 /// A URL with any password replaced, safe to log.
@@ -456,6 +486,36 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn channel_test_hosts_must_be_loopback() {
+        let ok = vars(&[(
+            "COLLAB_CHANNEL_TEST_HOSTS",
+            "http://127.0.0.1:4000/, http://[::1]:5,http://localhost:9",
+        )]);
+        assert_eq!(
+            Settings::from_vars(ok).unwrap().channel_test_hosts,
+            [
+                "http://127.0.0.1:4000",
+                "http://[::1]:5",
+                "http://localhost:9"
+            ]
+        );
+        for bad in [
+            "http://10.0.0.1:80",
+            "https://oapi.dingtalk.com",
+            "ftp://127.0.0.1",
+        ] {
+            let err = Settings::from_vars(vars(&[("COLLAB_CHANNEL_TEST_HOSTS", bad)]));
+            assert!(err.is_err(), "{bad}");
+        }
+        assert!(
+            Settings::from_vars(HashMap::new())
+                .unwrap()
+                .channel_test_hosts
+                .is_empty()
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth;
 pub mod background;
 pub mod bench;
+pub mod channels;
 pub mod collaboration;
 pub mod config;
 pub mod db;

@@ -19,6 +19,7 @@ pub fn table() -> RouteTable {
     crate::collaboration::routes(&mut r);
     crate::projects::routes(&mut r);
     crate::reports::routes(&mut r);
+    crate::channels::routes(&mut r);
     r
 }
 
@@ -126,6 +127,13 @@ pub fn table() -> RouteTable {
         crate::projects::routes::add_note,
         crate::reports::routes::get_overview,
         crate::reports::routes::export_csv,
+        crate::channels::routes::list,
+        crate::channels::routes::create,
+        crate::channels::routes::get,
+        crate::channels::routes::update,
+        crate::channels::routes::delete,
+        crate::channels::routes::test,
+        crate::channels::routes::messages,
     ),
     components(schemas(
         crate::error::Problem,

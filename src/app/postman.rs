@@ -1,6 +1,8 @@
 //! The postman's handle: the public address links point to and the key that signs
 //! unsubscribe links. Delivering notices (inbox rows, preferences, the email outbox) is the
-//! notifications room's half of the type, in `notifications::inbox`.
+//! notifications room's half of the type, in `notifications::inbox`. A [`NoticeTap`] set
+//! at startup sees every notice delivered, in the same transaction (the channels room copies
+//! them to group-chat robots); `app` knows no feature, so the tap is a plain function.
 
 use std::sync::Arc;
 
@@ -15,7 +17,26 @@ use sha2::Sha256;
 pub struct Postman {
     public_url: String,
     key: Arc<[u8]>,
+    tap: Option<NoticeTap>,
 }
+
+/// A delivered notice as a tap sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct NoticeCopy<'a> {
+    /// The notice's idempotency key (per user and occasion; it ends with `:{user_id}`).
+    pub key: &'a str,
+    pub user_id: &'a str,
+    pub topic: &'a str,
+    pub locale: crate::app::Locale,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub link: Option<&'a str>,
+}
+
+/// Called with every batch of new notices inside the delivering transaction; returns how
+/// many rows it wrote.
+pub type NoticeTap =
+    fn(&mut crate::db::DbConnection, &[NoticeCopy<'_>]) -> diesel::QueryResult<usize>;
 
 impl std::fmt::Debug for Postman {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,6 +59,25 @@ impl Postman {
         Postman {
             public_url: public_url.trim_end_matches('/').to_owned(),
             key: key.into(),
+            tap: None,
+        }
+    }
+
+    /// The same postman, showing every delivered notice to `tap` too.
+    pub fn with_tap(mut self, tap: NoticeTap) -> Self {
+        self.tap = Some(tap);
+        self
+    }
+
+    /// Show new notices to the tap, if one is set (inside the caller's transaction).
+    pub fn tap(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        notices: &[NoticeCopy<'_>],
+    ) -> diesel::QueryResult<usize> {
+        match self.tap {
+            Some(tap) if !notices.is_empty() => tap(conn, notices),
+            _ => Ok(0),
         }
     }
 

@@ -559,3 +559,59 @@ diesel::table! {
         held_until -> Timestamp,
     }
 }
+
+diesel::table! {
+    organization_channels (id) {
+        id -> Text,
+        organization_id -> Text,
+        platform -> Text,
+        name -> Text,
+        webhook_url -> Text,
+        secret -> Nullable<Text>,
+        locale -> Text,
+        enabled -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_channel_topics (channel_id, topic) {
+        channel_id -> Text,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    outbox_channel_messages (id) {
+        id -> Text,
+        idempotency_key -> Text,
+        channel_id -> Text,
+        organization_id -> Text,
+        topic -> Text,
+        title -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        locked_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organization_channels -> organizations (organization_id));
+diesel::joinable!(organization_channel_topics -> organization_channels (channel_id));
+diesel::joinable!(outbox_channel_messages -> organization_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    organization_channels,
+    organization_channel_topics,
+    outbox_channel_messages,
+    organizations
+);
+diesel::allow_tables_to_appear_in_same_query!(organization_channels, memberships);
+diesel::allow_tables_to_appear_in_same_query!(organization_channel_topics, memberships);

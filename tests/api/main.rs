@@ -16,6 +16,7 @@ mod backup;
 mod bounds;
 mod browser;
 mod browser_journeys;
+mod channels;
 mod collaboration;
 mod crash;
 mod deletion;

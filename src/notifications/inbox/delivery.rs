@@ -71,6 +71,21 @@ impl Notice {
     }
 }
 
+impl Notice {
+    /// The notice as the postman's tap sees it.
+    fn copy(&self) -> crate::app::postman::NoticeCopy<'_> {
+        crate::app::postman::NoticeCopy {
+            key: &self.key,
+            user_id: &self.recipient.user_id,
+            topic: self.topic.as_str(),
+            locale: self.recipient.locale,
+            title: &self.letter.subject,
+            summary: &self.summary,
+            link: self.link.as_deref(),
+        }
+    }
+}
+
 /// What a batch of deliveries did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Delivered {
@@ -192,6 +207,7 @@ impl Postman {
                     .execute(c)?;
             }
         }
+        self.tap(conn, &fresh.iter().map(Notice::copy).collect::<Vec<_>>())?;
         let mut done = Delivered {
             notices: fresh.len(),
             ..Delivered::default()

@@ -1,0 +1,108 @@
+//! Request and response bodies of the channel endpoints. Webhook URLs and secrets go in,
+//! never out: a robot is shown with a masked URL and whether a secret is set.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::domain::{ChannelMessageStatus, ChannelPlatform};
+use crate::app::Locale;
+use crate::notifications::outbox::Topic;
+
+/// A new group-chat robot.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChannel {
+    pub platform: ChannelPlatform,
+    /// What the organization calls the group (1-80 characters).
+    pub name: String,
+    /// The robot's webhook URL: `https` on the platform's host (qyapi.weixin.qq.com,
+    /// oapi.dingtalk.com, open.feishu.cn or open.larksuite.com). A secret: never shown back.
+    pub webhook_url: String,
+    /// The signing secret (DingTalk `SEC…`, Feishu), if the robot has signing on; WeCom
+    /// robots take none. A secret: never shown back.
+    pub secret: Option<String>,
+    /// Topics the group receives: `registry`, `matches`, `events`, `collaboration` (the
+    /// notification-preference topics). Default: all of them.
+    pub topics: Option<Vec<Topic>>,
+    /// The language of the messages (`zh-CN` default, or `en`).
+    pub locale: Option<Locale>,
+    /// Default `true`.
+    pub enabled: Option<bool>,
+}
+
+/// Changes to a robot: only the fields sent change; `"secret": null` removes the secret.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateChannel {
+    pub name: Option<String>,
+    pub webhook_url: Option<String>,
+    #[serde(default, deserialize_with = "crate::channels::views::some")]
+    #[schema(value_type = Option<String>)]
+    pub secret: Option<Option<String>>,
+    pub topics: Option<Vec<Topic>>,
+    pub locale: Option<Locale>,
+    pub enabled: Option<bool>,
+}
+
+/// A present field, `null` included, as `Some`.
+pub fn some<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A robot as its organization sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelView {
+    pub id: String,
+    pub organization_id: String,
+    pub platform: ChannelPlatform,
+    pub name: String,
+    /// The webhook's host and its last four characters (`oapi.dingtalk.com…f00d`).
+    pub webhook_url_masked: String,
+    /// Whether a signing secret is stored.
+    pub secret_set: bool,
+    pub topics: Vec<Topic>,
+    pub locale: Locale,
+    pub enabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An organization's robots.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelList {
+    pub items: Vec<ChannelView>,
+    /// Always `null`: an organization has few robots, all on one page.
+    pub next_cursor: Option<String>,
+}
+
+/// A queued, sent or dead message to a robot (no URL, no secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelMessageView {
+    pub id: String,
+    pub channel_id: String,
+    pub organization_id: String,
+    pub platform: ChannelPlatform,
+    pub topic: String,
+    pub title: String,
+    pub status: ChannelMessageStatus,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filter of the bureau's message list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MessageQuery {
+    pub status: Option<ChannelMessageStatus>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
