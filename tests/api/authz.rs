@@ -61,6 +61,9 @@ const TABLES: &[&str] = &[
     "project_agreements",
     "milestones",
     "project_notes",
+    "organization_channels",
+    "organization_channel_topics",
+    "outbox_channel_messages",
 ];
 
 const WITH_UPDATED_AT: &[&str] = &[
@@ -73,6 +76,7 @@ const WITH_UPDATED_AT: &[&str] = &[
     "interests",
     "projects",
     "milestones",
+    "organization_channels",
 ];
 
 #[derive(QueryableByName)]
@@ -254,6 +258,18 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
         .as_str()
         .unwrap()
         .to_owned();
+    // Disabled, so that no notice of the set-up is posted to the platform's host.
+    let channel = id(&app
+        .post_json_as(
+            &format!("/api/v1/organizations/{a}/channels"),
+            &owner_a.access,
+            &json!({"platform": "wecom", "name": "群", "enabled": false,
+                    "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=authz"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap());
     let outbox = app
         .get_as("/api/v1/admin/outbox", &bureau.access)
         .await
@@ -273,6 +289,7 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
     const A_MEMBERS: [u16; 6] = [401, 403, 403, OK, OK, OK];
     const A_OWNERS: [u16; 6] = [401, 403, 403, 403, OK, OK];
     const B_MEMBERS: [u16; 6] = [401, 403, OK, 403, 403, OK];
+    const A_OWNERS_ONLY: [u16; 6] = [401, 403, 403, 403, OK, 403];
     let none = json!({});
     let r = |method: &'static str,
              template: &'static str,
@@ -469,6 +486,56 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             "POST",
             "/api/v1/admin/users/{id}/enable",
             format!("/api/v1/admin/users/{}/enable", member_a.id),
+            none.clone(),
+            BUREAU,
+        ),
+        r(
+            "GET",
+            "/api/v1/organizations/{id}/channels",
+            format!("/api/v1/organizations/{a}/channels"),
+            none.clone(),
+            A_OWNERS,
+        ),
+        r(
+            "POST",
+            "/api/v1/organizations/{id}/channels",
+            format!("/api/v1/organizations/{a}/channels"),
+            json!({"platform": "wecom", "name": "群", "enabled": false,
+                   "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"}),
+            A_OWNERS_ONLY,
+        ),
+        r(
+            "GET",
+            "/api/v1/organizations/{id}/channels/{channel_id}",
+            format!("/api/v1/organizations/{a}/channels/{channel}"),
+            none.clone(),
+            A_OWNERS,
+        ),
+        r(
+            "PATCH",
+            "/api/v1/organizations/{id}/channels/{channel_id}",
+            format!("/api/v1/organizations/{a}/channels/{channel}"),
+            json!({"name": "改名"}),
+            A_OWNERS_ONLY,
+        ),
+        r(
+            "DELETE",
+            "/api/v1/organizations/{id}/channels/{channel_id}",
+            format!("/api/v1/organizations/{a}/channels/{channel}"),
+            none.clone(),
+            A_OWNERS_ONLY,
+        ),
+        r(
+            "POST",
+            "/api/v1/organizations/{id}/channels/{channel_id}/test",
+            format!("/api/v1/organizations/{a}/channels/{channel}/test"),
+            none.clone(),
+            A_OWNERS_ONLY,
+        ),
+        r(
+            "GET",
+            "/api/v1/admin/channel-messages",
+            "/api/v1/admin/channel-messages".into(),
             none.clone(),
             BUREAU,
         ),
