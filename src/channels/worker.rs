@@ -41,6 +41,17 @@ pub fn claim(
         .or(m::status
             .eq(ChannelMessageStatus::Sending.as_str())
             .and(m::locked_until.lt(t).assume_not_null()));
+    // A plain read first: with nothing due no write transaction is opened, so an idle
+    // worker never waits on SQLite's write lock holding a pooled connection.
+    let any: Option<String> = m::table
+        .select(m::id)
+        .filter(due)
+        .limit(1)
+        .first(conn)
+        .optional()?;
+    if any.is_none() {
+        return Ok(Vec::new());
+    }
     write_tx(conn, |conn| {
         let ids: Vec<String> = match conn {
             DbConnection::Postgres(c) => m::table
