@@ -3,10 +3,10 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::service;
 use super::views::{
     AcceptInterest, AgreementView, DeclineInterest, InterestQuery, InterestView, NewInterest,
 };
+use super::{agreements, service};
 use crate::app::{AppState, AuthUser, pagination};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, MaybeJson};
@@ -137,7 +137,7 @@ pub async fn list_agreements(
 ) -> Result<HttpResponse, ApiError> {
     let rows = state
         .db
-        .run(move |conn| service::agreements(conn, &user))
+        .run(move |conn| agreements::list(conn, &user))
         .await?;
     Ok(HttpResponse::Ok().json(pagination::Page {
         items: rows
@@ -160,7 +160,7 @@ pub async fn fulfil_need(
     let id = id.into_inner();
     let v = state
         .db
-        .write(move |conn| service::fulfil_need(conn, &user, &id))
+        .write(move |conn| agreements::fulfil_need(conn, &user, &id))
         .await?;
     state.index_wake.notify_one();
     Ok(HttpResponse::Ok().json(v))

@@ -1,6 +1,7 @@
 //! The interest services against a real (in-memory SQLite) database.
 
 use super::*;
+use crate::collaboration::agreements::{fulfil_need, need_of_agreement};
 use crate::collaboration::domain::DeclineReason;
 use crate::collaboration::testing::{self as t, count};
 use crate::collaboration::views::{AcceptInterest, DeclineInterest, NewInterest};
