@@ -157,14 +157,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => {
-            let password = match std::env::var("COLLAB_ADMIN_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = admin_password()?;
             let db = startup::open_database(&settings, true).await?;
             let outcome = tokio::task::spawn_blocking(move || {
                 collab_registry::accounts::admin::create_admin(&db, &email, &name, &password)
@@ -282,4 +275,27 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The new admin's password: `COLLAB_ADMIN_PASSWORD`, else asked for at a terminal without
+/// echo (twice), else one line of standard input (a pipe, a secret store), with a word on
+/// standard error so nobody waits on a silent prompt.
+fn admin_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if let Ok(p) = std::env::var("COLLAB_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the bureau admin: ")?;
+        let again = rpassword::prompt_password("The same password again: ")?;
+        anyhow::ensure!(
+            first == again,
+            "the two passwords differ; nothing was changed"
+        );
+        return Ok(first);
+    }
+    eprintln!("reading the bureau admin's password from standard input (one line)");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

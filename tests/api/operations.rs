@@ -318,3 +318,43 @@ fn logs_written_to_a_file_carry_no_colour_codes() {
         "ANSI escape in a log file: {log:?}"
     );
 }
+
+#[tokio::test]
+async fn create_admin_says_where_it_reads_the_password_and_never_prints_it() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_collab-registry"))
+        .args(["create-admin", "--email", "clerk@bureau.gov.cn"])
+        .env("DATABASE_URL", &app.settings.database_url)
+        .env("COLLAB_DATA_DIR", app.dir.path())
+        .env_remove("COLLAB_ADMIN_PASSWORD")
+        .env("COLLAB_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let secret = "piped clerk passphrase 7";
+    writeln!(child.stdin.take().unwrap(), "{secret}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("from standard input"),
+        "no word on where it reads: {stderr}"
+    );
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "the password was printed"
+    );
+    assert_eq!(
+        app.login("clerk@bureau.gov.cn", secret)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+}
