@@ -1,7 +1,7 @@
 //! The periodic pass for time-driven notices: reminders before events start (sent once
 //! per start time, so moving an event re-arms them), daily digests, completing events
 //! that have ended. (Overdue key-project milestones are the projects room's own pass:
-//! `collaboration::overdue`.)
+//! `projects::overdue`.)
 
 use chrono::{DateTime, Utc};
 

@@ -52,6 +52,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+mod env;
+use env::Env;
+
 /// Which database engine a `DATABASE_URL` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -408,72 +411,6 @@ pub fn redact_url(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
-    }
-}
-
-struct Env(HashMap<String, String>);
-
-impl Env {
-    fn get(&self, var: &str) -> Option<&str> {
-        self.0.get(var).map(|v| v.trim()).filter(|v| !v.is_empty())
-    }
-
-    fn error(&self, var: &'static str, reason: &str) -> ConfigError {
-        ConfigError {
-            var,
-            value: self.get(var).unwrap_or_default().to_owned(),
-            reason: reason.to_owned(),
-        }
-    }
-
-    fn parse<T: std::str::FromStr>(&self, var: &'static str, out: &mut T) -> Result<(), ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        if let Some(v) = self.get(var) {
-            *out = v
-                .parse()
-                .map_err(|e: T::Err| self.error(var, &e.to_string()))?;
-        }
-        Ok(())
-    }
-
-    fn parse_positive<T>(&self, var: &'static str, out: &mut T) -> Result<(), ConfigError>
-    where
-        T: std::str::FromStr + PartialOrd + Default,
-    {
-        if let Some(v) = self.get(var) {
-            match v.parse::<T>() {
-                Ok(n) if n > T::default() => *out = n,
-                _ => return Err(self.error(var, "expected a positive whole number")),
-            }
-        }
-        Ok(())
-    }
-
-    fn millis(&self, var: &'static str, out: &mut Duration) -> Result<(), ConfigError> {
-        let mut ms = out.as_millis() as u64;
-        self.parse_positive(var, &mut ms)?;
-        *out = Duration::from_millis(ms);
-        Ok(())
-    }
-
-    fn secs(&self, var: &'static str, out: &mut Duration) -> Result<(), ConfigError> {
-        let mut s = out.as_secs();
-        self.parse_positive(var, &mut s)?;
-        *out = Duration::from_secs(s);
-        Ok(())
-    }
-
-    fn bool(&self, var: &'static str, out: &mut bool) -> Result<(), ConfigError> {
-        if let Some(v) = self.get(var) {
-            *out = match v.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" | "on" => true,
-                "0" | "false" | "no" | "off" => false,
-                _ => return Err(self.error(var, "expected true or false")),
-            };
-        }
-        Ok(())
     }
 }
 
