@@ -86,3 +86,25 @@ pub fn password_reset(public_url: &str, user: &User, token_id: &str, token: &str
         summary,
     )
 }
+
+/// "Your password was changed", after a reset or a change; `at` keys it (one per change).
+pub fn password_changed(
+    public_url: &str,
+    user: &User,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Notice {
+    let local = at.with_timezone(&chrono_tz::Asia::Shanghai);
+    let when = local.format("%Y-%m-%d %H:%M").to_string();
+    let link = format!("{public_url}/forgot-password");
+    let letter = templates::password_changed(user.locale, &user.display_name, &when, link);
+    let summary = match user.locale {
+        Locale::ZhCn => "您的密码已修改；如非本人操作，请立即重置密码。",
+        Locale::En => "Your password was changed. If this was not you, reset it now.",
+    };
+    account_notice(
+        format!("password-changed:{}:{}", user.id, at.timestamp_micros()),
+        recipient_of(user),
+        letter,
+        summary,
+    )
+}

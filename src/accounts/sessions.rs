@@ -246,6 +246,7 @@ pub async fn reset_password(
     )?;
     let pw = new_password;
     let new_hash = password::blocking(move || password::hash(&pw)).await??;
+    let (postman, public_url) = (state.postman.clone(), state.settings.public_url.clone());
     state
         .db
         .write(move |conn| {
@@ -254,9 +255,13 @@ pub async fn reset_password(
                 return Err(invalid_token());
             }
             model::set_password(conn, &user.id, &new_hash)?;
+            let notice = notices::password_changed(&public_url, &user, chrono::Utc::now());
+            postman.deliver(conn, notice)?;
             Ok(())
         })
-        .await
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(())
 }
 
 /// Change the password (the current one is required; throttled like sign-in). Every other
@@ -289,12 +294,16 @@ pub async fn change_password(
         )
     })?;
     let st = state.clone();
-    state
+    let pair = state
         .db
         .write(move |conn| {
             model::set_password(conn, &user.id, &new_hash)?;
             let u = find(conn, &user.id)?;
+            let notice = notices::password_changed(&st.settings.public_url, &u, chrono::Utc::now());
+            st.postman.deliver(conn, notice)?;
             issue_pair(conn, &st, &u.id, u.token_version, None)
         })
-        .await
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(pair)
 }

@@ -666,3 +666,61 @@ async fn a_weak_new_password_is_reported_on_the_new_password_field() {
     let body: Value = change.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "new_password", "{body}");
 }
+
+#[tokio::test]
+async fn a_changed_password_is_told_by_mail_without_a_secret_link() {
+    let app = spawn_app().await;
+    let user = app.verified_user("changed@example.com").await;
+    let changed = |app: &crate::helpers::TestApp| {
+        app.smtp
+            .mails_to("changed@example.com")
+            .into_iter()
+            .filter(|m| m.subject() == "Your password was changed")
+            .collect::<Vec<_>>()
+    };
+    // Changed by the account itself.
+    let res = app
+        .post_json_as(
+            "/api/v1/me/password",
+            &user.access,
+            &json!({"current_password": PASSWORD, "new_password": "a brand new passphrase here"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    app.smtp
+        .wait_for_subject("changed@example.com", "Your password was changed")
+        .await;
+    let mail = changed(&app).remove(0);
+    assert!(mail.text().contains("/forgot-password"), "{}", mail.text());
+    assert!(
+        !mail.text().contains("token="),
+        "a secret link: {}",
+        mail.text()
+    );
+
+    // Changed through a reset: a second notice.
+    app.post_json(
+        "/api/v1/auth/password-reset",
+        &json!({"email": "changed@example.com"}),
+    )
+    .await;
+    let reset = app
+        .smtp
+        .wait_for_subject("changed@example.com", "Reset your password")
+        .await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": reset.token(), "new_password": "purple monkey dishwasher tango"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 204);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while changed(&app).len() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no mail after the reset"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -1,5 +1,5 @@
 //! Account mail: verifying an address, an address that already has an account, resetting
-//! a password.
+//! a password, a password that was changed.
 
 use super::{Letter, Rendered};
 use crate::app::Locale;
@@ -62,6 +62,28 @@ pub fn password_reset(locale: Locale, name: &str, link: String, minutes: i64) ->
         ),
     };
     account_letter(locale, subject, name, body, (label, link))
+}
+
+/// The password was changed (by a reset or by the account itself): no secret link, only the
+/// public page where the owner starts a reset if it was not them.
+pub fn password_changed(locale: Locale, name: &str, when: &str, link: String) -> Rendered {
+    let (subject, body, label) = match locale {
+        Locale::ZhCn => (
+            "您的密码已修改".to_owned(),
+            format!(
+                "您在产学研合作平台的账户密码已于 {when}（北京时间）修改，所有其他登录已退出。如果这不是您本人的操作，请立即通过下方链接重置密码，并联系工信局平台管理员。"
+            ),
+            "重置密码",
+        ),
+        Locale::En => (
+            "Your password was changed".to_owned(),
+            format!(
+                "The password of your account was changed on {when} (China Standard Time) and every other session was signed out. If this was not you, reset your password now with the link below and tell the bureau's administrators."
+            ),
+            "Reset password",
+        ),
+    };
+    Letter::linked(locale, subject, name, vec![body], (label, link))
 }
 
 /// An account letter: the body, the "if this was not you" line, the link.

@@ -8,7 +8,7 @@ mod events;
 mod matches;
 mod registry;
 
-pub use account::{account_exists, password_reset, verify_email};
+pub use account::{account_exists, password_changed, password_reset, verify_email};
 pub use events::{EventFacts, EventNews, event_news};
 pub use matches::new_match;
 pub use registry::{invitation, organization_reviewed};
