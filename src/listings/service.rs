@@ -218,7 +218,7 @@ pub fn list(
         regions: q
             .region
             .as_deref()
-            .map(|r| taxonomy::region_subtree(conn, r))
+            .map(|r| taxonomy::region_filter(conn, "region", r))
             .transpose()?,
         mode: q.mode,
         trl_min: q.trl_min,

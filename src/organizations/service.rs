@@ -173,7 +173,7 @@ pub async fn directory(
                 regions: q
                     .region
                     .as_deref()
-                    .map(|r| taxonomy::region_subtree(conn, r))
+                    .map(|r| taxonomy::region_filter(conn, "region", r))
                     .transpose()?,
                 fields: q
                     .field

@@ -176,10 +176,11 @@ pub fn list(
     } else {
         Some(orgs::organization_ids_of(conn, &user.id)?)
     };
-    let regions = match &q.region {
-        Some(r) => Some(taxonomy::region_subtree(conn, r)?),
-        None => None,
-    };
+    let regions = q
+        .region
+        .as_deref()
+        .map(|r| taxonomy::region_filter(conn, "region", r))
+        .transpose()?;
     let filter = ProjectFilter {
         organizations,
         regions,

@@ -20,19 +20,11 @@ use crate::organizations::taxonomy;
 /// The filter of `q`; the bureau's alone.
 pub fn scope(conn: &mut DbConnection, user: &AuthUser, q: &ReportQuery) -> Result<Scope, ApiError> {
     user.require_bureau()?;
-    let regions = match &q.region {
-        Some(r) => {
-            if !taxonomy::region_exists(conn, r)? {
-                return Err(ApiError::field(
-                    "region",
-                    "region_unknown",
-                    "not a region code from /api/v1/regions",
-                ));
-            }
-            Some(taxonomy::region_subtree(conn, r)?)
-        }
-        None => None,
-    };
+    let regions = q
+        .region
+        .as_deref()
+        .map(|r| taxonomy::region_filter(conn, "region", r))
+        .transpose()?;
     Ok(Scope {
         regions,
         from: q.from.map(|t| t.naive_utc()),

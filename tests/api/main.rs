@@ -24,6 +24,7 @@ mod events;
 mod exposure;
 mod hardening;
 mod helpers;
+mod input;
 mod instances;
 mod listings;
 mod matching;

@@ -181,6 +181,25 @@ pub fn region_subtree(conn: &mut DbConnection, code: &str) -> QueryResult<Vec<St
     subtree_of(conn, Taxonomy::Regions, code)
 }
 
+/// The regions a query's region filter stands for: `code` with everything below it. A code
+/// that names no region is a 422 `region_unknown` naming the query parameter `param` and the
+/// code, never an empty result: every list, report and export filters through this one
+/// function, so an unknown region is the same answer everywhere.
+pub fn region_filter(
+    conn: &mut DbConnection,
+    param: &str,
+    code: &str,
+) -> Result<Vec<String>, ApiError> {
+    if !region_exists(conn, code)? {
+        return Err(ApiError::field(
+            param,
+            "region_unknown",
+            format!("`{code}` is not a region code from /api/v1/regions"),
+        ));
+    }
+    Ok(region_subtree(conn, code)?)
+}
+
 /// Which of `codes` are not codes of `t`.
 pub fn unknown(conn: &mut DbConnection, t: Taxonomy, codes: &[String]) -> QueryResult<Vec<String>> {
     let storable: Vec<&String> = codes.iter().filter(|c| crate::db::storable(c)).collect();
