@@ -124,14 +124,18 @@ pub fn counts(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<St
     Ok(out)
 }
 
+/// Of `emails`, those `org_id` holds a live registration for at event `event_id` (another
+/// organization's registrations are not looked at: see `service::require_unregistered`).
 pub fn active_email_taken(
     conn: &mut DbConnection,
     event_id: &str,
+    org_id: &str,
     emails: &[String],
 ) -> QueryResult<Vec<String>> {
     er::table
         .select(er::attendee_email)
         .filter(er::event_id.eq(event_id))
+        .filter(er::organization_id.eq(org_id))
         .filter(er::status.ne(RegistrationStatus::Cancelled))
         .filter(er::attendee_email.eq_any(emails))
         .load(conn)

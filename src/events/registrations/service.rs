@@ -117,7 +117,7 @@ pub fn register(
         .map_err(|c| ApiError::rule(c.code(), c.detail()))?;
         require_audience(conn, &ev, org_id)?;
         let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
-        require_unregistered(conn, &ev, &emails)?;
+        require_unregistered(conn, &ev, org_id, &emails)?;
         let outside = model::outside_addresses(conn, &emails)?;
         if !outside.is_empty() {
             let since = t - quota::WINDOW;
@@ -154,18 +154,20 @@ fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result
     Ok(())
 }
 
-/// None of `emails` holds a live registration for the event.
+/// None of `emails` holds a live registration of `org_id` for the event. An address
+/// another organization registered is not looked at: refusing it would tell an outsider
+/// who is registered, so each organization's registration of a person is its own (the
+/// bureau sees both).
 fn require_unregistered(
     conn: &mut DbConnection,
     ev: &Event,
+    org_id: &str,
     emails: &[String],
 ) -> Result<(), ApiError> {
-    let taken = model::active_email_taken(conn, &ev.id, emails)?;
+    let taken = model::active_email_taken(conn, &ev.id, org_id, emails)?;
     if taken.is_empty() {
         return Ok(());
     }
-    // Which attendee, by position only: the answer must not tell an outsider which
-    // addresses another organization registered.
     let at: Vec<String> = emails
         .iter()
         .enumerate()
@@ -174,7 +176,10 @@ fn require_unregistered(
         .collect();
     Err(ApiError::conflict(
         "already_registered",
-        format!("already registered for this event: {}", at.join(", ")),
+        format!(
+            "the organization already registered for this event: {}",
+            at.join(", ")
+        ),
     ))
 }
 

@@ -111,6 +111,20 @@ fn an_attendee_holds_one_live_registration() {
 }
 
 #[test]
+fn another_organization_registers_the_same_address_as_its_own() {
+    let mut c = conn();
+    let admin = bureau(&mut c);
+    let ev = published(&mut c, &admin, 10, None);
+    let (a, b) = (organization(&mut c), organization(&mut c));
+    let (ma, mb) = (member(&mut c, &a), member(&mut c, &b));
+    let pm = postman();
+    register(&mut c, &pm, 100, &ma, &ev, &a, people(1, "x")).unwrap();
+    let theirs = register(&mut c, &pm, 100, &mb, &ev, &b, people(1, "x")).unwrap();
+    assert_eq!(statuses(&theirs), vec![("confirmed", None)]);
+    assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 2);
+}
+
+#[test]
 fn only_members_register_and_only_for_open_events() {
     let mut c = conn();
     let admin = bureau(&mut c);
