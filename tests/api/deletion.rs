@@ -1,6 +1,7 @@
 //! What a DELETE may remove: a listing with history is closed, never deleted; only owners
 //! delete drafts nobody answered; no delete reaches another organization's records.
 
+use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, assert_problem, count, spawn_app};
@@ -176,6 +177,21 @@ async fn a_need_with_an_agreement_is_closed_not_deleted_and_its_history_stays() 
         "listing_not_deletable",
     )
     .await;
+
+    // Nor by the database itself: no foreign key cascades from a listing, an organization,
+    // an interest or an agreement into interests, agreements or project links.
+    let refused = [
+        format!("DELETE FROM listings WHERE id = '{need}'"),
+        format!("DELETE FROM organizations WHERE id = '{uni}'"),
+        format!("DELETE FROM interests WHERE id = '{}'", id(&interest)),
+        format!("DELETE FROM agreements WHERE id = '{agreement}'"),
+    ];
+    for sql in refused {
+        let shown = sql.clone();
+        let res = app.db.run(move |conn| Ok(conn.batch_execute(&sql)?)).await;
+        assert!(res.is_err(), "the database let `{shown}` through");
+    }
+    assert_eq!(count(&app.db, history).await, before, "nothing was deleted");
 }
 
 #[tokio::test]

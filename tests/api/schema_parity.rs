@@ -91,6 +91,61 @@ fn differences(sqlite: &Shape, postgres: &Shape) -> Vec<String> {
     diffs
 }
 
+/// (table, column, referenced table, ON DELETE action) of every foreign key.
+type Keys = std::collections::BTreeSet<(String, String, String, String)>;
+
+#[derive(QueryableByName)]
+struct ForeignKey {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    referenced: String,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+}
+
+fn foreign_keys(conn: &mut DbConnection) -> Keys {
+    let rows: Vec<ForeignKey> = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT m.name AS table_name, f.\"from\" AS column_name, f.\"table\" AS referenced, \
+             f.on_delete AS on_delete \
+             FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+        )
+        .load(c)
+        .unwrap(),
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT k.table_name::text AS table_name, k.column_name::text AS column_name, \
+             u.table_name::text AS referenced, r.delete_rule::text AS on_delete \
+             FROM information_schema.referential_constraints r \
+             JOIN information_schema.key_column_usage k \
+               ON k.constraint_name = r.constraint_name AND k.constraint_schema = r.constraint_schema \
+             JOIN information_schema.constraint_column_usage u \
+               ON u.constraint_name = r.constraint_name AND u.constraint_schema = r.constraint_schema \
+             WHERE r.constraint_schema = 'public'",
+        )
+        .load(c)
+        .unwrap(),
+    };
+    rows.into_iter()
+        .map(|r| (r.table_name, r.column_name, r.referenced, r.on_delete))
+        .collect()
+}
+
+/// History (interests, agreements, project links) is never deleted by a cascade: its keys
+/// to listings, organizations, interests and agreements restrict (issue 17).
+fn cascades_into_history(keys: &Keys) -> Vec<String> {
+    keys.iter()
+        .filter(|(t, _, r, _)| {
+            ["interests", "agreements", "project_agreements"].contains(&t.as_str())
+                && ["listings", "organizations", "interests", "agreements"].contains(&r.as_str())
+        })
+        .filter(|(_, _, _, action)| action != "RESTRICT")
+        .map(|(t, c, r, a)| format!("{t}.{c} -> {r}: ON DELETE {a}"))
+        .collect()
+}
+
 fn migrated(url: &str) -> DbConnection {
     let mut settings = collab_registry::config::Settings::default();
     settings.database_url = url.to_owned();
@@ -156,4 +211,29 @@ fn sqlite_and_postgres_migrations_produce_the_same_schema() {
         "migration sets drifted:\n{}",
         diffs.join("\n")
     );
+}
+
+#[test]
+fn both_backends_have_the_same_foreign_keys_and_none_cascades_into_history() {
+    let admin = crate::helpers::postgres_admin_url()
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = foreign_keys(&mut migrated(&format!(
+        "sqlite://{}",
+        dir.path().join("k.db").display()
+    )));
+    assert!(!sqlite.is_empty());
+    let wrong = cascades_into_history(&sqlite);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    if diesel::PgConnection::establish(&admin).is_err() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "PostgreSQL must be reachable in CI"
+        );
+        return;
+    }
+    let pg_db = crate::helpers::PgTestDatabase::create(&admin);
+    let postgres = foreign_keys(&mut migrated(&pg_db.url));
+    let only: Vec<_> = sqlite.symmetric_difference(&postgres).collect();
+    assert!(only.is_empty(), "foreign keys differ: {only:?}");
 }
