@@ -4,7 +4,9 @@
 pub mod engine;
 pub mod notices;
 pub mod routes;
+pub mod service;
 pub mod sync;
+pub mod views;
 
 use crate::app::{ListingText, RouteTable};
 

@@ -1,142 +1,15 @@
-//! Match endpoints: the other side's best listings for a need or a capability, and an ad-hoc
-//! search before posting. The index proposes; the database decides what may be shown.
+//! Match endpoints: extract, call `service`, shape the response.
 
 use actix_web::{HttpResponse, web};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
-use super::engine::{Engine, Explanation, FieldTree, Query, Side as EngineSide};
+use super::engine::Engine;
+use super::service::{self, check_limit};
+use super::views::{MatchList, MatchParams, MatchRequest};
 use crate::app::AppState;
 use crate::app::MaybeUser;
-use crate::app::load_viewer;
-use crate::db::DbConnection;
-use crate::db::schema::{fields, regions};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::listings::domain::{Mode, Side};
-use crate::listings::model::{self as listings, Lists};
-use crate::listings::service::visible;
-use crate::listings::views::ListingView;
-
-/// One ranked listing.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchItem {
-    pub listing: ListingView,
-    /// Relevance in [0, 1].
-    pub score: f32,
-    pub explanation: Explanation,
-}
-
-/// Ranked listings of the other side.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchList {
-    pub items: Vec<MatchItem>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct MatchParams {
-    /// 1 to 50, default 10.
-    pub limit: Option<usize>,
-}
-
-/// An ad-hoc search, for looking before posting.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MatchRequest {
-    /// A problem or an offer, in Chinese or English; a long paragraph is fine.
-    pub text: String,
-    /// `capabilities` (default) or `needs`.
-    pub side: Option<String>,
-    pub field_codes: Option<Vec<String>>,
-    pub cooperation_modes: Option<Vec<Mode>>,
-    /// With `side=capabilities`: the TRL you need.
-    pub trl_required: Option<u8>,
-    pub region_code: Option<String>,
-    /// 1 to 50, default 10.
-    pub limit: Option<usize>,
-}
-
-fn check_limit(limit: Option<usize>) -> Result<usize, ApiError> {
-    match limit {
-        None => Ok(10),
-        Some(n) if (1..=50).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::field(
-            "limit",
-            "limit_out_of_range",
-            "use 1 to 50",
-        )),
-    }
-}
-
-fn field_tree(conn: &mut DbConnection) -> QueryResult<FieldTree> {
-    let pairs: Vec<(String, Option<String>)> = fields::table
-        .select((fields::code, fields::parent_code))
-        .load(conn)?;
-    Ok(FieldTree::new(&pairs))
-}
-
-/// `English name (中文名)` of the field and region codes in `codes`.
-fn names(
-    conn: &mut DbConnection,
-    codes: &[String],
-) -> QueryResult<std::collections::HashMap<String, String>> {
-    let mut out = std::collections::HashMap::new();
-    let fs: Vec<(String, String, String)> = fields::table
-        .filter(fields::code.eq_any(codes))
-        .select((fields::code, fields::name_en, fields::name_zh))
-        .load(conn)?;
-    let rs: Vec<(String, String, String)> = regions::table
-        .filter(regions::code.eq_any(codes))
-        .select((regions::code, regions::name_en, regions::name_zh))
-        .load(conn)?;
-    for (code, en, zh) in fs.into_iter().chain(rs) {
-        out.insert(code, format!("{en} ({zh})"));
-    }
-    Ok(out)
-}
-
-/// Run a query and keep only results the database still calls matchable.
-fn ranked(
-    engine: &Engine,
-    conn: &mut DbConnection,
-    query: &Query,
-    limit: usize,
-) -> Result<MatchList, ApiError> {
-    let tree = field_tree(conn)?;
-    let found = engine.search(query, &tree, limit * 2)?;
-    // The index may trail the database by a moment; the database has the last word.
-    let ids: Vec<String> = found.iter().map(|m| m.id.clone()).collect();
-    let mut live = listings::matchable_among(conn, &ids)?;
-    let mut codes: Vec<String> = found
-        .iter()
-        .flat_map(|m| m.explanation.shared_fields.iter().cloned())
-        .chain(query.region_code.clone())
-        .collect();
-    codes.sort();
-    codes.dedup();
-    let names = names(conn, &codes)?;
-    let name = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_string());
-    let mut items = Vec::new();
-    for m in found {
-        if items.len() == limit {
-            break;
-        }
-        let Some((l, lists)) = live.remove(&m.id) else {
-            continue;
-        };
-        let mut explanation = m.explanation;
-        explanation.summarize(name, query.region_code.as_deref());
-        items.push(MatchItem {
-            listing: ListingView::new(l, lists),
-            score: m.score,
-            explanation,
-        });
-    }
-    Ok(MatchList { items })
-}
+use crate::listings::domain::Side;
 
 async fn matches_for(
     state: web::Data<AppState>,
@@ -149,15 +22,7 @@ async fn matches_for(
     let limit = check_limit(limit)?;
     let list = state
         .db
-        .run(move |conn| {
-            let viewer = load_viewer(conn, user.0)?;
-            let l = visible(conn, &viewer, side, &id)?;
-            let lists: Lists = listings::lists(conn, std::slice::from_ref(&l.id))?
-                .remove(&l.id)
-                .unwrap_or_default();
-            let query = super::sync::query_for(&l, &lists);
-            ranked(&engine, conn, &query, limit)
-        })
+        .run(move |conn| service::matches_for(conn, &engine, user.0, side, &id, limit))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -204,53 +69,10 @@ pub async fn search(
     engine: web::Data<Engine>,
     body: ApiJson<MatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
-    let limit = check_limit(b.limit)?;
-    let n = b.text.trim().chars().count();
-    if n == 0 || n > 10_000 {
-        return Err(ApiError::field(
-            "text",
-            "length",
-            "use 1 to 10000 characters",
-        ));
-    }
-    let target = match b.side.as_deref() {
-        None | Some("capabilities") => EngineSide::Capability,
-        Some("needs") => EngineSide::Need,
-        Some(_) => {
-            return Err(ApiError::field(
-                "side",
-                "side_invalid",
-                "capabilities or needs",
-            ));
-        }
-    };
-    if b.trl_required.is_some_and(|t| !(1..=9).contains(&t)) {
-        return Err(ApiError::field(
-            "trl_required",
-            "trl_out_of_range",
-            "TRL is 1 to 9",
-        ));
-    }
-    let query = Query {
-        text: b.text,
-        keywords: Vec::new(),
-        target,
-        field_codes: b.field_codes.unwrap_or_default(),
-        modes: b
-            .cooperation_modes
-            .unwrap_or_default()
-            .iter()
-            .map(|m| m.as_str().to_owned())
-            .collect(),
-        trl: b.trl_required,
-        region_code: b.region_code,
-        exclude_id: None,
-        exclude_organization: None,
-    };
+    let (query, limit) = service::search_query(body.0)?;
     let list = state
         .db
-        .run(move |conn| ranked(&engine, conn, &query, limit))
+        .run(move |conn| service::ranked(&engine, conn, &query, limit))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
