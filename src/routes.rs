@@ -127,6 +127,7 @@ pub fn table() -> RouteTable {
         crate::projects::routes::add_note,
         crate::reports::routes::get_overview,
         crate::reports::routes::export_csv,
+        crate::reports::routes::export_xlsx,
         crate::channels::routes::list,
         crate::channels::routes::create,
         crate::channels::routes::get,

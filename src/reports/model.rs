@@ -272,3 +272,27 @@ pub fn milestones_by_project(
     }
     Ok(out)
 }
+
+/// Regions: code, Chinese name, English name.
+pub fn region_names(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, String)>> {
+    use crate::db::schema::regions as r;
+    r::table
+        .select((r::code, r::name_zh, r::name_en))
+        .load(conn)
+}
+
+/// Organizations: id, Chinese name, English name.
+pub fn organization_names_both(
+    conn: &mut DbConnection,
+) -> QueryResult<Vec<(String, String, Option<String>)>> {
+    o::table.select((o::id, o::name, o::name_en)).load(conn)
+}
+
+/// Listings: id, title.
+pub fn listing_titles(conn: &mut DbConnection) -> QueryResult<HashMap<String, String>> {
+    Ok(l::table
+        .select((l::id, l::title))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

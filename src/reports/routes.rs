@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::domain::Export;
 use super::views::{Overview, ReportQuery};
-use super::{csv, service};
+use super::{exports, service, sheet};
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
 
@@ -26,7 +26,9 @@ pub async fn get_overview(
 }
 
 /// A CSV export: `organizations`, `needs`, `capabilities`, `interests`, `participation`
-/// (per organization) or `projects` (one row per milestone). UTF-8 with a BOM.
+/// (per organization) or `projects` (one row per milestone). UTF-8 with a BOM; headers in
+/// the caller's language (the account's locale), names next to ids and codes, times in
+/// Beijing time, text that a spreadsheet would run as a formula prefixed with `'`.
 #[utoipa::path(get, path = "/api/v1/reports/{name}.csv", tag = "oversight", security(("bearer" = [])),
     params(("name" = Export, Path, description = "Which export"), ReportQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -36,18 +38,69 @@ pub async fn export_csv(
     name: web::Path<String>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    export(
+        state,
+        user,
+        name.into_inner(),
+        query.into_inner(),
+        Format::Csv,
+    )
+    .await
+}
+
+/// The same exports as an XLSX workbook (one sheet; the same rows as the CSV).
+#[utoipa::path(get, path = "/api/v1/reports/{name}.xlsx", tag = "oversight", security(("bearer" = [])),
+    params(("name" = Export, Path, description = "Which export"), ReportQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn export_xlsx(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    name: web::Path<String>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    export(
+        state,
+        user,
+        name.into_inner(),
+        query.into_inner(),
+        Format::Xlsx,
+    )
+    .await
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// The media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    name: String,
+    q: ReportQuery,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
-    let what: Export = name.into_inner().parse().map_err(|_| ApiError::NotFound)?;
-    let q = query.into_inner();
-    let rows = state
+    let what: Export = name.parse().map_err(|_| ApiError::NotFound)?;
+    let locale = user.locale;
+    let table = state
         .db
-        .run(move |conn| csv::rows(conn, &user, what, &q))
+        .run(move |conn| exports::table(conn, &user, what, &q, locale))
         .await?;
+    let (body, content_type, ext) = match format {
+        Format::Csv => (sheet::csv(&table)?, "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (sheet::xlsx(&table, what.as_str())?, XLSX, "xlsx"),
+    };
     Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
+        .insert_header(("Content-Language", crate::i18n::lang_tag(locale)))
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{}.csv\"", what.as_str()),
+            format!("attachment; filename=\"{}.{ext}\"", what.as_str()),
         ))
-        .body(csv::encode(rows)?))
+        .body(body))
 }

@@ -1029,6 +1029,13 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             none.clone(),
             BUREAU,
         ),
+        r(
+            "GET",
+            "/api/v1/reports/{name}.xlsx",
+            "/api/v1/reports/organizations.xlsx".into(),
+            none.clone(),
+            BUREAU,
+        ),
     ];
 
     // Every registered route has exactly one row.

@@ -486,7 +486,7 @@ async fn csv_exports_parse_and_hold_exactly_the_filtered_rows_and_only_the_burea
             .starts_with("text/csv")
     );
     let rows = parse_csv(&res.bytes().await.unwrap());
-    assert_eq!(rows[0][0], "id");
+    assert_eq!(rows[0][0], "编号", "the bureau's account reads Chinese");
     assert_eq!(
         rows.len(),
         2,

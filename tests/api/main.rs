@@ -21,6 +21,7 @@ mod collaboration;
 mod crash;
 mod deletion;
 mod events;
+mod exports;
 mod exposure;
 mod hardening;
 mod helpers;

@@ -3,6 +3,21 @@
 use super::*;
 use crate::collaboration::testing as t;
 
+fn names(c: &mut DbConnection, locale: Locale) -> Names {
+    Names::load(c, locale).unwrap()
+}
+
+/// The rows as text, header first.
+fn text(t: Table) -> Vec<Vec<String>> {
+    std::iter::once(t.header)
+        .chain(
+            t.rows
+                .into_iter()
+                .map(|r| r.iter().map(Cell::as_text).collect()),
+        )
+        .collect()
+}
+
 fn scope(regions: Option<&[&str]>) -> Scope {
     Scope {
         regions: regions.map(|r| r.iter().map(|x| (*x).to_owned()).collect()),
@@ -23,36 +38,56 @@ fn world() -> DbConnection {
 #[test]
 fn organizations_in_the_region_one_row_each_after_the_header() {
     let mut c = world();
-    let rows = organizations(&mut c, &scope(Some(&["3716"]))).unwrap();
+    t::run(
+        &mut c,
+        "UPDATE regions SET name_zh = '邹平', name_en = 'Zouping' WHERE code = '3716'",
+    );
+    let en = names(&mut c, Locale::En);
+    let rows = text(organizations(&mut c, &scope(Some(&["3716"])), &en).unwrap());
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][0], "id");
+    assert_eq!(rows[0][..3], ["ID", "Kind", "Name"]);
+    assert_eq!(rows[0][9], "Created (Beijing time)");
     assert_eq!(
         rows[1],
         [
             "ent",
-            "enterprise",
+            "Enterprise",
             "Org ent",
             "",
             "",
             "3716",
+            "Zouping",
             "verified",
-            "false",
-            "2026-01-02T00:00:00+00:00"
+            "no",
+            "2026-01-02 08:00:00"
         ]
     );
-    assert_eq!(organizations(&mut c, &scope(None)).unwrap().len(), 3);
+    let zh = names(&mut c, Locale::ZhCn);
+    let rows = text(organizations(&mut c, &scope(None), &zh).unwrap());
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][..3], ["编号", "类型", "名称"]);
+    assert_eq!(rows[1][1..7], ["企业", "Org ent", "", "", "3716", "邹平"]);
 }
 
 #[test]
 fn needs_and_capabilities_are_exported_apart() {
     let mut c = world();
-    let needs = listings(&mut c, &scope(None), Side::Need).unwrap();
-    let caps = listings(&mut c, &scope(None), Side::Capability).unwrap();
+    t::run(
+        &mut c,
+        "UPDATE listings SET title = '=cmd|calc' WHERE id = 'c1'",
+    );
+    let n = names(&mut c, Locale::En);
+    let needs = text(listings(&mut c, &scope(None), &n, Side::Need).unwrap());
+    let caps = text(listings(&mut c, &scope(None), &n, Side::Capability).unwrap());
     assert_eq!(needs.len(), 2);
-    assert_eq!(needs[1][..4], ["n1", "ent", "Title n1", "published"]);
+    assert_eq!(
+        needs[1][..5],
+        ["n1", "ent", "Org ent", "Title n1", "published"]
+    );
     assert_eq!(caps.len(), 2);
     assert_eq!(caps[1][0], "c1");
-    assert_eq!(caps[1][5], "");
+    assert_eq!(caps[1][3], "'=cmd|calc");
+    assert_eq!(caps[1][7], "");
 }
 
 #[test]
@@ -65,18 +100,23 @@ fn interests_follow_the_senders_region() {
          ('i1', 'far', 'ent', 'n1', 'm', 'declined', 'budget', '2026-02-01 00:00:00', \
          '2026-02-01 00:00:00')",
     );
-    assert_eq!(interests(&mut c, &scope(Some(&["3716"]))).unwrap().len(), 1);
-    let rows = interests(&mut c, &scope(Some(&["3799"]))).unwrap();
+    let n = names(&mut c, Locale::En);
+    let rows = interests(&mut c, &scope(Some(&["3716"])), &n).unwrap();
+    assert_eq!(rows.rows.len(), 0);
+    let rows = text(interests(&mut c, &scope(Some(&["3799"])), &n).unwrap());
     assert_eq!(
         rows[1],
         [
             "i1",
             "far",
+            "Org far",
             "ent",
+            "Org ent",
             "n1",
+            "Title n1",
             "declined",
             "budget",
-            "2026-02-01T00:00:00+00:00"
+            "2026-02-01 08:00:00"
         ]
     );
 }
@@ -98,11 +138,14 @@ fn projects_have_a_row_per_milestone_and_overdue_as_of_the_day() {
          '2026-01-05 00:00:00', '2026-01-05 00:00:00')",
     );
     let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-    let rows = projects(&mut c, &scope(None), day).unwrap();
+    let n = names(&mut c, Locale::En);
+    let rows = text(projects(&mut c, &scope(None), &n, day).unwrap());
     let base = [
         "p1",
         "Smelter",
         "ent",
+        "Org ent",
+        "3716",
         "3716",
         "alumina",
         "2026",
@@ -110,33 +153,21 @@ fn projects_have_a_row_per_milestone_and_overdue_as_of_the_day() {
         "500",
     ];
     assert_eq!(rows.len(), 4);
-    assert_eq!(rows[1][..8], base);
-    assert_eq!(rows[1][8..], ["Build", "2026-02-01", "2026-02-02", "false"]);
-    assert_eq!(rows[2][8..], ["Permit", "2026-03-01", "", "true"]);
+    assert_eq!(rows[1][..10], base);
+    assert_eq!(rows[1][10..], ["Build", "2026-02-01", "2026-02-02", "no"]);
+    assert_eq!(rows[2][10..], ["Permit", "2026-03-01", "", "yes"]);
     assert_eq!(
         rows[3],
         [
-            "p2", "Empty", "ent", "3716", "other", "2027", "approved", "", "", "", "", ""
+            "p2", "Empty", "ent", "Org ent", "3716", "3716", "other", "2027", "approved", "", "",
+            "", "", ""
         ]
     );
     let before = projects(
         &mut c,
         &scope(None),
+        &n,
         NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
     );
-    assert_eq!(before.unwrap()[2][11], "false");
-}
-
-#[test]
-fn encoding_starts_with_a_byte_order_mark_and_quotes_when_needed() {
-    let bytes = encode(vec![
-        header(&["a", "b"]),
-        vec!["赤泥, 提铁".to_owned(), "x".to_owned()],
-    ])
-    .unwrap();
-    assert_eq!(&bytes[..3], [0xEF, 0xBB, 0xBF]);
-    assert_eq!(
-        std::str::from_utf8(&bytes[3..]).unwrap(),
-        "a,b\n\"赤泥, 提铁\",x\n"
-    );
+    assert_eq!(text(before.unwrap())[2][13], "no");
 }
