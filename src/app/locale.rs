@@ -9,6 +9,17 @@ crate::text_enum! {
 }
 
 impl Locale {
+    /// The name a reader of this language sees: the English one for English readers when
+    /// there is one (not blank), else the Chinese one, which every named thing has. Every
+    /// mail and page that shows an organization, region, field or event by name picks it
+    /// here.
+    pub fn pick<'a>(self, zh: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self, en.map(str::trim)) {
+            (Locale::En, Some(en)) if !en.is_empty() => en,
+            _ => zh,
+        }
+    }
+
     /// Accepts `zh-CN`, `zh`, `zh-Hans`, `en`, `en-US`... in any case.
     pub fn parse(s: &str) -> Option<Locale> {
         let lower = s.trim().to_ascii_lowercase();
@@ -45,6 +56,14 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_picked_in_the_reader_language() {
+        assert_eq!(Locale::En.pick("魏桥", Some("Weiqiao")), "Weiqiao");
+        assert_eq!(Locale::ZhCn.pick("魏桥", Some("Weiqiao")), "魏桥");
+        assert_eq!(Locale::En.pick("魏桥", Some("  ")), "魏桥");
+        assert_eq!(Locale::En.pick("魏桥", None), "魏桥");
+    }
 
     #[test]
     fn locales_parse_from_tags_and_accept_language() {

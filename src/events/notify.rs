@@ -44,10 +44,7 @@ pub fn link(postman: &Postman, ev: &Event) -> String {
 }
 
 fn facts<'a>(ev: &'a Event, locale: Locale, attendee: Option<&'a str>) -> EventFacts<'a> {
-    let title = match (locale, &ev.title_en) {
-        (Locale::En, Some(en)) if !en.is_empty() => en.as_str(),
-        _ => ev.title.as_str(),
-    };
+    let title = locale.pick(&ev.title, ev.title_en.as_deref());
     let mut place = ev.location.clone();
     if let Some(url) = &ev.online_url {
         place.push_str(&format!(" / {url}"));

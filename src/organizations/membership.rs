@@ -11,7 +11,7 @@ use super::notices::{self, INVITATION_DAYS};
 use super::service::{may_manage, visible};
 use super::views::{InvitationView, MemberView};
 use crate::accounts::domain::Email;
-use crate::app::{AppState, AuthUser, Locale, load_viewer};
+use crate::app::{AppState, AuthUser, load_viewer};
 use crate::auth::tokens;
 use crate::db::types::{new_id, now, utc};
 use crate::error::ApiError;
@@ -140,17 +140,27 @@ pub async fn invite(
                     created_at: t,
                 },
             )?;
-            let locale = existing.as_ref().map_or(Locale::ZhCn, |u| u.locale);
+            // An account holder reads it in their language; an address without an account
+            // in the inviter's (who knows the person they invite).
+            let (locale, name) = existing
+                .as_ref()
+                .map_or((user.locale, ""), |u| (u.locale, u.display_name.as_str()));
             let url = &st.settings.public_url;
-            let letter =
-                notices::invitation_letter(url, locale, &org.name, &user.display_name, &token);
+            let org_name = org.name_in(locale);
+            let letter = notices::invitation_letter(
+                url,
+                (locale, name),
+                org_name,
+                &user.display_name,
+                &token,
+            );
             let key = format!("invitation:{}", inv.id);
             match existing {
                 // An account holder also sees it in the inbox (without the secret link).
                 Some(u) => {
                     let notice = Notice {
                         key,
-                        summary: notices::invitation_summary(locale, &user.display_name, &org.name),
+                        summary: notices::invitation_summary(locale, &user.display_name, org_name),
                         recipient: Recipient {
                             user_id: u.id,
                             email: u.email,

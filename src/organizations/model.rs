@@ -47,6 +47,11 @@ impl Organization {
     pub fn status(&self) -> OrgStatus {
         self.status
     }
+
+    /// The name a reader of `locale` sees (English when the organization has one).
+    pub fn name_in(&self, locale: Locale) -> &str {
+        locale.pick(&self.name, self.name_en.as_deref())
+    }
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organization>> {

@@ -29,7 +29,7 @@ pub fn reviewed(
         let r = templates::organization_reviewed(
             locale,
             &m.display_name,
-            &org.name,
+            org.name_in(locale),
             action.as_str(),
             reason,
             link.clone(),
@@ -53,16 +53,17 @@ pub fn reviewed(
     Ok(out)
 }
 
-/// The invitation letter with its link (`token` is the secret).
+/// The invitation letter with its link (`token` is the secret), to `name` (empty for an
+/// address without an account) in `locale`.
 pub fn invitation_letter(
     public_url: &str,
-    locale: Locale,
+    (locale, name): (Locale, &str),
     org_name: &str,
     inviter: &str,
     token: &str,
 ) -> templates::Rendered {
     let link = format!("{public_url}/invitations/accept?token={token}");
-    templates::invitation(locale, org_name, inviter, link, INVITATION_DAYS)
+    templates::invitation(locale, name, org_name, inviter, link, INVITATION_DAYS)
 }
 
 /// The inbox line of an invitation for an account holder (without the secret link).

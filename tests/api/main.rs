@@ -28,6 +28,7 @@ mod helpers;
 mod input;
 mod instances;
 mod listings;
+mod mail_journeys;
 mod matching;
 mod notifications;
 mod openapi;

@@ -40,6 +40,9 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// One message: greeting, paragraphs, an optional call-to-action link, a footer line.
+/// Names in it (organizations, regions, fields, events) are picked in the recipient's
+/// language by the notice's builder with [`Locale::pick`]; an empty `name` greets without
+/// one (a person who has no account yet).
 pub struct Letter<'a> {
     pub locale: Locale,
     pub subject: String,
@@ -51,9 +54,12 @@ pub struct Letter<'a> {
 
 impl Letter<'_> {
     pub fn render(&self) -> Rendered {
-        let greeting = match self.locale {
-            Locale::ZhCn => format!("{}，您好：", self.name),
-            Locale::En => format!("Hello {},", self.name),
+        let name = self.name.trim();
+        let greeting = match (self.locale, name.is_empty()) {
+            (Locale::ZhCn, true) => "您好：".to_owned(),
+            (Locale::ZhCn, false) => format!("{name}，您好："),
+            (Locale::En, true) => "Hello,".to_owned(),
+            (Locale::En, false) => format!("Hello {name},"),
         };
         let signature = match self.locale {
             Locale::ZhCn => "—— 产学研合作平台（市工业和信息化局）",
@@ -162,5 +168,17 @@ mod tests {
         let en = password_reset(Locale::En, "Ann", "http://x/r?t=1".into(), 60);
         assert!(en.text.starts_with("Hello Ann,"));
         assert!(en.html.contains("href=\"http://x/r?t=1\""));
+    }
+
+    #[test]
+    fn an_invitation_greets_once_in_the_recipient_language() {
+        let zh = invitation(Locale::ZhCn, "", "魏桥", "王工", "http://x/a".into(), 7);
+        assert!(zh.text.starts_with("您好：\n"), "{}", zh.text);
+        assert!(!zh.text.contains("您好，您好"));
+        let named = invitation(Locale::ZhCn, "李四", "魏桥", "王工", "http://x/a".into(), 7);
+        assert!(named.text.starts_with("李四，您好：\n"), "{}", named.text);
+        let en = invitation(Locale::En, "", "Weiqiao", "Ann", "http://x/a".into(), 7);
+        assert!(en.text.starts_with("Hello,\n"), "{}", en.text);
+        assert_eq!(en.subject, "Invitation to join Weiqiao");
     }
 }

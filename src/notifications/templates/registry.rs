@@ -68,16 +68,23 @@ pub fn organization_reviewed(
     Letter::linked(locale, subject, name, paragraphs, (label, link))
 }
 
-/// An invitation to join an organization.
-pub fn invitation(locale: Locale, org: &str, inviter: &str, link: String, days: i64) -> Rendered {
-    let (subject, body, label, greeting_name) = match locale {
+/// An invitation to join an organization, greeting `name` (empty for a person without an
+/// account, whose name is not known).
+pub fn invitation(
+    locale: Locale,
+    name: &str,
+    org: &str,
+    inviter: &str,
+    link: String,
+    days: i64,
+) -> Rendered {
+    let (subject, body, label) = match locale {
         Locale::ZhCn => (
             format!("邀请您加入「{org}」"),
             format!(
                 "{inviter} 邀请您加入产学研合作平台上的机构「{org}」。请在 {days} 天内通过下方链接接受邀请（如尚未注册，请先用本邮箱注册）。"
             ),
             "接受邀请",
-            "您好",
         ),
         Locale::En => (
             format!("Invitation to join {org}"),
@@ -85,8 +92,7 @@ pub fn invitation(locale: Locale, org: &str, inviter: &str, link: String, days: 
                 "{inviter} invites you to join \"{org}\" on the collaboration platform. Accept within {days} days with the link below (register with this email address first if you have no account)."
             ),
             "Accept invitation",
-            "there",
         ),
     };
-    Letter::linked(locale, subject, greeting_name, vec![body], (label, link))
+    Letter::linked(locale, subject, name, vec![body], (label, link))
 }

@@ -109,10 +109,7 @@ impl TreeNode {
     /// A node without children, named in `locale`.
     pub fn leaf(e: Entry, locale: Locale) -> Self {
         TreeNode {
-            name: match locale {
-                Locale::ZhCn => e.name_zh.clone(),
-                Locale::En => e.name_en.clone(),
-            },
+            name: locale.pick(&e.name_zh, Some(&e.name_en)).to_owned(),
             code: e.code,
             name_zh: e.name_zh,
             name_en: e.name_en,
