@@ -93,8 +93,7 @@ pub fn password_changed(
     user: &User,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Notice {
-    let local = at.with_timezone(&chrono_tz::Asia::Shanghai);
-    let when = local.format("%Y-%m-%d %H:%M").to_string();
+    let when = crate::app::locale::beijing_minute(at);
     let link = format!("{public_url}/forgot-password");
     let letter = templates::password_changed(user.locale, &user.display_name, &when, link);
     let summary = match user.locale {

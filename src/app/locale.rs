@@ -53,6 +53,14 @@ impl Locale {
     }
 }
 
+/// An instant as people in the city read it: `2026-12-03 21:05`, Beijing time (the
+/// mail and the pages say "Beijing time" next to it).
+pub fn beijing_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

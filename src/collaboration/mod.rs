@@ -5,6 +5,7 @@
 //! side accepts (an agreement is recorded, contacts are revealed) or declines with a reason;
 //! the sender may withdraw while it is open. One open interest per organization and listing.
 
+pub mod actions;
 pub mod agreements;
 pub mod domain;
 pub mod model;

@@ -3,10 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::actions::{self, Decide};
+use super::agreements;
 use super::views::{
     AcceptInterest, AgreementView, DeclineInterest, InterestQuery, InterestView, NewInterest,
 };
-use super::{agreements, service};
 use crate::app::{AppState, AuthUser, pagination};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, MaybeJson};
@@ -19,17 +20,7 @@ pub async fn create(
     user: AuthUser,
     body: ApiJson<NewInterest>,
 ) -> Result<HttpResponse, ApiError> {
-    user.require_verified()?;
-    state
-        .limits
-        .check(crate::auth::throttle::Action::Interest, &user.id)
-        .await?;
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::create(conn, &postman, &user, body.0))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = actions::express(&state, user, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/interests/{}", v.id)))
         .json(v))
@@ -43,11 +34,7 @@ pub async fn list(
     user: AuthUser,
     query: web::Query<InterestQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list(conn, &user, q))
-        .await?;
+    let page = actions::list(&state, user, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -60,11 +47,7 @@ pub async fn get(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let v = state
-        .db
-        .run(move |conn| service::get(conn, &user, &id))
-        .await?;
+    let v = actions::get(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -80,12 +63,7 @@ pub async fn accept(
     body: MaybeJson<AcceptInterest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (id.into_inner(), body.0.unwrap_or_default());
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::accept(conn, &postman, &user, &id, b))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = actions::decide(&state, user, id, Decide::Accept(b)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -100,12 +78,7 @@ pub async fn decline(
     body: ApiJson<DeclineInterest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (id.into_inner(), body.0);
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::decline(conn, &postman, &user, &id, b))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = actions::decide(&state, user, id, Decide::Decline(b)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -118,13 +91,7 @@ pub async fn withdraw(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::withdraw(conn, &postman, &user, &id))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = actions::decide(&state, user, id.into_inner(), Decide::Withdraw).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

@@ -343,3 +343,19 @@ pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberR
         .order(memberships::created_at.asc())
         .load(conn)
 }
+
+/// `(name, name_en)` of each organization of `ids`, to show names next to ids.
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, (String, Option<String>)>> {
+    let rows: Vec<(String, String, Option<String>)> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::name_en,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, n, en)| (id, (n, en))).collect())
+}

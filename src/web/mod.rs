@@ -13,10 +13,13 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod dashboard;
 pub mod directory;
 pub mod docs;
 pub mod events;
+pub mod interests;
 pub mod links;
+pub mod listings;
 pub mod page;
 pub mod public;
 pub mod session;
@@ -78,6 +81,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/events/{id}.ics", web::get().to(events::event_ics))
         .route("/events/{id}", web::get().to(events::event_page))
         .route("/events/{id}/register", web::post().to(events::register))
+        .route("/dashboard", web::get().to(dashboard::dashboard_page))
+        .route(
+            "/{kind:needs|capabilities}/{id}",
+            web::get().to(listings::listing_page),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/interest",
+            web::post().to(listings::express_interest),
+        )
+        .route("/interests", web::get().to(interests::interests_page))
+        .route("/interests/{id}", web::get().to(interests::interest_page))
+        .route("/interests/{id}", web::post().to(interests::decide))
         .route("/docs", web::get().to(docs::docs))
         .route("/swagger-ui", web::get().to(docs::swagger_ui))
         .route("/assets/{path:.*}", web::get().to(assets::asset));

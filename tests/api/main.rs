@@ -37,6 +37,7 @@ mod outage;
 mod outbox;
 mod pages;
 mod pages_links;
+mod pages_member;
 mod process;
 mod quotas;
 mod registry;

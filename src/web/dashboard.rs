@@ -1,0 +1,106 @@
+//! The signed-in member's start page: their organizations and each one's status, the
+//! needs and capabilities of those organizations (each opening its page with matches), and
+//! links to their interests and events. It calls the services of the JSON routes.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::listings::path_of;
+use super::page::{Page, ok};
+use crate::listings::domain::Side;
+use crate::listings::service as listings;
+use crate::listings::views::ListingQuery;
+use crate::organizations::service::my_organizations;
+
+/// One of the user's organizations and its listings.
+pub struct Org {
+    pub name: String,
+    pub kind: &'static str,
+    pub status: String,
+    pub status_name: &'static str,
+    pub listings: Vec<Item>,
+}
+
+/// One need or capability of an organization.
+pub struct Item {
+    pub path: String,
+    pub title: String,
+    pub side_name: &'static str,
+    pub status_name: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard<'a> {
+    p: &'a Page,
+    orgs: Vec<Org>,
+}
+
+fn query(org: &str) -> ListingQuery {
+    ListingQuery {
+        field: None,
+        region: None,
+        mode: None,
+        trl_min: None,
+        trl_max: None,
+        organization_id: Some(org.to_owned()),
+        status: None,
+        q: None,
+        limit: Some(50),
+        cursor: None,
+    }
+}
+
+/// `GET /dashboard`.
+pub async fn dashboard_page(p: Page) -> HttpResponse {
+    let Some(user) = p.user.clone() else {
+        return p.redirect("/sign-in?next=/dashboard");
+    };
+    let mine = match my_organizations(&p.state, user.clone()).await {
+        Ok(list) => list,
+        Err(e) => return p.error(&e),
+    };
+    let index = p.state.listing_text.clone();
+    let ids: Vec<String> = mine.iter().map(|o| o.id.clone()).collect();
+    let found = p
+        .state
+        .db
+        .run(move |conn| {
+            let mut all = Vec::new();
+            for id in &ids {
+                for side in [Side::Need, Side::Capability] {
+                    let page = listings::list(conn, &index, Some(user.clone()), side, query(id))?;
+                    all.extend(page.items);
+                }
+            }
+            Ok::<_, crate::error::ApiError>(all)
+        })
+        .await;
+    let all = match found {
+        Ok(all) => all,
+        Err(e) => return p.error(&e),
+    };
+    let orgs = mine
+        .into_iter()
+        .map(|o| Org {
+            listings: all
+                .iter()
+                .filter(|l| l.organization_id == o.id)
+                .map(|l| Item {
+                    path: path_of(&l.side, &l.id),
+                    title: l.title.clone(),
+                    side_name: p.t(&format!("listing.side.{}", l.side)),
+                    status_name: p.t(&format!("listing.status.{}", l.status)),
+                })
+                .collect(),
+            name: match (p.is_en(), o.name_en) {
+                (true, Some(en)) if !en.is_empty() => en,
+                _ => o.name,
+            },
+            kind: p.t(&format!("kind.{}", o.kind)),
+            status_name: p.t(&format!("org_status.{}", o.status)),
+            status: o.status,
+        })
+        .collect();
+    ok(&p, &Dashboard { p: &p, orgs })
+}
