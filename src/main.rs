@@ -40,6 +40,11 @@ enum Command {
     Worker,
     /// Load the fictional sample registry (idempotent).
     DemoData,
+    /// Bulk import from a spreadsheet (see docs/operations.md, "Importing organizations").
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Rebuild the search index from the database (run it with the server stopped).
     Reindex,
     /// Copy the SQLite database to DEST while the server runs (a new file, mode 0600;
@@ -52,6 +57,23 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// Organizations from a CSV or XLSX file (headers in Chinese or English). A row whose
+    /// USCC is registered updates that organization; the others are registered, verified.
+    /// Nothing is written if any row is refused, unless --skip-invalid.
+    Organizations {
+        /// The spreadsheet: FILE.csv or FILE.xlsx.
+        file: std::path::PathBuf,
+        /// Report row by row what would be created, updated or refused; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and leave the refused ones out.
+        #[arg(long)]
+        skip_invalid: bool,
     },
 }
 
@@ -180,6 +202,35 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             })
             .await??;
             println!("sample organizations added: {added}");
+            Ok(())
+        }
+        Command::Import {
+            what:
+                Import::Organizations {
+                    file,
+                    dry_run,
+                    skip_invalid,
+                },
+        } => {
+            let db = startup::open_database(&settings, true).await?;
+            let opts = collab_registry::organizations::import::ImportQuery {
+                dry_run,
+                skip_invalid,
+            };
+            let report = tokio::task::spawn_blocking(move || {
+                let mut conn = db.pool().get()?;
+                collab_registry::organizations::import::import_file(&mut conn, &file, opts)
+            })
+            .await??;
+            print!(
+                "{}",
+                collab_registry::organizations::import::describe(&report)
+            );
+            anyhow::ensure!(
+                report.written || report.dry_run,
+                "{} rows refused; nothing was written",
+                report.refused
+            );
             Ok(())
         }
         Command::Reindex => {

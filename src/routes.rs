@@ -64,6 +64,7 @@ pub fn table() -> RouteTable {
         crate::organizations::taxonomy::routes::update_field,
         crate::organizations::routes::list,
         crate::organizations::routes::create,
+        crate::organizations::import::routes::import,
         crate::organizations::routes::get,
         crate::organizations::routes::update,
         crate::organizations::routes::mine,

@@ -1,6 +1,6 @@
 //! The registry: organizations (enterprises, universities, research institutes, the
 //! bureau), their verification by the bureau, members, the region and technology-field
-//! taxonomies, the audit log, and the demo data set.
+//! taxonomies, the audit log, the bulk import (`import`) and the demo data set.
 //!
 //! `routes`, `review`, `members`, `audit` and `taxonomy::routes` are HTTP only; the
 //! operations are in `service` (organizations), `workflow` (their review), `membership`
@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod input;
 pub mod invitations;
 pub mod members;
@@ -33,6 +34,7 @@ pub fn routes(r: &mut RouteTable) {
     r.patch("/api/v1/fields/{code}", taxonomy::routes::update_field);
     r.get("/api/v1/organizations", routes::list);
     r.post("/api/v1/organizations", routes::create);
+    r.post("/api/v1/organizations/import", import::routes::import);
     r.get("/api/v1/organizations/{id}", routes::get);
     r.patch("/api/v1/organizations/{id}", routes::update);
     r.post("/api/v1/organizations/{id}/verify", review::verify);

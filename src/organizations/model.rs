@@ -65,6 +65,32 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organizatio
         .optional()
 }
 
+/// The organization registered with Unified Social Credit Code `uscc`, if any.
+pub fn find_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<Organization>> {
+    if !crate::db::storable(uscc) {
+        return Ok(None);
+    }
+    organizations::table
+        .filter(organizations::uscc.eq(uscc))
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether an organization of `kind` named exactly `name` is registered.
+pub fn name_registered(conn: &mut DbConnection, kind: &str, name: &str) -> QueryResult<bool> {
+    if !crate::db::storable(name) {
+        return Ok(false);
+    }
+    Ok(organizations::table
+        .filter(organizations::kind.eq(kind))
+        .filter(organizations::name.eq(name))
+        .select(organizations::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
 pub fn uscc_taken(conn: &mut DbConnection, uscc: &str, except: Option<&str>) -> QueryResult<bool> {
     let mut q = organizations::table
         .filter(organizations::uscc.eq(uscc))

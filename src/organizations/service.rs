@@ -106,6 +106,36 @@ fn check_references(
     ApiError::fields(errors)
 }
 
+/// Register a checked draft in the caller's transaction: its codes must exist and its
+/// USCC be free; then it is stored and the audit log records `action` by `actor`. The one
+/// way an organization comes into the registry (the registration API and the bulk import).
+pub fn register(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    d: &input::Draft,
+    actor: Option<&str>,
+    action: &str,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let org = &d.org;
+    check_references(
+        conn,
+        viewer,
+        Some(org.region_code.as_str()),
+        &d.field_codes,
+        org.parent_id.as_deref(),
+        None,
+    )?;
+    if let Some(u) = &org.uscc
+        && model::uscc_taken(conn, u, None)?
+    {
+        return Err(uscc_taken());
+    }
+    model::insert(conn, org, &d.aliases, &d.field_codes)?;
+    crate::app::audit::record(conn, actor, action, "organization", &org.id, reason)?;
+    Ok(())
+}
+
 /// Register an organization (verified accounts only); the caller becomes its owner and it
 /// awaits the bureau's review. Audited.
 pub async fn create(
@@ -119,32 +149,21 @@ pub async fn create(
         .db
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
-            let org = d.org;
-            let region = Some(org.region_code.as_str());
-            check_references(
+            let reason = d
+                .org
+                .uscc_flagged
+                .then_some("uscc check character disagrees");
+            register(
                 conn,
                 &viewer,
-                region,
-                &d.field_codes,
-                org.parent_id.as_deref(),
-                None,
-            )?;
-            if let Some(u) = &org.uscc
-                && model::uscc_taken(conn, u, None)?
-            {
-                return Err(uscc_taken());
-            }
-            model::insert(conn, &org, &d.aliases, &d.field_codes)?;
-            model::add_member(conn, &org.id, &user.id, MemberRole::Owner)?;
-            let reason = org.uscc_flagged.then_some("uscc check character disagrees");
-            let audit = (
-                Some(user.id.as_str()),
+                &d,
+                Some(&user.id),
                 "organization_created",
-                "organization",
-            );
-            crate::app::audit::record(conn, audit.0, audit.1, audit.2, &org.id, reason)?;
+                reason,
+            )?;
+            model::add_member(conn, &d.org.id, &user.id, MemberRole::Owner)?;
             let viewer = load_viewer(conn, Some(user))?;
-            view(conn, org, &viewer)
+            view(conn, d.org, &viewer)
         })
         .await
 }
@@ -255,30 +274,7 @@ pub async fn update(
                     "only the bureau marks leading enterprises",
                 ));
             }
-            let edit = input::apply(&mut org, &c)?;
-            if edit.new_uscc
-                && let Some(u) = &org.uscc
-                && model::uscc_taken(conn, u, Some(&org.id))?
-            {
-                return Err(uscc_taken());
-            }
-            ApiError::fields(edit.errors)?;
-            check_references(
-                conn,
-                &viewer,
-                c.region_code.as_ref().map(|_| org.region_code.as_str()),
-                edit.field_codes.as_deref().unwrap_or_default(),
-                org.parent_id.as_deref().filter(|_| c.parent_id.is_some()),
-                Some(&org.id),
-            )?;
-            org.updated_at = now();
-            model::update(conn, &org)?;
-            if let Some(a) = &edit.aliases {
-                model::set_aliases(conn, &org.id, a)?;
-            }
-            if let Some(f) = &edit.field_codes {
-                model::set_fields(conn, &org.id, f)?;
-            }
+            edit(conn, &viewer, &mut org, &c)?;
             if viewer.is_bureau() {
                 let action = if c.is_leading.is_some() {
                     "organization_leading_set"
@@ -297,4 +293,40 @@ pub async fn update(
             view(conn, org, &viewer)
         })
         .await
+}
+
+/// Apply changes `c` to `org` in the caller's transaction: the field rules of
+/// `input::apply`, a new USCC must be free, codes and the parent are checked; then the
+/// organization, its aliases and fields are stored. Who may edit is the caller's check.
+pub fn edit(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    org: &mut Organization,
+    c: &OrganizationChanges,
+) -> Result<(), ApiError> {
+    let edit = input::apply(org, c)?;
+    if edit.new_uscc
+        && let Some(u) = &org.uscc
+        && model::uscc_taken(conn, u, Some(&org.id))?
+    {
+        return Err(uscc_taken());
+    }
+    ApiError::fields(edit.errors)?;
+    check_references(
+        conn,
+        viewer,
+        c.region_code.as_ref().map(|_| org.region_code.as_str()),
+        edit.field_codes.as_deref().unwrap_or_default(),
+        org.parent_id.as_deref().filter(|_| c.parent_id.is_some()),
+        Some(&org.id),
+    )?;
+    org.updated_at = now();
+    model::update(conn, org)?;
+    if let Some(a) = &edit.aliases {
+        model::set_aliases(conn, &org.id, a)?;
+    }
+    if let Some(f) = &edit.field_codes {
+        model::set_fields(conn, &org.id, f)?;
+    }
+    Ok(())
 }

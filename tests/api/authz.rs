@@ -1016,6 +1016,13 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             BUREAU,
         ),
         r(
+            "POST",
+            "/api/v1/organizations/import",
+            "/api/v1/organizations/import".into(),
+            json!({}),
+            BUREAU,
+        ),
+        r(
             "GET",
             "/api/v1/reports/overview",
             "/api/v1/reports/overview".into(),

@@ -25,6 +25,7 @@ mod exports;
 mod exposure;
 mod hardening;
 mod helpers;
+mod import;
 mod input;
 mod instances;
 mod listings;

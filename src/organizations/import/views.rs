@@ -1,0 +1,75 @@
+//! What an import reports: row by row, what was (or would be) created, updated or refused
+//! and why; and the upload's query.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Create,
+    Update,
+    Refuse,
+}
+
+/// Why a row (or the header row) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RowProblem {
+    /// The column as the file names it (or the column's key when the file lacks it).
+    pub column: String,
+    /// Stable snake_case code, the registration API's (`uscc_malformed`, `unknown_region`,
+    /// `unknown_field`...) or the import's (`duplicate_in_file`, `missing_column`,
+    /// `unknown_column`, `duplicate_column`, `too_many_rows`, `kind_mismatch`).
+    pub code: String,
+    pub message: String,
+}
+
+impl RowProblem {
+    pub fn new(column: &str, code: &str, message: impl Into<String>) -> RowProblem {
+        RowProblem {
+            column: column.trim().to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One row of the file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowReport {
+    /// The row's number in the spreadsheet (the header is row 1).
+    pub row: usize,
+    pub action: RowAction,
+    pub name: Option<String>,
+    /// The USCC as normalized.
+    pub uscc: Option<String>,
+    /// The organization created or updated (for a dry run: the one that would be updated).
+    pub organization_id: Option<String>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// The outcome of an import or a dry run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Whether anything was written: never for a dry run; otherwise only when no row was
+    /// refused, or `skip_invalid` was asked for (then the refused rows are left out).
+    pub written: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub refused: usize,
+    pub rows: Vec<RowReport>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// Report what would happen and write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Import the valid rows and leave the refused ones out (otherwise one refused row
+    /// means nothing is written).
+    #[serde(default)]
+    pub skip_invalid: bool,
+}
