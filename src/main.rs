@@ -131,6 +131,13 @@ enum Bench {
         /// text, the index built by the server at start on one core).
         #[arg(long, default_value_t = 0)]
         distinct_texts: usize,
+        /// 2: also run every scenario against two instances on the same database behind a
+        /// loopback round-robin proxy, and against one instance behind that proxy (its cost).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        instances: u8,
+        /// The core the second instance is pinned to (default: the first one's, core 0).
+        #[arg(long, default_value_t = 0)]
+        second_core: usize,
     },
 }
 
@@ -297,6 +304,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     postgres,
                     wrk,
                     distinct_texts,
+                    instances,
+                    second_core,
                 },
         } => {
             let opts = collab_registry::bench::load::Options {
@@ -307,6 +316,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 postgres_url: postgres,
                 wrk,
                 distinct_texts,
+                instances: usize::from(instances),
+                second_core,
             };
             tokio::task::spawn_blocking(move || {
                 collab_registry::bench::load::run(&opts).map(|_| ())

@@ -5,23 +5,29 @@
 //! core 1 (`apt install wrk`): directory listing, listing detail, match (a need's matches:
 //! its stored vector), free-text match (`POST /api/v1/match` with a paragraph-length need,
 //! encoded per request), login and registration for the event. Each scenario gets a warm-up run that is not counted.
+//!
+//! `--instances 2` starts a second instance on the same database (its own data folder and
+//! index, no background jobs) and runs each scenario three times in a row: against the
+//! first instance direct, through the round-robin proxy (`proxy`) to the first instance
+//! only (the proxy's own cost), and through the proxy to both (`load_report` prints the
+//! ratio).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 
 use super::events::migrated;
+use super::load_report::print_tables;
 use super::load_seed::{prebuild_index, seed};
-use super::measure::{cpu_secs, cpu_ticks, load_average};
-use super::wrk::{SCRIPT, wrk};
+use super::load_server::{Server, copy_index};
+use super::measure::{cpu_secs, load_average};
+use super::proxy::Proxy;
+use super::wrk::{SCRIPT, check_wrk, wrk};
 use crate::auth::tokens::Keys;
 use crate::db::scratch::ScratchPostgres;
 
-const SECRET: &str = "load-benchmark-secret-load-benchmark-secret";
+pub(super) const SECRET: &str = "load-benchmark-secret-load-benchmark-secret";
 /// The password of every seeded member.
 pub(super) const PASSWORD: &str = "correct horse battery staple";
 
@@ -38,6 +44,11 @@ pub struct Options {
     /// server starts, each distinct text encoded once on all cores (0: every listing its
     /// own text; the server builds the index at start, encoding every listing on core 0).
     pub distinct_texts: usize,
+    /// 1, or 2: also measure two instances behind the round-robin proxy (and one behind it).
+    pub instances: usize,
+    /// The core the second instance is pinned to (0: the first one's, so that one and two
+    /// instances get the same CPU).
+    pub second_core: usize,
 }
 
 /// One scenario's figures.
@@ -45,6 +56,8 @@ pub struct Options {
 pub struct Figures {
     pub backend: &'static str,
     pub scenario: &'static str,
+    /// Which servers, and how wrk reached them (`ONE`, `ONE_PROXIED`, `TWO_PROXIED`).
+    pub setup: &'static str,
     pub requests_per_sec: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
@@ -58,6 +71,9 @@ pub struct Figures {
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
+    anyhow::ensure!((1..=2).contains(&opts.instances), "--instances is 1 or 2");
+    // Before minutes of seeding: is wrk there at all?
+    check_wrk(&opts.wrk)?;
     let dir = tempfile::tempdir()?;
     let sqlite = format!("sqlite://{}", dir.path().join("load.db").display());
     let mut out = measure("SQLite", &sqlite, &dir.path().join("sqlite"), opts)?;
@@ -70,24 +86,78 @@ pub fn run(opts: &Options) -> anyhow::Result<Vec<Figures>> {
             opts,
         )?);
     }
-    println!(
-        "\n| backend | scenario | requests/s | p50 ms | p99 ms | requests | non-2xx | requests per server CPU second |\n|---|---|---:|---:|---:|---:|---:|---:|"
-    );
-    for f in &out {
-        println!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} | {} | {} | {:.0} |",
-            f.backend,
-            f.scenario,
-            f.requests_per_sec,
-            f.p50_ms,
-            f.p99_ms,
-            f.requests,
-            f.non_2xx,
-            f.requests as f64 / f.server_cpu_secs.max(1e-9)
-        );
-    }
+    println!("\nload average at the end: {}", load_average());
+    print_tables(&out);
     Ok(out)
 }
+
+/// The servers one backend's scenarios run against, and the base URL of each setup.
+struct Setups {
+    servers: Vec<Server>,
+    proxies: Vec<Proxy>,
+    /// (setup, base URL, how many of `servers` it reaches).
+    list: Vec<(&'static str, String, usize)>,
+}
+
+fn start_servers(
+    backend: &str,
+    settings: &crate::config::Settings,
+    dir: &Path,
+    opts: &Options,
+) -> anyhow::Result<Setups> {
+    let mut a = Server::start(settings, dir, 0, true)?;
+    let ready = Instant::now();
+    a.wait_ready()?;
+    println!(
+        "{backend}: server ready in {:.1} s (search index built from the database)",
+        ready.elapsed().as_secs_f64()
+    );
+    let settled = Instant::now();
+    a.wait_idle()?;
+    println!(
+        "{backend}: server idle {:.0} s later (the index's background merges are done)",
+        settled.elapsed().as_secs_f64()
+    );
+    let direct = format!("http://127.0.0.1:{}", a.port);
+    if opts.instances == 1 {
+        return Ok(Setups {
+            servers: vec![a],
+            proxies: vec![],
+            list: vec![(ONE, direct, 1)],
+        });
+    }
+    // The second instance: its own data folder with a copy of the first one's index
+    // (the copy catches up from the change log like any index), no background jobs.
+    let dir_b = dir.with_file_name(format!(
+        "{}-b",
+        dir.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    copy_index(&dir.join("index"), &dir_b.join("index"))?;
+    let mut b = Server::start(settings, &dir_b, opts.second_core, false)?;
+    b.wait_ready()?;
+    b.wait_idle()?;
+    println!(
+        "{backend}: second instance ready on core {} (no background jobs)",
+        opts.second_core
+    );
+    // Both proxies on the load generator's core, beside wrk.
+    let one = Proxy::start(vec![a.addr()], Some(1))?;
+    let two = Proxy::start(vec![a.addr(), b.addr()], Some(1))?;
+    let list = vec![
+        (ONE, direct, 1),
+        (ONE_PROXIED, format!("http://{}", one.addr), 1),
+        (TWO_PROXIED, format!("http://{}", two.addr), 2),
+    ];
+    Ok(Setups {
+        servers: vec![a, b],
+        proxies: vec![one, two],
+        list,
+    })
+}
+
+pub(super) const ONE: &str = "one instance";
+pub(super) const ONE_PROXIED: &str = "one instance via the proxy";
+pub(super) const TWO_PROXIED: &str = "two instances via the proxy";
 
 fn measure(
     backend: &'static str,
@@ -131,23 +201,7 @@ fn measure(
         })
         .collect::<anyhow::Result<_>>()?;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let mut server = Server::start(&settings, dir, port)?;
-    let ready = Instant::now();
-    server.wait_ready(port)?;
-    println!(
-        "{backend}: server ready in {:.1} s (search index built from the database)",
-        ready.elapsed().as_secs_f64()
-    );
-    let settled = Instant::now();
-    server.wait_idle()?;
-    println!(
-        "{backend}: server idle {:.0} s later (the index's background merges are done)",
-        settled.elapsed().as_secs_f64()
-    );
-
+    let mut setups = start_servers(backend, &settings, dir, opts)?;
     let scenarios: [(&'static str, Vec<String>); 6] = [
         ("directory listing", data.directory),
         ("listing detail", data.details),
@@ -156,152 +210,65 @@ fn measure(
         ("login", data.logins),
         ("event registration", registrations),
     ];
+    let script = dir.join("lines.lua");
+    std::fs::write(&script, SCRIPT)?;
     let mut out = Vec::new();
     for (scenario, lines) in scenarios {
         let file = dir.join(format!("{}.tsv", scenario.replace(' ', "-")));
         std::fs::write(&file, lines.join("\n") + "\n")?;
-        let script = dir.join("lines.lua");
-        std::fs::write(&script, SCRIPT)?;
-        let base = format!("http://127.0.0.1:{port}");
-        wrk(opts, &script, &file, &base, 3, "warm")?;
-        let cpu_before = cpu_secs(server.child.id());
-        let mut f = wrk(opts, &script, &file, &base, opts.duration_secs, "run")?;
-        if let (Some(a), Some(b)) = (cpu_before, cpu_secs(server.child.id())) {
-            f.server_cpu_secs = b - a;
-        }
-        println!(
-            "{backend}: {scenario}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({} requests, {} not 2xx, {} socket errors); server CPU {:.1} s = {:.0} requests per CPU second; load average {}",
-            f.requests_per_sec,
-            f.p50_ms,
-            f.p99_ms,
-            f.requests,
-            f.non_2xx,
-            f.socket_errors,
-            f.server_cpu_secs,
-            f.requests as f64 / f.server_cpu_secs.max(1e-9),
-            load_average()
-        );
-        if (f.non_2xx + f.socket_errors) * 100 > f.requests {
-            let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
-            let tail: Vec<&str> = log.lines().rev().take(20).collect();
-            anyhow::bail!(
-                "{scenario}: {} of {} answers were not 2xx and {} requests failed; the server's log ends:\n{}",
-                f.non_2xx,
+        // The setups one after the other on the same data, scenario by scenario.
+        for (setup, base, reached) in &setups.list {
+            let servers = &setups.servers[..*reached];
+            wrk(opts, &script, &file, base, 3, "warm")?;
+            let cpu_before = servers_cpu(servers);
+            let mut f = wrk(opts, &script, &file, base, opts.duration_secs, "run")?;
+            if let (Some(a), Some(b)) = (cpu_before, servers_cpu(servers)) {
+                f.server_cpu_secs = b - a;
+            }
+            println!(
+                "{backend}: {scenario}, {setup}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({} requests, {} not 2xx, {} socket errors); server CPU {:.1} s = {:.0} requests per CPU second; load average {}",
+                f.requests_per_sec,
+                f.p50_ms,
+                f.p99_ms,
                 f.requests,
+                f.non_2xx,
                 f.socket_errors,
-                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                f.server_cpu_secs,
+                f.requests as f64 / f.server_cpu_secs.max(1e-9),
+                load_average()
             );
+            // Every answer 2xx, every request answered.
+            if f.non_2xx + f.socket_errors > 0 {
+                let logs: Vec<String> = servers.iter().map(|s| s.log_tail(20)).collect();
+                anyhow::bail!(
+                    "{scenario}, {setup}: {} of {} answers were not 2xx and {} requests failed; the servers' logs end:\n{}",
+                    f.non_2xx,
+                    f.requests,
+                    f.socket_errors,
+                    logs.join("\n--\n")
+                );
+            }
+            out.push(Figures {
+                backend,
+                scenario,
+                setup,
+                ..f
+            });
         }
-        out.push(Figures {
-            backend,
-            scenario,
-            ..f
-        });
     }
-    server.stop();
+    for p in &setups.proxies {
+        println!(
+            "{backend}: proxy connections per instance: {:?}",
+            p.accepted()
+        );
+    }
+    for s in &mut setups.servers {
+        s.stop();
+    }
     Ok(out)
 }
 
-/// `taskset -c N` in front of a command when this machine has two cores or more.
-pub(super) fn pinned(core: usize, program: &str) -> Command {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let taskset = Path::new("/usr/bin/taskset");
-    if cores >= 2 && taskset.exists() {
-        let mut c = Command::new(taskset);
-        c.args(["-c", &core.to_string(), program]);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(settings: &crate::config::Settings, dir: &Path, port: u16) -> anyhow::Result<Self> {
-        let exe = std::env::current_exe()?;
-        let log = std::fs::File::create(dir.join("server.log"))?;
-        let child = pinned(0, &exe.display().to_string())
-            .arg("serve")
-            .env("DATABASE_URL", &settings.database_url)
-            .env("COLLAB_DATA_DIR", dir)
-            .env("COLLAB_LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            .env("COLLAB_METRICS_ADDR", "127.0.0.1:0")
-            .env("COLLAB_JWT_SECRET", SECRET)
-            .env("COLLAB_LOG", "warn")
-            // Measuring login means measuring argon2, not the throttle.
-            .env("COLLAB_LOGIN_ATTEMPTS_PER_MINUTE", "100000000")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()?;
-        Ok(Server { child })
-    }
-
-    fn wait_ready(&mut self, port: u16) -> anyhow::Result<()> {
-        // The index is built from the database at start, encoding every listing on one core.
-        let deadline = Instant::now() + Duration::from_secs(3600);
-        loop {
-            if http_status(port, "/health/ready") == Some(200) {
-                return Ok(());
-            }
-            if let Some(status) = self.child.try_wait()? {
-                anyhow::bail!("the server exited with {status}");
-            }
-            anyhow::ensure!(
-                Instant::now() < deadline,
-                "the server was not ready in time"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    /// Wait until the process uses less than 5% of a core over two seconds (`taskset`
-    /// execs the server, so the child's pid is the server's).
-    fn wait_idle(&mut self) -> anyhow::Result<()> {
-        let pid = self.child.id().to_string();
-        let deadline = Instant::now() + Duration::from_secs(600);
-        let mut last = cpu_ticks(&pid);
-        while let Some(before) = last {
-            std::thread::sleep(Duration::from_secs(2));
-            let now = cpu_ticks(&pid);
-            // Clock ticks are 1/100 s: 10 ticks in 2 s is 5% of a core.
-            if now.is_some_and(|n| n.saturating_sub(before) < 10) {
-                return Ok(());
-            }
-            anyhow::ensure!(Instant::now() < deadline, "the server never went idle");
-            last = now;
-        }
-        Ok(())
-    }
-
-    fn stop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut head = [0u8; 12];
-    s.read_exact(&mut head).ok()?;
-    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+/// The CPU seconds the servers used so far, together.
+fn servers_cpu(servers: &[Server]) -> Option<f64> {
+    servers.iter().map(|s| cpu_secs(s.child.id())).sum()
 }

@@ -7,7 +7,9 @@
 //! - `events` (`bench events`): publishing to many organizations, outbox delivery over
 //!   SMTP to `smtp` (the loopback sink the integration tests use too).
 //! - `load` (`bench load`): HTTP load with wrk against this binary on seeded data;
-//!   `load_seed` builds the data, `wrk` runs and reads wrk.
+//!   `load_seed` builds the data, `load_server` starts the instances, `proxy` is the
+//!   round-robin proxy in front of two of them, `wrk` runs and reads wrk, `load_report`
+//!   prints the tables and the two-to-one ratio.
 //! - `corpus`: the synthetic listings every benchmark draws from; `measure`: timing,
 //!   CPU and memory figures.
 
@@ -16,9 +18,12 @@ pub mod corpus;
 pub mod events;
 mod fulltext;
 pub mod load;
+mod load_report;
 mod load_seed;
+mod load_server;
 pub mod matching;
 pub mod measure;
+pub mod proxy;
 pub mod smtp;
 mod wrk;
 

@@ -1,8 +1,10 @@
 //! Running wrk (pinned to core 1) with the line-driven script, and reading its report.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 
-use super::load::{Figures, Options, pinned};
+use super::load::{Figures, Options};
+use super::load_server::pinned;
 
 /// The same line-driven script for every scenario: each data line is
 /// `METHOD<TAB>PATH<TAB>TOKEN or -<TAB>BODY or -`; `{n}` in a body becomes the run's tag
@@ -31,6 +33,19 @@ function request()
 end
 "#;
 
+const HOW_TO_INSTALL: &str = "; bench load drives the server with wrk: install it with `sudo apt-get install wrk` (the Debian and Ubuntu package `wrk`), or name another wrk with --wrk PATH";
+
+/// Fail early, before minutes of seeding, when `program` cannot be run.
+pub(super) fn check_wrk(program: &str) -> anyhow::Result<()> {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("cannot run `{program}` ({e}){HOW_TO_INSTALL}"))
+}
+
 pub(super) fn wrk(
     opts: &Options,
     script: &Path,
@@ -53,7 +68,7 @@ pub(super) fn wrk(
         .arg(data)
         .arg(tag)
         .output()
-        .map_err(|e| anyhow::anyhow!("cannot run {} (apt install wrk): {e}", opts.wrk))?;
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}{}", opts.wrk, HOW_TO_INSTALL))?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     anyhow::ensure!(output.status.success(), "wrk failed: {text}");
     parse_wrk(&text).ok_or_else(|| anyhow::anyhow!("unexpected wrk output:\n{text}"))
@@ -77,6 +92,7 @@ fn parse_wrk(text: &str) -> Option<Figures> {
     let mut f = Figures {
         backend: "",
         scenario: "",
+        setup: "",
         requests_per_sec: 0.0,
         p50_ms: 0.0,
         p99_ms: 0.0,
@@ -120,5 +136,14 @@ mod tests {
         assert_eq!((f.non_2xx, f.socket_errors), (12, 3));
         assert_eq!(f.requests_per_sec, 2000.5);
         assert!(parse_wrk("wrk: connection refused").is_none());
+    }
+
+    #[test]
+    fn a_missing_wrk_says_how_to_install_it() {
+        let e = check_wrk("/nonexistent/wrk").unwrap_err().to_string();
+        assert!(e.contains("apt-get install wrk"), "{e}");
+        assert!(e.contains("--wrk"), "{e}");
+        // Any program that runs passes (wrk itself exits 1 on --version).
+        check_wrk("false").unwrap();
     }
 }
