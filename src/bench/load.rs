@@ -217,11 +217,20 @@ fn measure(
         let file = dir.join(format!("{}.tsv", scenario.replace(' ', "-")));
         std::fs::write(&file, lines.join("\n") + "\n")?;
         // The setups one after the other on the same data, scenario by scenario.
-        for (setup, base, reached) in &setups.list {
+        // Each run tags its new attendees with its own name: the same attendee twice for
+        // one organization would be refused.
+        for (i, (setup, base, reached)) in setups.list.iter().enumerate() {
             let servers = &setups.servers[..*reached];
-            wrk(opts, &script, &file, base, 3, "warm")?;
+            wrk(opts, &script, &file, base, 3, &format!("warm{i}-"))?;
             let cpu_before = servers_cpu(servers);
-            let mut f = wrk(opts, &script, &file, base, opts.duration_secs, "run")?;
+            let mut f = wrk(
+                opts,
+                &script,
+                &file,
+                base,
+                opts.duration_secs,
+                &format!("run{i}-"),
+            )?;
             if let (Some(a), Some(b)) = (cpu_before, servers_cpu(servers)) {
                 f.server_cpu_secs = b - a;
             }
