@@ -82,15 +82,16 @@ impl AuthUser {
     }
 }
 
-/// The columns of a user row the caller is made of.
+/// The columns of a user row the caller is made of. Locale and role are read strictly: a
+/// stored value that is neither is an error (a logged 500), never Chinese or a plain user.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct Principal {
     id: String,
     email: String,
     display_name: String,
-    locale: String,
-    role: String,
+    locale: Locale,
+    role: Role,
     email_verified_at: Option<NaiveDateTime>,
     token_version: i32,
     disabled_at: Option<NaiveDateTime>,
@@ -99,8 +100,8 @@ struct Principal {
 impl From<Principal> for AuthUser {
     fn from(u: Principal) -> Self {
         AuthUser {
-            locale: u.locale.parse().unwrap_or(Locale::ZhCn),
-            role: u.role.parse().unwrap_or(Role::User),
+            locale: u.locale,
+            role: u.role,
             email_verified: u.email_verified_at.is_some(),
             id: u.id,
             email: u.email,
@@ -214,12 +215,13 @@ impl Viewer {
     }
 }
 
-/// The caller's organizations, with their role and each organization's status.
+/// The caller's organizations, with their role and each organization's status (both read
+/// strictly: an unknown stored value is an error, not a member of a pending organization).
 pub fn memberships_of(
     conn: &mut DbConnection,
     user_id: &str,
 ) -> QueryResult<HashMap<String, (MemberRole, OrgStatus)>> {
-    let rows: Vec<(String, String, String)> = memberships::table
+    let rows: Vec<(String, MemberRole, OrgStatus)> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq(user_id))
         .select((
@@ -230,15 +232,7 @@ pub fn memberships_of(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, role, status)| {
-            (
-                id,
-                (
-                    role.parse().unwrap_or(MemberRole::Member),
-                    status.parse().unwrap_or(OrgStatus::Pending),
-                ),
-            )
-        })
+        .map(|(id, role, status)| (id, (role, status)))
         .collect())
 }
 
@@ -261,13 +255,13 @@ pub fn acting_organization(
     field: &str,
     not_member: &str,
 ) -> Result<(), ApiError> {
-    let status: String = organizations::table
+    let status: OrgStatus = organizations::table
         .find(org_id)
         .select(organizations::status)
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::field(field, "organization_unknown", "no such organization"))?;
-    let member: Option<String> = memberships::table
+    let member: Option<MemberRole> = memberships::table
         .find((org_id, user_id))
         .select(memberships::role)
         .first(conn)
@@ -275,11 +269,75 @@ pub fn acting_organization(
     if member.is_none() {
         return Err(ApiError::forbidden(not_member));
     }
-    if status != OrgStatus::Verified.as_str() {
+    if status != OrgStatus::Verified {
         return Err(ApiError::Forbidden {
             code: "organization_not_verified",
             detail: "the organization must be verified by the bureau".to_owned(),
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+
+    use super::*;
+    use crate::db::scratch;
+
+    /// A user `u1` (locale zh-CN, role user) who owns organization `o1` (verified).
+    fn setup() -> DbConnection {
+        let mut c = scratch::sqlite();
+        c.batch_execute(
+            "INSERT INTO regions (code, kind, name_zh, name_en, sort_order)
+                 VALUES ('r', 'county', '县', 'County', 0);
+             INSERT INTO users (id, email, password_hash, display_name, locale, role,
+                 token_version, created_at, updated_at, timezone)
+                 VALUES ('u1', 'a@x.cn', 'h', 'A', 'zh-CN', 'user', 0,
+                 '2026-12-01 00:00:00', '2026-12-01 00:00:00', 'Asia/Shanghai');
+             INSERT INTO organizations (id, kind, name, region_code, status, created_at,
+                 updated_at)
+                 VALUES ('o1', 'enterprise', 'O', 'r', 'verified', '2026-12-01 00:00:00',
+                 '2026-12-01 00:00:00');
+             INSERT INTO memberships (organization_id, user_id, role, created_at)
+                 VALUES ('o1', 'u1', 'owner', '2026-12-01 00:00:00');",
+        )
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn stored_values_are_read_as_they_are() {
+        let mut c = setup();
+        let u = principal(&mut c, "u1", 0).unwrap().unwrap();
+        assert_eq!((u.locale, u.role), (Locale::ZhCn, Role::User));
+        let m = memberships_of(&mut c, "u1").unwrap();
+        assert_eq!(m["o1"], (MemberRole::Owner, OrgStatus::Verified));
+        assert!(acting_organization(&mut c, "u1", "o1", "organization_id", "no").is_ok());
+    }
+
+    #[test]
+    fn a_corrupt_stored_locale_or_role_is_an_error_not_a_default() {
+        for corrupt in ["locale = 'fr'", "role = 'bureau_admn'"] {
+            let mut c = setup();
+            c.batch_execute(&format!("UPDATE users SET {corrupt}"))
+                .unwrap();
+            assert!(principal(&mut c, "u1", 0).is_err(), "{corrupt} was read");
+        }
+    }
+
+    #[test]
+    fn a_corrupt_member_role_or_organization_status_is_an_error_not_a_default() {
+        for corrupt in [
+            "UPDATE memberships SET role = 'ownr'",
+            "UPDATE organizations SET status = 'verifed'",
+        ] {
+            let mut c = setup();
+            c.batch_execute(corrupt).unwrap();
+            assert!(memberships_of(&mut c, "u1").is_err(), "{corrupt} was read");
+            assert!(load_viewer(&mut c, None).is_ok());
+            let acting = acting_organization(&mut c, "u1", "o1", "organization_id", "no");
+            assert!(acting.is_err(), "{corrupt} was read");
+        }
+    }
 }

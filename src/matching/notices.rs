@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::engine::{Engine, FieldTree};
 use super::sync::query_for;
-use crate::app::Locale;
 use crate::db::schema::{fields, match_notices};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
@@ -86,7 +85,7 @@ pub fn announce(
                 continue;
             }
             for member in orgs::members(conn, &theirs.organization_id)? {
-                let locale: Locale = member.locale.parse().unwrap_or(Locale::ZhCn);
+                let locale = member.locale()?;
                 let r = templates::new_match(
                     locale,
                     &member.display_name,

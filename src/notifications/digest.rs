@@ -17,8 +17,7 @@ use crate::db::schema::{notifications as n, users as u};
 use crate::db::{DbConnection, write_tx};
 
 /// The local date at `now` for a user in `tz`, if the digest hour has passed there.
-pub fn due_date(now: DateTime<Utc>, tz: &str, hour: u32) -> Option<NaiveDate> {
-    let tz: Tz = tz.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+pub fn due_date(now: DateTime<Utc>, tz: Tz, hour: u32) -> Option<NaiveDate> {
     let local = now.with_timezone(&tz);
     (local.hour() >= hour).then(|| local.date_naive())
 }
@@ -37,7 +36,12 @@ pub fn run_once(
         .load(conn)?;
     let mut sent = 0;
     for user_id in waiting {
-        sent += usize::from(send_one(conn, postman, &user_id, hour, now)?);
+        // One user's unreadable row (an unknown stored language or zone) is logged
+        // and holds back that user's digest only.
+        match send_one(conn, postman, &user_id, hour, now) {
+            Ok(done) => sent += usize::from(done),
+            Err(e) => tracing::error!(user_id, error = format!("{e:#}"), "digest not sent"),
+        }
     }
     Ok(sent)
 }
@@ -60,12 +64,16 @@ fn send_one(
                 u::timezone,
                 u::digest_sent_on,
             ))
-            .first::<(String, String, String, String, Option<NaiveDate>)>(conn)
+            .first::<(String, String, Locale, String, Option<NaiveDate>)>(conn)
             .optional()?
         else {
             return Ok(false);
         };
-        let Some(today) = due_date(now, &tz, hour) else {
+        // Read strictly: a stored zone that is none is an error, never Beijing time.
+        let zone: Tz = tz
+            .parse()
+            .map_err(|_| anyhow::anyhow!("unknown time zone `{tz}` stored"))?;
+        let Some(today) = due_date(now, zone, hour) else {
             return Ok(false);
         };
         if last.is_some_and(|d| d >= today) {
@@ -80,7 +88,6 @@ fn send_one(
         if items.is_empty() {
             return Ok(false);
         }
-        let locale: Locale = locale.parse().unwrap_or(Locale::ZhCn);
         let lines: Vec<(String, String, Option<String>)> = items
             .iter()
             .map(|x| (x.title.clone(), x.body.clone(), x.link.clone()))
@@ -123,17 +130,56 @@ mod tests {
     fn digest_is_due_after_the_local_hour() {
         // 23:30 UTC is 07:30 the next day in Shanghai.
         let t = Utc.with_ymd_and_hms(2026, 12, 1, 23, 30, 0).unwrap();
-        assert_eq!(due_date(t, "Asia/Shanghai", 8), None);
+        let shanghai = chrono_tz::Asia::Shanghai;
+        assert_eq!(due_date(t, shanghai, 8), None);
         assert_eq!(
-            due_date(t, "Asia/Shanghai", 7),
+            due_date(t, shanghai, 7),
             NaiveDate::from_ymd_opt(2026, 12, 2)
         );
         // In London it is still the first, 23:30.
         assert_eq!(
-            due_date(t, "Europe/London", 8),
+            due_date(t, chrono_tz::Europe::London, 8),
             NaiveDate::from_ymd_opt(2026, 12, 1)
         );
-        // An unknown zone falls back to Shanghai.
-        assert_eq!(due_date(t, "Mars/Base", 8), None);
+    }
+
+    #[test]
+    fn a_corrupt_stored_zone_or_language_holds_the_digest_back_not_a_default() {
+        use diesel::connection::SimpleConnection;
+        let postman = Postman::new(
+            "http://x.test",
+            &secrecy::SecretString::from("a-secret-that-is-long-enough-0123456789".to_owned()),
+        );
+        let t = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+        for (corrupt, sent) in [("", 1), ("timezone = 'Mars/Base'", 0), ("locale = 'fr'", 0)] {
+            let mut c = crate::db::scratch::sqlite();
+            c.batch_execute(
+                "INSERT INTO users (id, email, password_hash, display_name, locale, role,
+                     token_version, created_at, updated_at, timezone)
+                     VALUES ('u1', 'a@x.cn', 'h', 'A', 'zh-CN', 'user', 0,
+                     '2026-12-01 00:00:00', '2026-12-01 00:00:00', 'Asia/Shanghai');
+                 INSERT INTO notifications (id, user_id, idempotency_key, topic, title, body, delivery,
+                     digest_pending, created_at)
+                     VALUES ('n1', 'u1', 'k1', 'events', 'T', 'B', 'digest', TRUE,
+                     '2026-12-01 00:00:00');",
+            )
+            .unwrap();
+            if !corrupt.is_empty() {
+                let table = if corrupt.starts_with("topic") {
+                    "notifications"
+                } else {
+                    "users"
+                };
+                c.batch_execute(&format!("UPDATE {table} SET {corrupt}"))
+                    .unwrap();
+            }
+            assert_eq!(run_once(&mut c, &postman, 8, t).unwrap(), sent, "{corrupt}");
+            let pending: bool = n::table
+                .find("n1")
+                .select(n::digest_pending)
+                .first(&mut c)
+                .unwrap();
+            assert_eq!(pending, sent == 0, "{corrupt}");
+        }
     }
 }
