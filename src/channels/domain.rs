@@ -5,6 +5,7 @@
 use reqwest::Url;
 
 use crate::error::FieldError;
+use crate::notifications::outbox::Topic;
 
 crate::text_enum! {
     /// The group-chat platform a robot posts to.
@@ -25,6 +26,31 @@ crate::text_enum! {
         Sending => "sending",
         Sent => "sent",
         Dead => "dead",
+    }
+}
+
+crate::text_enum! {
+    /// What a robot message is about: one of the notice topics a robot may receive, or the
+    /// owner's one-click test.
+    pub enum MessageTopic {
+        Registry => "registry",
+        Matches => "matches",
+        Events => "events",
+        Collaboration => "collaboration",
+        Test => "test",
+    }
+}
+
+impl MessageTopic {
+    /// The message topic of notices of `topic`; none for topics robots never receive.
+    pub fn of(topic: Topic) -> Option<MessageTopic> {
+        match topic {
+            Topic::Registry => Some(MessageTopic::Registry),
+            Topic::Matches => Some(MessageTopic::Matches),
+            Topic::Events => Some(MessageTopic::Events),
+            Topic::Collaboration => Some(MessageTopic::Collaboration),
+            Topic::Account | Topic::Digest => None,
+        }
     }
 }
 
@@ -263,6 +289,17 @@ mod tests {
             "T\nS\nhttps://x/events/1"
         );
         assert_eq!(message_text("T", "T", Some("https://x/u?token=a")), "T");
+    }
+
+    #[test]
+    fn every_topic_a_robot_may_receive_has_a_message_topic() {
+        for t in crate::notifications::inbox::CHOOSABLE {
+            assert_eq!(
+                MessageTopic::of(t).map(MessageTopic::as_str),
+                Some(t.as_str())
+            );
+        }
+        assert_eq!(MessageTopic::of(Topic::Account), None);
     }
 
     #[test]

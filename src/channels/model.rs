@@ -1,14 +1,17 @@
 //! The channel tables: robots (`organization_channels`), the topics each receives
 //! (`organization_channel_topics`) and the message outbox (`outbox_channel_messages`).
-//! Stored statuses and platforms are read strictly: an unknown value is an error.
+//! Stored platforms, languages, topics and statuses are typed columns read strictly: an
+//! unknown stored value is an error (logged with the 500 or the worker's failed pass),
+//! never a default.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{ChannelMessageStatus, ChannelPlatform};
+use super::domain::{ChannelMessageStatus, ChannelPlatform, MessageTopic};
 use crate::app::Locale;
+use crate::notifications::outbox::Topic;
 use crate::db::DbConnection;
 use crate::db::schema::{
     organization_channel_topics as ct, organization_channels as ch, outbox_channel_messages as m,
@@ -21,35 +24,15 @@ use crate::db::types::{new_id, now};
 pub struct ChannelRow {
     pub id: String,
     pub organization_id: String,
-    pub platform: String,
+    pub platform: ChannelPlatform,
     pub name: String,
     pub webhook_url: String,
     pub secret: Option<String>,
-    pub locale: String,
+    pub locale: Locale,
     pub enabled: bool,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-/// A stored value that is none of the known ones.
-pub fn corrupt(what: &str, value: &str) -> diesel::result::Error {
-    tracing::error!(what, value, "unknown value stored");
-    diesel::result::Error::DeserializationError(format!("unknown {what} `{value}`").into())
-}
-
-impl ChannelRow {
-    pub fn platform(&self) -> QueryResult<ChannelPlatform> {
-        self.platform
-            .parse()
-            .map_err(|_| corrupt("platform", &self.platform))
-    }
-
-    pub fn locale(&self) -> QueryResult<Locale> {
-        self.locale
-            .parse()
-            .map_err(|_| corrupt("locale", &self.locale))
-    }
 }
 
 #[derive(Insertable)]
@@ -57,11 +40,11 @@ impl ChannelRow {
 pub struct NewChannel<'a> {
     pub id: &'a str,
     pub organization_id: &'a str,
-    pub platform: &'a str,
+    pub platform: ChannelPlatform,
     pub name: &'a str,
     pub webhook_url: &'a str,
     pub secret: Option<&'a str>,
-    pub locale: &'a str,
+    pub locale: Locale,
     pub enabled: bool,
     pub created_by: Option<&'a str>,
     pub created_at: NaiveDateTime,
@@ -80,7 +63,7 @@ pub fn save(conn: &mut DbConnection, row: &ChannelRow) -> QueryResult<()> {
             ch::name.eq(&row.name),
             ch::webhook_url.eq(&row.webhook_url),
             ch::secret.eq(&row.secret),
-            ch::locale.eq(&row.locale),
+            ch::locale.eq(row.locale),
             ch::enabled.eq(row.enabled),
             ch::updated_at.eq(row.updated_at),
         ))
@@ -115,20 +98,20 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
 pub fn topics_of(
     conn: &mut DbConnection,
     ids: &[&str],
-) -> QueryResult<HashMap<String, Vec<String>>> {
-    let rows: Vec<(String, String)> = ct::table
+) -> QueryResult<HashMap<String, Vec<Topic>>> {
+    let rows: Vec<(String, Topic)> = ct::table
         .filter(ct::channel_id.eq_any(ids))
         .select((ct::channel_id, ct::topic))
         .order((ct::channel_id, ct::topic))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let mut out: HashMap<String, Vec<Topic>> = HashMap::new();
     for (c, t) in rows {
         out.entry(c).or_default().push(t);
     }
     Ok(out)
 }
 
-pub fn set_topics(conn: &mut DbConnection, id: &str, topics: &[&str]) -> QueryResult<()> {
+pub fn set_topics(conn: &mut DbConnection, id: &str, topics: &[Topic]) -> QueryResult<()> {
     diesel::delete(ct::table.filter(ct::channel_id.eq(id))).execute(conn)?;
     // At most four rows; a multi-row insert does not compile on the combined connection.
     for t in topics {
@@ -142,8 +125,8 @@ pub fn set_topics(conn: &mut DbConnection, id: &str, topics: &[&str]) -> QueryRe
 /// Enabled robots that receive one of `topics`: (robot, topic).
 pub fn listening(
     conn: &mut DbConnection,
-    topics: &[&str],
-) -> QueryResult<Vec<(ChannelRow, String)>> {
+    topics: &[Topic],
+) -> QueryResult<Vec<(ChannelRow, Topic)>> {
     ch::table
         .inner_join(ct::table)
         .filter(ch::enabled.eq(true))
@@ -158,7 +141,7 @@ pub struct NewMessage {
     pub idempotency_key: String,
     pub channel_id: String,
     pub organization_id: String,
-    pub topic: String,
+    pub topic: MessageTopic,
     pub title: String,
     pub body: String,
 }
@@ -170,10 +153,10 @@ struct MessageInsert<'a> {
     idempotency_key: &'a str,
     channel_id: &'a str,
     organization_id: &'a str,
-    topic: &'a str,
+    topic: MessageTopic,
     title: &'a str,
     body: &'a str,
-    status: &'a str,
+    status: ChannelMessageStatus,
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
@@ -193,10 +176,10 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> QueryResult<
                 idempotency_key: &x.idempotency_key,
                 channel_id: &x.channel_id,
                 organization_id: &x.organization_id,
-                topic: &x.topic,
+                topic: x.topic,
                 title: &x.title,
                 body: &x.body,
-                status: ChannelMessageStatus::Pending.as_str(),
+                status: ChannelMessageStatus::Pending,
                 attempts: 0,
                 next_attempt_at: t,
                 created_at: t,
@@ -226,10 +209,10 @@ pub struct MessageRow {
     pub idempotency_key: String,
     pub channel_id: String,
     pub organization_id: String,
-    pub topic: String,
+    pub topic: MessageTopic,
     pub title: String,
     pub body: String,
-    pub status: String,
+    pub status: ChannelMessageStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -238,14 +221,6 @@ pub struct MessageRow {
     pub sent_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-impl MessageRow {
-    pub fn status(&self) -> QueryResult<ChannelMessageStatus> {
-        self.status
-            .parse()
-            .map_err(|_| corrupt("message status", &self.status))
-    }
 }
 
 pub fn message(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MessageRow>> {
@@ -262,7 +237,7 @@ pub fn messages(
     status: Option<ChannelMessageStatus>,
     before: Option<&str>,
     limit: i64,
-) -> QueryResult<Vec<(MessageRow, String)>> {
+) -> QueryResult<Vec<(MessageRow, ChannelPlatform)>> {
     let mut q = m::table
         .inner_join(ch::table)
         .select((MessageRow::as_select(), ch::platform))
@@ -270,7 +245,7 @@ pub fn messages(
         .limit(limit)
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(m::status.eq(s.as_str()));
+        q = q.filter(m::status.eq(s));
     }
     if let Some(b) = before {
         q = q.filter(m::id.lt(b.to_owned()));

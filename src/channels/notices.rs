@@ -12,21 +12,24 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
 
-use super::domain::{message_text, occasion};
+use super::domain::{MessageTopic, message_text, occasion};
 use super::model::{self, NewMessage};
 use crate::app::postman::NoticeCopy;
 use crate::db::DbConnection;
 use crate::db::schema::memberships;
 use crate::notifications::inbox::CHOOSABLE;
+use crate::notifications::outbox::Topic;
 
 /// Queue the robot messages for `notices` (the postman's tap; in the caller's transaction).
 pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> QueryResult<usize> {
-    let mut topics: Vec<&str> = notices
+    // The tap hands topics over as text (`app` knows no notifications types); only the
+    // topics a robot may receive are looked for.
+    let mut topics: Vec<Topic> = notices
         .iter()
-        .map(|x| x.topic)
-        .filter(|t| CHOOSABLE.iter().any(|c| c.as_str() == *t))
+        .filter_map(|x| x.topic.parse::<Topic>().ok())
+        .filter(|t| CHOOSABLE.contains(t))
         .collect();
-    topics.sort_unstable();
+    topics.sort_unstable_by_key(|t| t.as_str());
     topics.dedup();
     if topics.is_empty() {
         return Ok(0);
@@ -63,7 +66,14 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
     let mut out = Vec::new();
     for ((topic, key), heard) in &occasions {
         let reached: HashSet<&str> = heard.iter().map(|x| x.user_id).collect();
-        for (robot, robot_topic) in robots.iter().filter(|(_, t)| t == topic) {
+        let Some((topic, message_topic)) = topic
+            .parse::<Topic>()
+            .ok()
+            .and_then(|t| Some((t, MessageTopic::of(t)?)))
+        else {
+            continue;
+        };
+        for (robot, _) in robots.iter().filter(|(_, t)| *t == topic) {
             let Some(m) = members.get(robot.organization_id.as_str()) else {
                 continue;
             };
@@ -72,7 +82,7 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
             if !theirs {
                 continue;
             }
-            let locale = robot.locale()?;
+            let locale = robot.locale;
             let Some(pick) = heard
                 .iter()
                 .find(|x| x.locale == locale && m.contains(x.user_id))
@@ -84,7 +94,7 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
                 idempotency_key: format!("channel:{}:{key}", robot.id),
                 channel_id: robot.id.clone(),
                 organization_id: robot.organization_id.clone(),
-                topic: robot_topic.clone(),
+                topic: message_topic,
                 title: pick.title.to_owned(),
                 body: message_text(pick.title, pick.summary, pick.link),
             });

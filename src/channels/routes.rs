@@ -149,16 +149,12 @@ pub async fn messages(
         .db
         .run(move |conn| {
             let rows = service::messages(conn, &user, query.status, before.as_deref(), limit + 1)?;
-            pagination::try_page(
+            Ok(pagination::page(
                 rows,
                 limit,
                 |(m, _)| m.id.clone(),
-                |rows| {
-                    rows.into_iter()
-                        .map(|(m, p)| service::message_view(m, p))
-                        .collect()
-                },
-            )
+                |(m, p)| service::message_view(m, p),
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

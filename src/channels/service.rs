@@ -5,7 +5,7 @@
 
 use diesel::prelude::*;
 
-use super::domain::{self, ChannelMessageStatus, ChannelPlatform};
+use super::domain::{self, ChannelMessageStatus, ChannelPlatform, MessageTopic};
 use super::model::{self, ChannelRow, MessageRow, NewChannel, NewMessage};
 use super::views::{ChannelMessageView, ChannelView, CreateChannel, UpdateChannel};
 use crate::app::{AuthUser, Locale, MemberRole, OrgStatus, audit, load_viewer, text};
@@ -34,15 +34,12 @@ fn authorize(
     if !crate::db::storable(org_id) {
         return Err(ApiError::NotFound);
     }
-    let status: String = organizations::table
+    let status: OrgStatus = organizations::table
         .find(org_id)
         .select(organizations::status)
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
-    let status: OrgStatus = status
-        .parse()
-        .map_err(|_| model::corrupt("organization status", &status))?;
     let viewer = load_viewer(conn, Some(user.clone()))?;
     if !viewer.can_see(org_id, status) {
         return Err(ApiError::NotFound);
@@ -72,15 +69,10 @@ fn view(conn: &mut DbConnection, rows: Vec<ChannelRow>) -> Result<Vec<ChannelVie
     let mut topics = model::topics_of(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
-            let topics = topics
-                .remove(&r.id)
-                .unwrap_or_default()
-                .iter()
-                .map(|t| t.parse().map_err(|_| model::corrupt("topic", t)))
-                .collect::<Result<Vec<Topic>, _>>()?;
+            let topics = topics.remove(&r.id).unwrap_or_default();
             Ok(ChannelView {
-                platform: r.platform()?,
-                locale: r.locale()?,
+                platform: r.platform,
+                locale: r.locale,
                 webhook_url_masked: domain::mask(&r.webhook_url),
                 secret_set: r.secret.is_some(),
                 id: r.id,
@@ -119,9 +111,9 @@ pub fn get(
 }
 
 /// Topics as stored: the choosable ones, each once; none given means all.
-fn topics(given: Option<&[Topic]>, errors: &mut Vec<FieldError>) -> Vec<&'static str> {
+fn topics(given: Option<&[Topic]>, errors: &mut Vec<FieldError>) -> Vec<Topic> {
     let Some(given) = given else {
-        return CHOOSABLE.iter().map(|t| t.as_str()).collect();
+        return CHOOSABLE.to_vec();
     };
     if given.iter().any(|t| !CHOOSABLE.contains(t)) {
         errors.push(FieldError::new(
@@ -130,8 +122,8 @@ fn topics(given: Option<&[Topic]>, errors: &mut Vec<FieldError>) -> Vec<&'static
             "use registry, matches, events or collaboration",
         ));
     }
-    let mut out: Vec<&'static str> = given.iter().map(|t| t.as_str()).collect();
-    out.sort_unstable();
+    let mut out: Vec<Topic> = given.to_vec();
+    out.sort_unstable_by_key(|t| t.as_str());
     out.dedup();
     out
 }
@@ -176,11 +168,11 @@ pub fn create(
         &NewChannel {
             id: &id,
             organization_id: org_id,
-            platform: body.platform.as_str(),
+            platform: body.platform,
             name: &name,
             webhook_url: &url,
             secret: secret.as_deref(),
-            locale: body.locale.unwrap_or(Locale::ZhCn).as_str(),
+            locale: body.locale.unwrap_or(Locale::ZhCn),
             enabled: body.enabled.unwrap_or(true),
             created_by: Some(&user.id),
             created_at: t,
@@ -209,7 +201,7 @@ pub fn update(
 ) -> Result<ChannelView, ApiError> {
     authorize(conn, user, org_id, Access::Manage)?;
     let mut row = robot(conn, org_id, id)?;
-    let platform = row.platform()?;
+    let platform = row.platform;
     let mut errors = Vec::new();
     if let Some(name) = &body.name {
         row.name = text::required("name", name, 80, &mut errors);
@@ -229,7 +221,7 @@ pub fn update(
     let topics = body.topics.as_deref().map(|t| topics(Some(t), &mut errors));
     ApiError::fields(errors)?;
     if let Some(locale) = body.locale {
-        row.locale = locale.as_str().to_owned();
+        row.locale = locale;
     }
     if let Some(enabled) = body.enabled {
         row.enabled = enabled;
@@ -280,7 +272,7 @@ pub fn test(
 ) -> Result<ChannelMessageView, ApiError> {
     authorize(conn, user, org_id, Access::Manage)?;
     let row = robot(conn, org_id, id)?;
-    let (title, body) = match row.locale()? {
+    let (title, body) = match row.locale {
         Locale::ZhCn => (
             "测试消息".to_owned(),
             format!(
@@ -303,7 +295,7 @@ pub fn test(
             idempotency_key: key.clone(),
             channel_id: row.id.clone(),
             organization_id: row.organization_id.clone(),
-            topic: "test".to_owned(),
+            topic: MessageTopic::Test,
             title,
             body,
         }],
@@ -320,27 +312,24 @@ pub fn test(
         .filter(crate::db::schema::outbox_channel_messages::idempotency_key.eq(&key))
         .select(MessageRow::as_select())
         .first(conn)?;
-    message_view(queued, row.platform()?)
+    Ok(message_view(queued, row.platform))
 }
 
-pub fn message_view(
-    x: MessageRow,
-    platform: ChannelPlatform,
-) -> Result<ChannelMessageView, ApiError> {
-    Ok(ChannelMessageView {
-        status: x.status()?,
+pub fn message_view(x: MessageRow, platform: ChannelPlatform) -> ChannelMessageView {
+    ChannelMessageView {
+        status: x.status,
         platform,
         id: x.id,
         channel_id: x.channel_id,
         organization_id: x.organization_id,
-        topic: x.topic,
+        topic: x.topic.as_str().to_owned(),
         title: x.title,
         attempts: x.attempts,
         next_attempt_at: utc(x.next_attempt_at),
         last_error: x.last_error,
         sent_at: x.sent_at.map(utc),
         created_at: utc(x.created_at),
-    })
+    }
 }
 
 /// Channel messages for the bureau, newest first (`dead` shows what needs attention).
@@ -352,11 +341,5 @@ pub fn messages(
     limit: i64,
 ) -> Result<Vec<(MessageRow, ChannelPlatform)>, ApiError> {
     user.require_bureau()?;
-    model::messages(conn, status, before, limit)?
-        .into_iter()
-        .map(|(m, p)| {
-            let p: ChannelPlatform = p.parse().map_err(|_| model::corrupt("platform", &p))?;
-            Ok((m, p))
-        })
-        .collect()
+    Ok(model::messages(conn, status, before, limit)?)
 }

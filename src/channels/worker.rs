@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tokio::sync::watch;
 
-use super::domain::{ChannelMessageStatus, ChannelPlatform};
+use super::domain::{ChannelMessageStatus, MessageTopic};
 use super::model::{ChannelRow, MessageRow};
 use super::platform;
 use crate::config::MailSettings;
@@ -35,17 +35,22 @@ pub fn claim(
 ) -> QueryResult<Vec<MessageRow>> {
     let t = now();
     let until = t + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
-    let due = m::status
-        .eq(ChannelMessageStatus::Pending.as_str())
-        .and(m::next_attempt_at.le(t))
-        .or(m::status
-            .eq(ChannelMessageStatus::Sending.as_str())
-            .and(m::locked_until.lt(t).assume_not_null()));
+    // Only rows whose topic reads: one stored with an unknown topic is never claimed (the
+    // bureau's message list fails on it with the cause logged), so it cannot stall the line.
+    let due = || {
+        m::status
+            .eq(ChannelMessageStatus::Pending)
+            .and(m::next_attempt_at.le(t))
+            .or(m::status
+                .eq(ChannelMessageStatus::Sending)
+                .and(m::locked_until.lt(t).assume_not_null()))
+            .and(m::topic.eq_any(MessageTopic::ALL))
+    };
     // A plain read first: with nothing due no write transaction is opened, so an idle
     // worker never waits on SQLite's write lock holding a pooled connection.
     let any: Option<String> = m::table
         .select(m::id)
-        .filter(due)
+        .filter(due())
         .limit(1)
         .first(conn)
         .optional()?;
@@ -56,7 +61,7 @@ pub fn claim(
         let ids: Vec<String> = match conn {
             DbConnection::Postgres(c) => m::table
                 .select(m::id)
-                .filter(due)
+                .filter(due())
                 .order((m::next_attempt_at, m::id))
                 .limit(limit)
                 .for_update()
@@ -64,7 +69,7 @@ pub fn claim(
                 .load(c)?,
             DbConnection::Sqlite(c) => m::table
                 .select(m::id)
-                .filter(due)
+                .filter(due())
                 .order((m::next_attempt_at, m::id))
                 .limit(limit)
                 .load(c)?,
@@ -74,7 +79,7 @@ pub fn claim(
         }
         diesel::update(m::table.filter(m::id.eq_any(&ids)))
             .set((
-                m::status.eq(ChannelMessageStatus::Sending.as_str()),
+                m::status.eq(ChannelMessageStatus::Sending),
                 m::locked_until.eq(Some(until)),
                 m::locked_by.eq(Some(worker)),
                 m::attempts.eq(m::attempts + 1),
@@ -101,14 +106,14 @@ pub fn record(
     let mine = m::table
         .filter(m::id.eq(&msg.id))
         .filter(m::locked_by.eq(worker))
-        .filter(m::status.eq(ChannelMessageStatus::Sending.as_str()));
+        .filter(m::status.eq(ChannelMessageStatus::Sending));
     let none = None::<NaiveDateTime>;
     match outcome {
         Ok(()) => {
             tracing::info!(channel_message_id = %msg.id, topic = %msg.topic, "channel message sent");
             diesel::update(mine)
                 .set((
-                    m::status.eq(ChannelMessageStatus::Sent.as_str()),
+                    m::status.eq(ChannelMessageStatus::Sent),
                     m::sent_at.eq(Some(t)),
                     m::locked_until.eq(none),
                     m::last_error.eq(None::<String>),
@@ -130,7 +135,7 @@ pub fn record(
             };
             diesel::update(mine)
                 .set((
-                    m::status.eq(status.as_str()),
+                    m::status.eq(status),
                     m::next_attempt_at.eq(next),
                     m::locked_until.eq(none),
                     m::last_error.eq(Some(message)),
@@ -144,7 +149,7 @@ pub fn record(
 
 /// Post one message to its robot; the error never holds the URL.
 async fn post(client: &reqwest::Client, robot: &ChannelRow, text: &str) -> Result<(), String> {
-    let kind: ChannelPlatform = robot.platform().map_err(|e| e.to_string())?;
+    let kind = robot.platform;
     let out = platform::request(
         kind,
         &robot.webhook_url,
@@ -187,20 +192,37 @@ pub async fn deliver_due(
     let batch = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut conn = db2.pool().get()?;
         let batch = claim(&mut conn, &w, BATCH, lease)?;
-        let ids: Vec<&str> = batch.iter().map(|x| x.channel_id.as_str()).collect();
-        let robots: Vec<ChannelRow> = ch::table
-            .filter(ch::id.eq_any(&ids))
-            .select(ChannelRow::as_select())
-            .load(&mut conn)?;
+        // One robot at a time: a robot stored with an unknown platform or language fails
+        // its own messages (logged, retried, then dead), not the whole batch.
+        let mut robots: Vec<(String, Result<Option<ChannelRow>, String>)> = Vec::new();
+        for msg in &batch {
+            if robots.iter().all(|(id, _)| *id != msg.channel_id) {
+                let robot = ch::table
+                    .find(&msg.channel_id)
+                    .select(ChannelRow::as_select())
+                    .first(&mut conn)
+                    .optional()
+                    .map_err(|e| {
+                        tracing::error!(channel_id = %msg.channel_id, error = %e, "robot unreadable");
+                        format!("robot unreadable: {e}")
+                    });
+                robots.push((msg.channel_id.clone(), robot));
+            }
+        }
         Ok((batch, robots))
     })
     .await??;
     let (batch, robots) = batch;
     let n = batch.len();
     for msg in batch {
-        let outcome = match robots.iter().find(|r| r.id == msg.channel_id) {
-            Some(robot) => post(client, robot, &msg.body).await,
-            None => Err("robot removed".to_owned()),
+        let robot = robots
+            .iter()
+            .find(|(id, _)| *id == msg.channel_id)
+            .map(|(_, r)| r);
+        let outcome = match robot {
+            Some(Ok(Some(robot))) => post(client, robot, &msg.body).await,
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(None)) | None => Err("robot removed".to_owned()),
         };
         let (db2, w, s) = (db.clone(), worker.to_owned(), settings.clone());
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {

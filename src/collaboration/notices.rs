@@ -68,10 +68,7 @@ pub fn tell(
     let link = format!("{}/interests/{}", postman.public_url(), x.id);
     let mut notices = Vec::new();
     for member in orgs::members(conn, org_id)? {
-        let locale: Locale = member
-            .locale
-            .parse()
-            .map_err(|e: String| ApiError::internal(anyhow::anyhow!(e)))?;
+        let locale = member.locale;
         let (subject, summary, label) = wording(locale, step, title);
         notices.push(Notice::simple(
             format!("interest:{}:{}:{}", x.id, step.as_str(), member.user_id),

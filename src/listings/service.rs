@@ -17,7 +17,7 @@ use crate::app::{AuthUser, ListingText, Viewer, audit, load_viewer, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::ApiError;
-use crate::organizations::domain::{MemberRole, OrgKind, OrgStatus};
+use crate::organizations::domain::{MemberRole, OrgStatus};
 use crate::organizations::taxonomy;
 
 /// Listings the matching index may add to a `q` filter (beyond them the plain substring
@@ -151,11 +151,7 @@ pub fn create(
     if viewer.role_in(&org.id).is_none() {
         return Err(ApiError::forbidden("only members post for an organization"));
     }
-    let kind: OrgKind = org
-        .kind
-        .parse()
-        .map_err(|e: String| ApiError::internal(anyhow::anyhow!("organization {}: {e}", org.id)))?;
-    may_post(side, kind)?;
+    may_post(side, org.kind)?;
     check_fields(conn, &field_codes)?;
     let region_code = body.region_code.unwrap_or_else(|| org.region_code.clone());
     check_region(conn, &region_code)?;

@@ -85,7 +85,7 @@ pub fn announce(
                 continue;
             }
             for member in orgs::members(conn, &theirs.organization_id)? {
-                let locale = member.locale()?;
+                let locale = member.locale;
                 let r = templates::new_match(
                     locale,
                     &member.display_name,

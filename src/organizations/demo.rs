@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::domain::{OrgStatus, Uscc};
+use super::domain::{OrgKind, OrgStatus, Uscc};
 use super::model::{self, Organization};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
@@ -16,7 +16,7 @@ const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c0b_1a5e_9d1f_4b7a_8e21_3
 #[derive(Debug, Deserialize)]
 struct Row {
     key: String,
-    kind: String,
+    kind: OrgKind,
     name: String,
     name_en: String,
     aliases: String,

@@ -129,7 +129,7 @@ pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, A
     let t = now();
     let org = Organization {
         id: new_id(),
-        kind: kind.as_str().to_owned(),
+        kind,
         name,
         name_en: text::optional("name_en", b.name_en.as_deref(), 200, &mut errors),
         uscc_flagged: uscc.as_ref().is_some_and(|u| !u.check_ok),
@@ -210,7 +210,7 @@ pub fn apply(org: &mut Organization, c: &OrganizationChanges) -> Result<Edit, Ap
     let mut new_uscc = false;
     if let Some(raw) = c.uscc.as_deref().map(str::trim) {
         if raw.is_empty() {
-            if org.kind == OrgKind::Enterprise.as_str() {
+            if org.kind == OrgKind::Enterprise {
                 errors.push(FieldError::new(
                     "uscc",
                     "uscc_required",

@@ -38,7 +38,7 @@ pub async fn members(
             let mut out = Vec::new();
             for m in model::members(conn, &id)? {
                 out.push(MemberView {
-                    role: m.role()?.as_str().to_owned(),
+                    role: m.role.as_str().to_owned(),
                     user_id: m.user_id,
                     display_name: m.display_name,
                     email: m.email,

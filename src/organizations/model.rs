@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::domain::{MemberRole, OrgStatus};
+use super::domain::{MemberRole, OrgKind, OrgStatus};
 use crate::app::Locale;
 use crate::db::DbConnection;
 use crate::db::schema::{
@@ -20,7 +20,7 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 #[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct Organization {
     pub id: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub name: String,
     pub name_en: Option<String>,
     pub uscc: Option<String>,
@@ -78,7 +78,7 @@ pub fn find_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<O
 }
 
 /// Whether an organization of `kind` named exactly `name` is registered.
-pub fn name_registered(conn: &mut DbConnection, kind: &str, name: &str) -> QueryResult<bool> {
+pub fn name_registered(conn: &mut DbConnection, kind: OrgKind, name: &str) -> QueryResult<bool> {
     if !crate::db::storable(name) {
         return Ok(false);
     }
@@ -188,7 +188,7 @@ pub fn details(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ListsByI
 /// Directory filters, already resolved to code lists.
 #[derive(Debug, Default)]
 pub struct Filter {
-    pub kind: Option<String>,
+    pub kind: Option<OrgKind>,
     pub regions: Option<Vec<String>>,
     pub fields: Option<Vec<String>>,
     pub statuses: Vec<OrgStatus>,
@@ -204,7 +204,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
         .order(organizations::id.asc())
         .limit(limit)
         .into_boxed();
-    if let Some(k) = &f.kind {
+    if let Some(k) = f.kind {
         q = q.filter(organizations::kind.eq(k));
     }
     if let Some(r) = &f.regions {
@@ -322,35 +322,16 @@ pub fn owner_count(conn: &mut DbConnection, org_id: &str) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// A member with the account details shown to fellow members.
+/// A member with the account details shown to fellow members. Role and language are read
+/// strictly: an unknown stored value is an error, not a member who reads Chinese.
 #[derive(Debug, Queryable)]
 pub struct MemberRow {
     pub user_id: String,
-    pub role: String,
+    pub role: MemberRole,
     pub created_at: NaiveDateTime,
     pub display_name: String,
     pub email: String,
-    pub locale: String,
-}
-
-/// A stored text read strictly: a value that is not one of `T`'s is an error, as a strict
-/// `FromSql` would make it.
-fn strict<T: std::str::FromStr<Err = String>>(stored: &str) -> QueryResult<T> {
-    stored
-        .parse()
-        .map_err(|e: String| diesel::result::Error::DeserializationError(e.into()))
-}
-
-impl MemberRow {
-    /// The member's language; an unknown stored value is an error, not Chinese.
-    pub fn locale(&self) -> QueryResult<Locale> {
-        strict(&self.locale)
-    }
-
-    /// The member's role; an unknown stored value is an error.
-    pub fn role(&self) -> QueryResult<MemberRole> {
-        strict(&self.role)
-    }
+    pub locale: Locale,
 }
 
 pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberRow>> {

@@ -25,7 +25,7 @@ pub fn reviewed(
     let link = format!("{public_url}/organizations/{}", org.id);
     let mut out = Vec::new();
     for m in model::members(conn, &org.id)? {
-        let locale = m.locale()?;
+        let locale = m.locale;
         let r = templates::organization_reviewed(
             locale,
             &m.display_name,

@@ -188,7 +188,7 @@ pub async fn directory(
         .db
         .run(move |conn| {
             let filter = Filter {
-                kind: q.kind.map(|k| k.as_str().to_owned()),
+                kind: q.kind,
                 regions: q
                     .region
                     .as_deref()

@@ -125,7 +125,7 @@ impl OrganizationView {
             status_reason: if insider { org.status_reason } else { None },
             contact,
             id: org.id,
-            kind: org.kind,
+            kind: org.kind.as_str().to_owned(),
             name: org.name,
             name_en: org.name_en,
             aliases,

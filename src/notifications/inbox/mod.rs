@@ -19,18 +19,20 @@ pub use preferences::{
 use crate::db::DbConnection;
 use crate::db::schema::notifications as n;
 use crate::db::types::{now, utc};
+use crate::notifications::outbox::Topic;
 
-/// An inbox entry.
+/// An inbox entry. Topic and delivery are read strictly: an unknown stored value is an
+/// error, never shown as some other topic.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = n)]
 pub struct Notification {
     pub id: String,
     pub user_id: String,
-    pub topic: String,
+    pub topic: Topic,
     pub title: String,
     pub body: String,
     pub link: Option<String>,
-    pub delivery: String,
+    pub delivery: Delivery,
     pub digest_pending: bool,
     pub read_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -56,11 +58,11 @@ impl From<Notification> for NotificationView {
     fn from(x: Notification) -> Self {
         NotificationView {
             id: x.id,
-            topic: x.topic,
+            topic: x.topic.as_str().to_owned(),
             title: x.title,
             body: x.body,
             link: x.link,
-            delivery: x.delivery,
+            delivery: x.delivery.as_str().to_owned(),
             read: x.read_at.is_some(),
             read_at: x.read_at.map(utc),
             created_at: utc(x.created_at),

@@ -99,15 +99,15 @@ pub fn set_preference(
     diesel::delete(
         np::table
             .filter(np::user_id.eq(user_id))
-            .filter(np::topic.eq(topic.as_str())),
+            .filter(np::topic.eq(topic)),
     )
     .execute(conn)?;
     if delivery != Delivery::Immediate {
         diesel::insert_into(np::table)
             .values((
                 np::user_id.eq(user_id),
-                np::topic.eq(topic.as_str()),
-                np::delivery.eq(delivery.as_str()),
+                np::topic.eq(topic),
+                np::delivery.eq(delivery),
                 np::updated_at.eq(now()),
             ))
             .execute(conn)?;

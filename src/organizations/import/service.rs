@@ -256,7 +256,7 @@ fn row(
     let existing = match &uscc {
         Some(u) => model::find_by_uscc(conn, u)?,
         None => {
-            if model::name_registered(conn, &d.org.kind, &d.org.name)? {
+            if model::name_registered(conn, d.org.kind, &d.org.name)? {
                 let p = RowProblem::new(
                     &l.header(Column::Name),
                     "name_registered",
