@@ -110,23 +110,7 @@ pub async fn list_notifications(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let after = pagination::decode_cursor(query.cursor.as_deref())?
-        .map(|c| match c.split_once(':') {
-            Some(("u", id)) => Ok(InboxCursor {
-                unread: true,
-                id: id.to_owned(),
-            }),
-            Some(("r", id)) => Ok(InboxCursor {
-                unread: false,
-                id: id.to_owned(),
-            }),
-            _ => Err(ApiError::field(
-                "cursor",
-                "cursor_invalid",
-                "not a cursor this service issued",
-            )),
-        })
-        .transpose()?;
+    let after = InboxCursor::decode(query.cursor.as_deref())?;
     let unread_only = query.unread_only.unwrap_or(false);
     let (rows, unread_count) = state
         .db
@@ -135,12 +119,7 @@ pub async fn list_notifications(
             Ok((rows, inbox::unread_count(conn, &user.id)?))
         })
         .await?;
-    let page = pagination::page(
-        rows,
-        limit,
-        |x| format!("{}:{}", if x.read_at.is_none() { "u" } else { "r" }, x.id),
-        NotificationView::from,
-    );
+    let page = pagination::page(rows, limit, InboxCursor::of, NotificationView::from);
     Ok(HttpResponse::Ok().json(InboxPage {
         items: page.items,
         next_cursor: page.next_cursor,

@@ -2,28 +2,15 @@
 //! through `app::audit::record`.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::audit::{self, Entry, Filter};
 use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser};
-use crate::db::schema::audit_log;
 use crate::db::types::utc;
 use crate::error::{ApiError, Problem};
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = audit_log)]
-struct Entry {
-    id: String,
-    actor_id: Option<String>,
-    action: String,
-    subject_type: String,
-    subject_id: String,
-    reason: Option<String>,
-    created_at: NaiveDateTime,
-}
 
 /// One audit entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,6 +24,20 @@ pub struct AuditEntry {
     pub subject_id: String,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<Entry> for AuditEntry {
+    fn from(e: Entry) -> Self {
+        AuditEntry {
+            id: e.id,
+            actor_id: e.actor_id,
+            action: e.action,
+            subject_type: e.subject_type,
+            subject_id: e.subject_id,
+            reason: e.reason,
+            created_at: utc(e.created_at),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -55,6 +56,19 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
+impl AuditQuery {
+    fn filter(self) -> Filter {
+        Filter {
+            subject_type: self.subject_type,
+            subject_id: self.subject_id,
+            actor_id: self.actor_id,
+            action: self.action,
+            since: self.since.map(|t| t.naive_utc()),
+            until: self.until.map(|t| t.naive_utc()),
+        }
+    }
+}
+
 /// The audit log, newest first (bureau only).
 #[utoipa::path(get, path = "/api/v1/audit-log", tag = "registry", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = Page<AuditEntry>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -67,50 +81,15 @@ pub async fn list(
     let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let before = pagination::decode_cursor(q.cursor.as_deref())?;
-    let rows: Vec<Entry> = state
+    let filter = q.filter();
+    let rows = state
         .db
-        .run(move |conn| {
-            let mut query = audit_log::table
-                .select(Entry::as_select())
-                .order(audit_log::id.desc())
-                .limit(limit + 1)
-                .into_boxed();
-            if let Some(v) = q.subject_type {
-                query = query.filter(audit_log::subject_type.eq(v));
-            }
-            if let Some(v) = q.subject_id {
-                query = query.filter(audit_log::subject_id.eq(v));
-            }
-            if let Some(v) = q.actor_id {
-                query = query.filter(audit_log::actor_id.eq(v));
-            }
-            if let Some(v) = q.action {
-                query = query.filter(audit_log::action.eq(v));
-            }
-            if let Some(t) = q.since {
-                query = query.filter(audit_log::created_at.ge(t.naive_utc()));
-            }
-            if let Some(t) = q.until {
-                query = query.filter(audit_log::created_at.lt(t.naive_utc()));
-            }
-            if let Some(b) = before {
-                query = query.filter(audit_log::id.lt(b));
-            }
-            Ok(query.load(conn)?)
-        })
+        .run(move |conn| Ok(audit::list(conn, filter, before, limit + 1)?))
         .await?;
     Ok(HttpResponse::Ok().json(pagination::page(
         rows,
         limit,
         |e| e.id.clone(),
-        |e| AuditEntry {
-            id: e.id,
-            actor_id: e.actor_id,
-            action: e.action,
-            subject_type: e.subject_type,
-            subject_id: e.subject_id,
-            reason: e.reason,
-            created_at: utc(e.created_at),
-        },
+        AuditEntry::from,
     )))
 }

@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{Page, ok};
+use crate::error::ApiError;
 use crate::organizations::domain::OrgKind;
 use crate::organizations::service::directory;
 use crate::organizations::taxonomy::{TreeNode, field_tree, region_tree};
@@ -129,28 +130,43 @@ fn entry(
     }
 }
 
+impl Filters {
+    /// The directory query the form asks for; a kind that is none is `kind_unknown`.
+    fn query(&self) -> Result<DirectoryQuery, ApiError> {
+        let kind = some(&self.kind)
+            .map(|k| k.parse::<OrgKind>())
+            .transpose()
+            .map_err(|_| ApiError::field("kind", "kind_unknown", "not an organization kind"))?;
+        Ok(DirectoryQuery {
+            kind,
+            region: some(&self.region),
+            field: some(&self.field),
+            status: None,
+            is_leading: None,
+            q: some(&self.q),
+            limit: Some(20),
+            cursor: self.cursor.clone(),
+        })
+    }
+
+    /// The query string of the page after this one, at `cursor`.
+    fn next(&self, cursor: &str) -> String {
+        let pairs = [
+            ("q", self.q.as_str()),
+            ("kind", &self.kind),
+            ("region", &self.region),
+            ("field", &self.field),
+            ("cursor", cursor),
+        ];
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
 pub async fn directory_page(p: Page, q: web::Query<Filters>) -> HttpResponse {
     let f = q.into_inner();
-    let kind = match some(&f.kind).map(|k| k.parse::<OrgKind>()) {
-        Some(Ok(k)) => Some(k),
-        Some(Err(_)) => {
-            return p.error(&crate::error::ApiError::field(
-                "kind",
-                "kind_unknown",
-                "not an organization kind",
-            ));
-        }
-        None => None,
-    };
-    let query = DirectoryQuery {
-        kind,
-        region: some(&f.region),
-        field: some(&f.field),
-        status: None,
-        is_leading: None,
-        q: some(&f.q),
-        limit: Some(20),
-        cursor: f.cursor.clone(),
+    let query = match f.query() {
+        Ok(query) => query,
+        Err(e) => return p.error(&e),
     };
     let (regions, fields, page) = match futures_util::future::try_join3(
         region_tree(&p.state, p.locale),
@@ -164,32 +180,19 @@ pub async fn directory_page(p: Page, q: web::Query<Filters>) -> HttpResponse {
     };
     let (regions, region_names) = flatten(&regions);
     let (fields, field_names) = flatten(&fields);
-    let next = page.next_cursor.map(|c| {
-        let pairs = [
-            ("q", f.q.as_str()),
-            ("kind", &f.kind),
-            ("region", &f.region),
-            ("field", &f.field),
-            ("cursor", &c),
-        ];
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    });
-    let entries = page
-        .items
-        .into_iter()
-        .map(|o| entry(&p, o, &region_names, &field_names))
-        .collect();
     let tpl = Directory {
         kinds: KINDS
             .iter()
             .map(|k| (k.as_str(), p.t(&format!("kind.{}", k.as_str()))))
             .collect(),
+        next: page.next_cursor.map(|c| f.next(&c)),
+        entries: (page.items.into_iter())
+            .map(|o| entry(&p, o, &region_names, &field_names))
+            .collect(),
         p: &p,
         f,
         regions,
         fields,
-        entries,
-        next,
     };
     ok(&p, &tpl)
 }

@@ -19,6 +19,7 @@ pub use preferences::{
 use crate::db::DbConnection;
 use crate::db::schema::notifications as n;
 use crate::db::types::{now, utc};
+use crate::error::ApiError;
 use crate::notifications::outbox::Topic;
 
 /// An inbox entry. Topic and delivery are read strictly: an unknown stored value is an
@@ -75,6 +76,35 @@ impl From<Notification> for NotificationView {
 pub struct InboxCursor {
     pub unread: bool,
     pub id: String,
+}
+
+impl InboxCursor {
+    /// The cursor text (before the page's encoding) of the position after `x`.
+    pub fn of(x: &Notification) -> String {
+        format!("{}:{}", if x.read_at.is_none() { "u" } else { "r" }, x.id)
+    }
+
+    /// The position a page cursor names, or `cursor_invalid`.
+    pub fn decode(cursor: Option<&str>) -> Result<Option<InboxCursor>, ApiError> {
+        let Some(c) = crate::app::pagination::decode_cursor(cursor)? else {
+            return Ok(None);
+        };
+        let (unread, id) = match c.split_once(':') {
+            Some(("u", id)) => (true, id),
+            Some(("r", id)) => (false, id),
+            _ => {
+                return Err(ApiError::field(
+                    "cursor",
+                    "cursor_invalid",
+                    "not a cursor this service issued",
+                ));
+            }
+        };
+        Ok(Some(InboxCursor {
+            unread,
+            id: id.to_owned(),
+        }))
+    }
 }
 
 /// A page of a user's inbox: unread first, newest first within each group.
