@@ -110,15 +110,7 @@ pub fn take_lease(
         job_leases::holder.eq(""),
         job_leases::held_until.eq(chrono::DateTime::UNIX_EPOCH.naive_utc()),
     );
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(job_leases::table)
-            .values(free)
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(job_leases::table)
-            .values(free)
-            .on_conflict_do_nothing()
-            .execute(c)?,
-    };
+    crate::insert_new!(conn, job_leases::table, free)?;
     let until = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
     let taken = diesel::update(
         job_leases::table

@@ -11,12 +11,13 @@ use diesel::prelude::*;
 
 use super::domain::{ChannelMessageStatus, ChannelPlatform, MessageTopic};
 use crate::app::Locale;
-use crate::notifications::outbox::Topic;
 use crate::db::DbConnection;
 use crate::db::schema::{
     organization_channel_topics as ct, organization_channels as ch, outbox_channel_messages as m,
 };
 use crate::db::types::{new_id, now};
+use crate::db::upsert;
+use crate::notifications::outbox::Topic;
 
 /// A stored robot, secrets included (never leaves the service as is).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -168,7 +169,7 @@ struct MessageInsert<'a> {
 pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> QueryResult<usize> {
     let t = now();
     let mut inserted = 0;
-    for chunk in messages.chunks(200) {
+    for chunk in messages.chunks(upsert::BATCH) {
         let rows: Vec<MessageInsert> = chunk
             .iter()
             .map(|x| MessageInsert {
@@ -186,17 +187,7 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> QueryResult<
                 updated_at: t,
             })
             .collect();
-        // Upserts do not compile on the combined connection: one branch per backend.
-        inserted += match conn {
-            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(m::table)
-                .values(&rows)
-                .execute(c)?,
-            DbConnection::Postgres(c) => diesel::insert_into(m::table)
-                .values(&rows)
-                .on_conflict(m::idempotency_key)
-                .do_nothing()
-                .execute(c)?,
-        };
+        inserted += crate::insert_new!(conn, m::table, &rows, m::idempotency_key)?;
     }
     Ok(inserted)
 }

@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod schema;
 pub mod scratch;
 pub mod types;
+pub mod upsert;
 
 use std::path::Path;
 use std::time::Duration;

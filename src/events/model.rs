@@ -204,15 +204,7 @@ pub fn invite(
                 )
             })
             .collect();
-        n += match conn {
-            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(ei::table)
-                .values(rows)
-                .execute(c)?,
-            DbConnection::Postgres(c) => diesel::insert_into(ei::table)
-                .values(rows)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
+        n += crate::insert_new!(conn, ei::table, rows)?;
     }
     Ok(n)
 }

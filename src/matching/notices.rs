@@ -35,16 +35,12 @@ fn record_pair(
         match_notices::score.eq(f64::from(score)),
         match_notices::created_at.eq(now()),
     );
-    let n = match conn {
-        DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(match_notices::table)
-            .values(row)
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(match_notices::table)
-            .values(row)
-            .on_conflict((match_notices::listing_id, match_notices::matched_listing_id))
-            .do_nothing()
-            .execute(c)?,
-    };
+    let n = crate::insert_new!(
+        conn,
+        match_notices::table,
+        row,
+        (match_notices::listing_id, match_notices::matched_listing_id)
+    )?;
     Ok(n == 1)
 }
 

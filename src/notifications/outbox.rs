@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::db::DbConnection;
 use crate::db::schema::outbox_emails;
 use crate::db::types::{new_id, now, utc};
+use crate::db::upsert;
 
 crate::text_enum! {
     /// Delivery state of an outbox row.
@@ -128,7 +129,7 @@ pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<
             kept.push(email);
         }
     }
-    for chunk in kept.chunks(200) {
+    for chunk in kept.chunks(upsert::BATCH) {
         let rows: Vec<NewRow> = chunk
             .iter()
             .map(|email| NewRow {
@@ -149,17 +150,12 @@ pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<
                 calendar_ics: email.calendar_ics.as_deref(),
             })
             .collect();
-        // Upserts do not compile on the combined connection: one branch per backend.
-        inserted += match conn {
-            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox_emails::table)
-                .values(&rows)
-                .execute(c)?,
-            DbConnection::Postgres(c) => diesel::insert_into(outbox_emails::table)
-                .values(&rows)
-                .on_conflict(outbox_emails::idempotency_key)
-                .do_nothing()
-                .execute(c)?,
-        };
+        inserted += crate::insert_new!(
+            conn,
+            outbox_emails::table,
+            &rows,
+            outbox_emails::idempotency_key
+        )?;
     }
     Ok(inserted)
 }

@@ -193,20 +193,7 @@ impl Postman {
                 created_at: t,
             })
             .collect();
-        match conn {
-            DbConnection::Sqlite(c) => {
-                diesel::insert_or_ignore_into(n::table)
-                    .values(&rows)
-                    .execute(c)?;
-            }
-            DbConnection::Postgres(c) => {
-                diesel::insert_into(n::table)
-                    .values(&rows)
-                    .on_conflict(n::idempotency_key)
-                    .do_nothing()
-                    .execute(c)?;
-            }
-        }
+        crate::insert_new!(conn, n::table, &rows, n::idempotency_key)?;
         self.tap(conn, &fresh.iter().map(Notice::copy).collect::<Vec<_>>())?;
         let mut done = Delivered {
             notices: fresh.len(),
