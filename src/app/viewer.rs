@@ -35,6 +35,14 @@ crate::text_enum! {
     }
 }
 
+impl OrgStatus {
+    /// Whether members may act for an organization in this state: only once the bureau
+    /// verified it (the rule of [`acting_organization`] and [`Viewer::acting_for`]).
+    pub fn may_act(self) -> bool {
+        self == OrgStatus::Verified
+    }
+}
+
 crate::text_enum! {
     /// A member's role in an organization.
     pub enum MemberRole {
@@ -207,6 +215,16 @@ impl Viewer {
         status == OrgStatus::Verified || self.is_insider(org_id)
     }
 
+    /// The caller's organizations they may act for (member, and verified by the bureau).
+    pub fn acting_for(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = (self.memberships.iter())
+            .filter(|(_, (_, status))| status.may_act())
+            .map(|(id, _)| id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// Named contacts are for insiders and for partners: organizations of the viewer's
     /// that have an agreement with this one (`partners`, from
     /// `organizations::model::partners_of`).
@@ -269,7 +287,7 @@ pub fn acting_organization(
     if member.is_none() {
         return Err(ApiError::forbidden(not_member));
     }
-    if status != OrgStatus::Verified {
+    if !status.may_act() {
         return Err(ApiError::Forbidden {
             code: "organization_not_verified",
             detail: "the organization must be verified by the bureau".to_owned(),

@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod quota;
 pub mod routes;
 pub mod templates;
+pub mod unsubscribe;
 pub mod worker;
 
 use crate::app::RouteTable;

@@ -6,10 +6,10 @@ use utoipa::IntoParams;
 
 use super::inbox::{self, Delivery, InboxCursor, NotificationView};
 use super::outbox::{self, OutboxItem, OutboxStatus, Topic};
+use super::unsubscribe::{unsubscribe_now, unsubscribe_preview};
 use crate::app::AppState;
 use crate::app::AuthUser;
 use crate::app::pagination::{self, Page};
-use crate::db::DbConnection;
 use crate::error::{ApiError, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -218,69 +218,4 @@ pub async fn unsubscribe_post(
         topics,
         delivery: Delivery::InApp,
     }))
-}
-
-fn invalid_unsubscribe() -> ApiError {
-    ApiError::bad_request(
-        "unsubscribe_token_invalid",
-        "this unsubscribe link is not valid",
-    )
-}
-
-/// The topics an unsubscribe token covers today: its topic, or for the digest every
-/// topic now delivered by digest. Nothing changes.
-fn topics_of(conn: &mut DbConnection, user_id: &str, scope: &str) -> Result<Vec<Topic>, ApiError> {
-    if scope == "digest" {
-        let current = inbox::preferences(conn, user_id)?;
-        return Ok([
-            (Topic::Registry, current.registry),
-            (Topic::Matches, current.matches),
-            (Topic::Events, current.events),
-            (Topic::Collaboration, current.collaboration),
-        ]
-        .into_iter()
-        .filter(|(_, d)| *d == Delivery::Digest)
-        .map(|(t, _)| t)
-        .collect());
-    }
-    let topic: Topic = scope.parse().map_err(|_| invalid_unsubscribe())?;
-    if !inbox::CHOOSABLE.contains(&topic) {
-        return Err(invalid_unsubscribe());
-    }
-    Ok(vec![topic])
-}
-
-/// What an unsubscribe token would stop, and whether it is the digest, without changing
-/// anything. The API's `GET` and the unsubscribe page call this.
-pub async fn unsubscribe_preview(
-    state: &AppState,
-    token: &str,
-) -> Result<(Vec<Topic>, bool), ApiError> {
-    let (user_id, scope) = state
-        .postman
-        .check_unsubscribe(token)
-        .ok_or_else(invalid_unsubscribe)?;
-    state
-        .db
-        .run(move |conn| Ok((topics_of(conn, &user_id, &scope)?, scope == "digest")))
-        .await
-}
-
-/// Stop the email of the topics an unsubscribe token covers (they stay in the in-app
-/// inbox). The one-click `POST` and the unsubscribe page's button call this.
-pub async fn unsubscribe_now(state: &AppState, token: &str) -> Result<Vec<Topic>, ApiError> {
-    let (user_id, scope) = state
-        .postman
-        .check_unsubscribe(token)
-        .ok_or_else(invalid_unsubscribe)?;
-    state
-        .db
-        .write(move |conn| {
-            let topics = topics_of(conn, &user_id, &scope)?;
-            for t in &topics {
-                inbox::set_preference(conn, &user_id, *t, Delivery::InApp)?;
-            }
-            Ok(topics)
-        })
-        .await
 }

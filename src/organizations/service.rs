@@ -221,15 +221,38 @@ pub async fn my_organizations(
     state: &AppState,
     user: AuthUser,
 ) -> Result<Vec<OrganizationView>, ApiError> {
+    organizations_of(state, user, false).await
+}
+
+/// The caller's organizations they may act for (register attendees, post, express
+/// interest): those `app::acting_organization` admits, by id.
+pub async fn acting_organizations(
+    state: &AppState,
+    user: AuthUser,
+) -> Result<Vec<OrganizationView>, ApiError> {
+    organizations_of(state, user, true).await
+}
+
+/// The caller's organizations by id: all of them, or (`acting`) those they may act for.
+async fn organizations_of(
+    state: &AppState,
+    user: AuthUser,
+    acting: bool,
+) -> Result<Vec<OrganizationView>, ApiError> {
     state
         .db
         .run(move |conn| {
             let viewer = load_viewer(conn, Some(user))?;
+            let mut ids: Vec<&str> = if acting {
+                viewer.acting_for()
+            } else {
+                viewer.memberships.keys().map(String::as_str).collect()
+            };
+            ids.sort_unstable();
             let mut orgs = Vec::new();
-            for id in viewer.memberships.keys() {
+            for id in ids {
                 orgs.extend(model::find(conn, id)?);
             }
-            orgs.sort_by(|a, b| a.id.cmp(&b.id));
             views(conn, orgs, &viewer)
         })
         .await

@@ -12,7 +12,7 @@ use crate::events::calendar::service::event_with_calendar;
 use crate::events::registrations::service::register_attendees;
 use crate::events::service::event_list;
 use crate::events::views::{Attendee, EventQuery, EventView, NewRegistration, RegistrationView};
-use crate::organizations::service::my_organizations;
+use crate::organizations::service::acting_organizations;
 
 /// An event as the pages show it: in the page's language, times in the event's zone.
 pub struct Shown {
@@ -122,12 +122,8 @@ async fn show(
         Err(e) => return p.error(&e),
     };
     let orgs = match &p.user {
-        Some(u) => match my_organizations(&p.state, u.clone()).await {
-            Ok(list) => list
-                .into_iter()
-                .filter(|o| o.status == "verified")
-                .map(|o| (o.id, o.name))
-                .collect(),
+        Some(u) => match acting_organizations(&p.state, u.clone()).await {
+            Ok(list) => list.into_iter().map(|o| (o.id, o.name)).collect(),
             Err(e) => return p.error(&e),
         },
         None => Vec::new(),

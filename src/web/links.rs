@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::accounts::Message;
 use super::page::{FormErrors, Page, PageForm, ok, render};
 use crate::notifications::inbox::topic_name;
-use crate::notifications::routes::{unsubscribe_now, unsubscribe_preview};
+use crate::notifications::unsubscribe::{unsubscribe_now, unsubscribe_preview};
 
 #[derive(Deserialize)]
 pub struct TokenQuery {

@@ -54,6 +54,18 @@ pub struct Preferences {
     pub collaboration: Delivery,
 }
 
+impl Preferences {
+    /// Each choosable topic with its delivery.
+    pub fn pairs(&self) -> [(Topic, Delivery); 4] {
+        [
+            (Topic::Registry, self.registry),
+            (Topic::Matches, self.matches),
+            (Topic::Events, self.events),
+            (Topic::Collaboration, self.collaboration),
+        ]
+    }
+}
+
 /// Changes to preferences: only the topics sent change.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
