@@ -60,8 +60,9 @@ impl Application {
         let settings = Arc::new(settings);
         let page_keys = web::Data::new(crate::web::PageKeys::new(&secret, &settings.public_url));
         let mail_wake = Arc::new(Notify::new());
-        let postman =
-            Postman::new(&settings.public_url, &secret).with_tap(crate::channels::copy_notices);
+        let postman = Postman::new(&settings.public_url, &secret)
+            .with_sender(&settings.mail.from)
+            .with_tap(crate::channels::copy_notices);
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             db: db.clone(),
@@ -264,8 +265,9 @@ pub async fn run_worker_only(settings: Settings) -> anyhow::Result<()> {
     let mailer = Arc::new(Mailer::from_settings(&settings)?);
     let db = open_database(&settings, settings.run_migrations).await?;
     let settings = Arc::new(settings);
-    let postman =
-        Postman::new(&settings.public_url, &secret).with_tap(crate::channels::copy_notices);
+    let postman = Postman::new(&settings.public_url, &secret)
+        .with_sender(&settings.mail.from)
+        .with_tap(crate::channels::copy_notices);
     let (stop, stop_rx) = watch::channel(false);
     let jobs = spawn_jobs(
         &db,

@@ -16,6 +16,9 @@ use sha2::Sha256;
 #[derive(Clone)]
 pub struct Postman {
     public_url: String,
+    /// The address mail comes from (`COLLAB_MAIL_FROM`, without its display name): the
+    /// ORGANIZER of the calendar objects mail carries.
+    sender: String,
     key: Arc<[u8]>,
     tap: Option<NoticeTap>,
 }
@@ -58,9 +61,27 @@ impl Postman {
         let key: Vec<u8> = mac.finalize().into_bytes().to_vec();
         Postman {
             public_url: public_url.trim_end_matches('/').to_owned(),
+            sender: "noreply@localhost".to_owned(),
             key: key.into(),
             tap: None,
         }
+    }
+
+    /// The same postman, with the sender of mail (`Name <addr>` or a bare address).
+    pub fn with_sender(mut self, from: &str) -> Self {
+        let addr = match (from.rfind('<'), from.rfind('>')) {
+            (Some(a), Some(b)) if a < b => &from[a + 1..b],
+            _ => from,
+        };
+        if !addr.trim().is_empty() {
+            self.sender = addr.trim().to_owned();
+        }
+        self
+    }
+
+    /// The bare address mail comes from.
+    pub fn sender(&self) -> &str {
+        &self.sender
     }
 
     /// The same postman, showing every delivered notice to `tap` too.
@@ -168,5 +189,13 @@ mod tests {
         );
         assert_eq!(other.check_unsubscribe(&t), None);
         assert_eq!(p.check_unsubscribe("garbage"), None);
+    }
+
+    #[test]
+    fn the_sender_is_the_bare_address_of_mail_from() {
+        assert_eq!(postman().sender(), "noreply@localhost");
+        let p = postman().with_sender("市工信局 <bureau@gxj.example.cn>");
+        assert_eq!(p.sender(), "bureau@gxj.example.cn");
+        assert_eq!(postman().with_sender("a@b.cn").sender(), "a@b.cn");
     }
 }

@@ -85,6 +85,32 @@ fn carries_calendar(news: EventNews) -> bool {
     )
 }
 
+/// The calendar object a notice of `news` carries to `target`: the event itself for news
+/// that puts it in (or updates it in) a calendar; for a cancelled registration, the
+/// cancellation of that attendee's place, to the attendee alone (the registrant's calendar
+/// may hold the event for other attendees).
+fn calendar_for(
+    postman: &Postman,
+    ev: &Event,
+    news: EventNews,
+    link: &str,
+    attendee: Option<&Registration>,
+    target: &Target,
+) -> Option<String> {
+    match (news, attendee) {
+        (EventNews::RegistrationCancelled, Some(r)) if target.email() == r.attendee_email => {
+            Some(ics::attendee_cancellation(
+                ev,
+                postman.sender(),
+                link,
+                (&r.attendee_email, &r.attendee_name),
+            ))
+        }
+        _ if carries_calendar(news) => Some(ics::event_calendar(ev, postman.sender(), link)),
+        _ => None,
+    }
+}
+
 /// Tell `targets` about `news`; `occasion` makes the idempotency key unique per occasion
 /// (e.g. the sequence for a change, the registration for a confirmation). A person listed
 /// twice (an attendee who is also the registrant) hears once.
@@ -94,12 +120,11 @@ pub fn tell(
     ev: &Event,
     news: EventNews,
     occasion: &str,
-    attendee: Option<&str>,
+    attendee: Option<&Registration>,
     targets: Vec<Target>,
 ) -> QueryResult<Delivered> {
     let link = link(postman, ev);
-    let calendar =
-        carries_calendar(news).then(|| ics::event_calendar(ev, "collab-registry", &link));
+    let name = attendee.map(|r| r.attendee_name.as_str());
     let mut seen = HashSet::new();
     let mut notices = Vec::new();
     let mut guests = Vec::new();
@@ -107,6 +132,7 @@ pub fn tell(
         if !seen.insert(target.email().to_owned()) {
             continue;
         }
+        let calendar = calendar_for(postman, ev, news, &link, attendee, &target);
         match target {
             Target::User(p) => {
                 let locale = p.locale;
@@ -114,7 +140,7 @@ pub fn tell(
                     locale,
                     &p.display_name,
                     news,
-                    &facts(ev, locale, attendee),
+                    &facts(ev, locale, name),
                     link.clone(),
                 );
                 notices.push(Notice {
@@ -134,19 +160,19 @@ pub fn tell(
                     letter,
                     summary,
                     link: Some(link.clone()),
-                    ics: calendar.clone(),
+                    ics: calendar,
                 });
             }
             Target::Guest {
                 email,
-                name,
+                name: guest,
                 locale,
             } => {
                 let (letter, _) = templates::event_news(
                     locale,
-                    &name,
+                    &guest,
                     news,
-                    &facts(ev, locale, attendee),
+                    &facts(ev, locale, name),
                     link.clone(),
                 );
                 guests.push(NewEmail {
@@ -162,7 +188,7 @@ pub fn tell(
                     text: letter.text,
                     html: letter.html,
                     unsubscribe_url: None,
-                    calendar_ics: calendar.clone(),
+                    calendar_ics: calendar,
                 });
             }
         }
@@ -234,15 +260,7 @@ pub fn tell_registrations(
 ) -> QueryResult<()> {
     for r in regs {
         let targets = targets_of(conn, std::slice::from_ref(r))?;
-        tell(
-            conn,
-            postman,
-            ev,
-            news,
-            &r.id,
-            Some(&r.attendee_name),
-            targets,
-        )?;
+        tell(conn, postman, ev, news, &r.id, Some(r), targets)?;
     }
     Ok(())
 }
@@ -262,7 +280,7 @@ pub fn remind(
         ev,
         EventNews::Reminder,
         &occasion,
-        Some(&reg.attendee_name),
+        Some(reg),
         targets,
     )?;
     Ok(())

@@ -1,13 +1,138 @@
-//! Mail as a person reads it, through the real SMTP server (issue 15): names in the
-//! reader's language, one greeting.
+//! Mail as a person reads it, through the real SMTP server (issue 15): an attendee's
+//! calendar cancellation, names in the reader's language, the interested organization named,
+//! the bureau told of organizations awaiting review.
 
+use icalendar::{Calendar, CalendarComponent, Component};
 use serde_json::{Value, json};
 
+use crate::events::event_body;
 use crate::helpers::spawn_app;
 use crate::registry::{enterprise, uscc};
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
+}
+
+/// The calendar and its one VEVENT.
+fn vevent(ics: &str) -> (Calendar, icalendar::Event) {
+    let cal: Calendar = ics.parse().expect("valid iCalendar");
+    let ev = cal
+        .components
+        .iter()
+        .find_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("a VEVENT");
+    (cal, ev)
+}
+
+/// What RFC 5546 asks of every object: a product of ours and an organizer with an address.
+fn assert_identified(cal: &Calendar, ev: &icalendar::Event, raw: &str) {
+    let prodid = cal.property_value("PRODID").unwrap_or_default();
+    assert!(prodid.contains("collab-registry"), "PRODID {prodid:?}");
+    assert!(!raw.contains("ICALENDAR-RS"), "{raw}");
+    let organizer = ev.property_value("ORGANIZER").unwrap_or_default();
+    assert!(
+        organizer.starts_with("mailto:"),
+        "ORGANIZER {organizer:?} in {raw}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_one_registration_sends_that_attendee_a_calendar_cancellation() {
+    let app = spawn_app().await;
+    let bureau = app.bureau_admin().await;
+    let owner = app.verified_user("owner@example.com").await;
+    let org = id(&app
+        .verified_org(&owner, &bureau, &enterprise("魏桥铝电", &uscc(1)))
+        .await);
+    let event = id(&app
+        .create_event(&bureau, &event_body("赤泥培训", 10, 5, json!({})))
+        .await);
+    app.publish_event(&bureau, &event).await;
+    let res = app
+        .register_attendees(
+            &owner,
+            &event,
+            &org,
+            &["guest@guest.example.com", "other@guest.example.com"],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let regs: Value = res.json().await.unwrap();
+    let reg = regs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["attendee_email"] == "guest@guest.example.com")
+        .unwrap()
+        .clone();
+
+    let confirmation = app
+        .smtp
+        .wait_for_subject("guest@guest.example.com", "Registered:")
+        .await;
+    let confirmed_ics = confirmation.calendar().expect("the confirmation's .ics");
+    let (cal, confirmed) = vevent(&confirmed_ics);
+    assert_identified(&cal, &confirmed, &confirmed_ics);
+
+    let res = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/events/{event}/registrations/{}",
+            id(&reg)
+        )))
+        .bearer_auth(&owner.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+
+    let mail = app
+        .smtp
+        .wait_for_subject("guest@guest.example.com", "Registration cancelled:")
+        .await;
+    let ics = mail.calendar().expect("the cancellation carries an .ics");
+    assert!(mail.raw.contains("method=CANCEL"));
+    let (cal, cancel) = vevent(&ics);
+    assert_eq!(cal.property_value("METHOD"), Some("CANCEL"));
+    assert_eq!(cancel.get_uid(), confirmed.get_uid());
+    let seq =
+        |e: &icalendar::Event| -> u32 { e.property_value("SEQUENCE").unwrap().parse().unwrap() };
+    assert!(seq(&cancel) > seq(&confirmed), "{ics}");
+    assert_identified(&cal, &cancel, &ics);
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded
+            .lines()
+            .any(|l| l.starts_with("ATTENDEE") && l.ends_with(":mailto:guest@guest.example.com")),
+        "{ics}"
+    );
+
+    // The registrant hears of it without a cancellation for the whole event (their
+    // calendar may hold it for the other attendee); the other attendee hears nothing.
+    let told = app
+        .smtp
+        .wait_for_subject("owner@example.com", "Registration cancelled:")
+        .await;
+    assert!(told.calendar().is_none());
+    assert!(
+        app.smtp
+            .mails_to("other@guest.example.com")
+            .iter()
+            .all(|m| !m.subject().starts_with("Registration cancelled"))
+    );
+
+    // The event's own download names its product and organizer too.
+    let ics = app
+        .get_as(&format!("/api/v1/events/{event}.ics"), &owner.access)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (cal, ev) = vevent(&ics);
+    assert_identified(&cal, &ev, &ics);
 }
 
 #[tokio::test]

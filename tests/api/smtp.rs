@@ -50,6 +50,17 @@ impl Mail {
         self.parsed().and_then(|p| find(&p)).unwrap_or_default()
     }
 
+    /// The decoded `text/calendar` attachment, if the message carries one.
+    pub fn calendar(&self) -> Option<String> {
+        fn find(p: &mailparse::ParsedMail) -> Option<String> {
+            if p.ctype.mimetype == "text/calendar" {
+                return p.get_body().ok();
+            }
+            p.subparts.iter().find_map(find)
+        }
+        self.parsed().and_then(|p| find(&p))
+    }
+
     /// The value of the first `token=` in the text part (empty if there is none).
     pub fn token(&self) -> String {
         let text = self.text();

@@ -11,9 +11,6 @@ use crate::events::notify;
 use crate::events::service::view;
 use crate::events::views::EventView;
 
-/// The domain calendar UIDs end in.
-const DOMAIN: &str = "collab-registry";
-
 /// The calendar file of an event `user` (or a visitor) may see.
 pub fn event_ics(
     conn: &mut DbConnection,
@@ -24,7 +21,7 @@ pub fn event_ics(
     let ev = visible_to(conn, user, id)?;
     Ok(ics::event_calendar(
         &ev,
-        DOMAIN,
+        postman.sender(),
         &notify::link(postman, &ev),
     ))
 }
@@ -40,7 +37,7 @@ pub async fn event_with_calendar(
         .db
         .run(move |conn| {
             let ev = visible_to(conn, user.as_ref(), &id)?;
-            let ics = ics::event_calendar(&ev, DOMAIN, &notify::link(&postman, &ev));
+            let ics = ics::event_calendar(&ev, postman.sender(), &notify::link(&postman, &ev));
             Ok((view(conn, ev)?, ics))
         })
         .await
@@ -65,5 +62,7 @@ pub fn revoke_token(conn: &mut DbConnection, user: &AuthUser) -> Result<(), ApiE
 pub fn feed(conn: &mut DbConnection, postman: &Postman, token: &str) -> Result<String, ApiError> {
     let (id, email) = model::owner_of_token(conn, &hash_token(token))?.ok_or(ApiError::NotFound)?;
     let events = model::calendar_of(conn, &id, &email)?;
-    Ok(ics::feed(&events, DOMAIN, |e| notify::link(postman, e)))
+    Ok(ics::feed(&events, postman.sender(), |e| {
+        notify::link(postman, e)
+    }))
 }
