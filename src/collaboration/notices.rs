@@ -8,44 +8,52 @@ use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::Topic;
+use crate::notifications::templates::Letter;
 use crate::organizations::model as orgs;
 
-/// Subject, summary and link label of the notice of `step` about the listing `title`.
-pub fn wording(locale: Locale, step: Step, title: &str) -> (String, String, &'static str) {
+/// Subject, summary and link label of the notice of `step` about the listing `title`;
+/// `other` is the organization on the other side (the one that sent, accepted, declined or
+/// withdrew), named in the reader's language.
+pub fn wording(
+    locale: Locale,
+    step: Step,
+    title: &str,
+    other: &str,
+) -> (String, String, &'static str) {
     let (subject, summary) = match (locale, step) {
         (Locale::ZhCn, Step::Sent) => (
             format!("新的合作意向：{title}"),
-            format!("有机构对「{title}」表达了合作意向，请查看并答复。"),
+            format!("「{other}」对「{title}」表达了合作意向，请查看并答复。"),
         ),
         (Locale::ZhCn, Step::Accepted) => (
             format!("合作意向已被接受：{title}"),
-            format!("对方接受了关于「{title}」的合作意向，现在可以查看对方的联系方式。"),
+            format!("「{other}」接受了关于「{title}」的合作意向，现在可以查看对方的联系方式。"),
         ),
         (Locale::ZhCn, Step::Declined) => (
             format!("合作意向未被接受：{title}"),
-            format!("对方婉拒了关于「{title}」的合作意向。"),
+            format!("「{other}」婉拒了关于「{title}」的合作意向。"),
         ),
         (Locale::ZhCn, Step::Withdrawn) => (
             format!("合作意向已撤回：{title}"),
-            format!("对方撤回了关于「{title}」的合作意向。"),
+            format!("「{other}」撤回了关于「{title}」的合作意向。"),
         ),
         (Locale::En, Step::Sent) => (
             format!("New interest: {title}"),
-            format!("An organization is interested in \"{title}\". Have a look and reply."),
+            format!("{other} is interested in \"{title}\". Have a look and reply."),
         ),
         (Locale::En, Step::Accepted) => (
             format!("Interest accepted: {title}"),
             format!(
-                "Your interest in \"{title}\" was accepted; the other side's contacts are now visible."
+                "{other} accepted your interest in \"{title}\"; their contacts are now visible."
             ),
         ),
         (Locale::En, Step::Declined) => (
             format!("Interest declined: {title}"),
-            format!("Your interest in \"{title}\" was declined."),
+            format!("{other} declined your interest in \"{title}\"."),
         ),
         (Locale::En, Step::Withdrawn) => (
             format!("Interest withdrawn: {title}"),
-            format!("The interest in \"{title}\" was withdrawn."),
+            format!("{other} withdrew its interest in \"{title}\"."),
         ),
     };
     let label = match locale {
@@ -55,8 +63,19 @@ pub fn wording(locale: Locale, step: Step, title: &str) -> (String, String, &'st
     (subject, summary, label)
 }
 
+/// The line that leads to the other organization: its entry in the directory.
+fn organization_line(locale: Locale, name: &str, public_url: &str) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let link = format!("{public_url}/organizations?q={q}");
+    match locale {
+        Locale::ZhCn => format!("「{name}」的机构信息：{link}"),
+        Locale::En => format!("About {name}: {link}"),
+    }
+}
+
 /// Tell every member of `org_id` about `step` of the interest `x` in the listing `title`
-/// (once per member and step: the idempotency key).
+/// (once per member and step: the idempotency key), naming the organization on the other
+/// side and linking to it.
 pub fn tell(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -66,22 +85,41 @@ pub fn tell(
     title: &str,
 ) -> Result<(), ApiError> {
     let link = format!("{}/interests/{}", postman.public_url(), x.id);
+    let other_id = if org_id == x.to_organization_id {
+        &x.from_organization_id
+    } else {
+        &x.to_organization_id
+    };
+    let other = orgs::find(conn, other_id)?.ok_or(ApiError::NotFound)?;
     let mut notices = Vec::new();
     for member in orgs::members(conn, org_id)? {
         let locale = member.locale;
-        let (subject, summary, label) = wording(locale, step, title);
-        notices.push(Notice::simple(
-            format!("interest:{}:{}:{}", x.id, step.as_str(), member.user_id),
-            Recipient {
+        let name = other.name_in(locale);
+        let (subject, summary, label) = wording(locale, step, title, name);
+        // The interest is the mail's first link; the other side's entry follows it.
+        let letter = Letter {
+            locale,
+            subject,
+            name: &member.display_name,
+            paragraphs: vec![summary.clone()],
+            action: Some((label, link.clone())),
+            footer: Some(organization_line(locale, name, postman.public_url())),
+        }
+        .render();
+        notices.push(Notice {
+            key: format!("interest:{}:{}:{}", x.id, step.as_str(), member.user_id),
+            recipient: Recipient {
                 user_id: member.user_id,
                 email: member.email,
                 display_name: member.display_name,
                 locale,
             },
-            Topic::Collaboration,
-            (subject, summary),
-            (label, link.clone()),
-        ));
+            topic: Topic::Collaboration,
+            letter,
+            summary,
+            link: Some(link.clone()),
+            ics: None,
+        });
     }
     postman.deliver_all(conn, notices)?;
     Ok(())
@@ -95,15 +133,24 @@ mod tests {
     fn every_step_is_worded_in_both_languages_with_the_title() {
         for step in [Step::Sent, Step::Accepted, Step::Declined, Step::Withdrawn] {
             for locale in [Locale::ZhCn, Locale::En] {
-                let (subject, summary, label) = wording(locale, step, "赤泥提铁");
+                let (subject, summary, label) = wording(locale, step, "赤泥提铁", "魏桥");
                 assert!(subject.contains("赤泥提铁") && summary.contains("赤泥提铁"));
+                assert!(summary.contains("魏桥"), "{summary}");
                 assert!(!label.is_empty());
             }
         }
         assert_eq!(
-            wording(Locale::En, Step::Withdrawn, "x").0,
+            wording(Locale::En, Step::Withdrawn, "x", "y").0,
             "Interest withdrawn: x"
         );
-        assert_eq!(wording(Locale::ZhCn, Step::Sent, "x").0, "新的合作意向：x");
+        assert_eq!(
+            wording(Locale::ZhCn, Step::Sent, "x", "y").0,
+            "新的合作意向：x"
+        );
+        let line = organization_line(Locale::En, "Weiqiao Al", "http://x.test");
+        assert_eq!(
+            line,
+            "About Weiqiao Al: http://x.test/organizations?q=Weiqiao+Al"
+        );
     }
 }

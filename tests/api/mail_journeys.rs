@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::events::event_body;
 use crate::helpers::spawn_app;
+use crate::listings::{post, publish};
 use crate::registry::{enterprise, uscc};
 
 fn id(v: &Value) -> String {
@@ -180,4 +181,62 @@ async fn every_mail_names_the_organization_in_the_reader_language_and_greets_onc
     assert_eq!(en.subject(), "Invitation to join Weiqiao Aluminium");
     assert!(en.text().starts_with("Hello,"), "{}", en.text());
     assert!(!en.text().contains("您好"), "{}", en.text());
+}
+
+#[tokio::test]
+async fn a_new_interest_names_the_interested_organization_and_links_to_it() {
+    let app = spawn_app().await;
+    let bureau = app.bureau_admin().await;
+    let ent_user = app.verified_user("ent@example.com").await;
+    let uni_user = app.verified_user("uni@example.com").await;
+    let ent = id(&app
+        .verified_org(&ent_user, &bureau, &enterprise("魏桥铝电", &uscc(1)))
+        .await);
+    let uni = id(&app
+        .verified_org(
+            &uni_user,
+            &bureau,
+            &json!({"kind": "university", "name": "滨州学院", "name_en": "Binzhou University",
+                    "region_code": "bincheng", "field_codes": ["red-mud"],
+                    "contact": {"name": "李教授", "email": "li@uni.example.edu.cn", "phone": "0543-3190000"}}),
+        )
+        .await);
+    let need = id(&post(&app, &ent_user, "/api/v1/needs", &json!({
+        "organization_id": ent, "title": "赤泥选铁技术需求",
+        "description": "每年排放拜耳法赤泥约200万吨，希望通过焙烧磁选回收铁精粉。",
+        "keywords": ["赤泥"], "field_codes": ["red-mud.iron-recovery"], "cooperation_modes": ["joint_rnd"]
+    })).await);
+    publish(&app, &ent_user, "needs", &need).await;
+    let res = app
+        .post_json_as(
+            "/api/v1/interests",
+            &uni_user.access,
+            &json!({"from_organization_id": uni, "need_id": need, "message": "我们有中试线。"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+
+    let mail = app
+        .smtp
+        .wait_for_subject("ent@example.com", "New interest")
+        .await;
+    let text = mail.text();
+    assert!(
+        text.contains("Binzhou University is interested in"),
+        "{text}"
+    );
+    let link = format!(
+        "{}/organizations?q=Binzhou+University",
+        app.settings.public_url
+    );
+    assert!(text.contains(&link), "{text}");
+    let res = app
+        .client
+        .get(&link)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("Binzhou University"));
 }
