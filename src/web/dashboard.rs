@@ -93,10 +93,7 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
                     status_name: p.t(&format!("listing.status.{}", l.status)),
                 })
                 .collect(),
-            name: match (p.is_en(), o.name_en) {
-                (true, Some(en)) if !en.is_empty() => en,
-                _ => o.name,
-            },
+            name: p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
             kind: p.t(&format!("kind.{}", o.kind)),
             status_name: p.t(&format!("org_status.{}", o.status)),
             status: o.status,

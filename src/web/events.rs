@@ -35,10 +35,7 @@ fn local(rfc3339: &str) -> String {
 }
 
 fn shown(p: &Page, e: EventView) -> Shown {
-    let title = match (p.is_en(), e.title_en) {
-        (true, Some(en)) if !en.is_empty() => en,
-        _ => e.title,
-    };
+    let title = p.locale.pick(&e.title, e.title_en.as_deref()).to_owned();
     let ends = local(&e.ends_local);
     let when = format!(
         "{} – {} ({})",

@@ -50,8 +50,7 @@ impl Names {
     /// The organization's name in the page's language (the English name when it has one).
     pub fn org(&self, p: &Page, id: &str) -> String {
         match self.orgs.get(id) {
-            Some((_, Some(en))) if p.is_en() && !en.is_empty() => en.clone(),
-            Some((zh, _)) => zh.clone(),
+            Some((zh, en)) => p.locale.pick(zh, en.as_deref()).to_owned(),
             None => id.into(),
         }
     }

@@ -1,6 +1,8 @@
 //! Journeys in headless Chromium (harness: `browser.rs`). Each saves screenshots under
 //! `target/screenshots/<journey>/` and checks every page it visits.
 
+use fantoccini::Locator;
+
 use crate::browser::Browser;
 use crate::helpers::{PASSWORD, spawn_app};
 use crate::pages::{link_in, mail_with};
@@ -177,5 +179,103 @@ async fn browser_an_enterprise_registers_two_attendees_from_the_invitation_and_u
     b.submit().await;
     assert!(b.main_text().await.contains("Unsubscribed"));
     b.shot("unsubscribed").await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn browser_an_enterprise_sees_an_english_capability_among_its_matches_and_the_institute_accepts_its_interest()
+ {
+    let Some(mut b) = Browser::start("interest").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let (owner, prof, bureau) = (
+        app.verified_user("engineer@example.com").await,
+        app.verified_user("transfer@example.com").await,
+        app.bureau_admin().await,
+    );
+    let (ent, uni) = crate::listings::two_sides(&app, &owner, &prof, &bureau, 61).await;
+    let res = app
+        .patch_json_as(
+            "/api/v1/me",
+            &owner.access,
+            &serde_json::json!({"locale": "zh-CN"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cap = crate::listings::post(&app, &prof, "/api/v1/capabilities", &serde_json::json!({"organization_id": uni,
+        "title": "Iron recovery from bauxite residue",
+        "description": "Magnetic separation and reduction roasting recover iron concentrate from bauxite residue produced by Bayer refineries.",
+        "field_codes": ["red-mud.iron-recovery"], "cooperation_modes": ["joint_rnd"], "trl": 6})).await;
+    let cap_id = cap["id"].as_str().unwrap().to_owned();
+    crate::listings::publish(&app, &prof, "capabilities", &cap_id).await;
+    let need = crate::listings::post(&app, &owner, "/api/v1/needs", &serde_json::json!({"organization_id": ent,
+        "title": "赤泥中铁的回收", "description": "我公司拜耳法氧化铝生产每年产生大量赤泥，希望回收其中的铁，实现综合利用。",
+        "keywords": ["赤泥", "铁回收"], "field_codes": ["red-mud.iron-recovery"], "cooperation_modes": ["joint_rnd"], "trl_required": 5})).await;
+    let need_id = need["id"].as_str().unwrap().to_owned();
+    crate::listings::publish(&app, &owner, "needs", &need_id).await;
+    let matches = format!("/api/v1/needs/{need_id}/matches");
+    crate::matching::within_a_second(&app, &owner, &matches, |v| {
+        v["items"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+
+    // The enterprise's engineer opens the need from the dashboard and reads why the
+    // English capability matched, in Chinese.
+    b.goto(&app.url("/sign-in?next=/dashboard")).await;
+    b.fill("email", "engineer@example.com").await;
+    b.fill("password", PASSWORD).await;
+    b.submit().await;
+    assert_eq!(b.path().await, "/dashboard");
+    b.check_page(true).await;
+    b.shot("dashboard").await;
+    b.click_and_wait(Locator::Css(&format!("a[href='/needs/{need_id}']")))
+        .await;
+    let text = b.main_text().await;
+    assert!(
+        text.contains("Iron recovery from bauxite residue")
+            && text.contains("相同或相邻的技术领域：赤泥选铁与提铁"),
+        "{text}"
+    );
+    b.check_page(true).await;
+    b.shot("need-matches").await;
+
+    // It expresses interest from the capability's page.
+    b.click_and_wait(Locator::Css(&format!("a[href='/capabilities/{cap_id}']")))
+        .await;
+    b.fill("message", "我们希望与贵方合作开展赤泥选铁中试。")
+        .await;
+    b.check_page(true).await;
+    b.submit().await;
+    let interest = b.path().await;
+    assert!(interest.starts_with("/interests/"), "{interest}");
+    assert!(b.main_text().await.contains("待回复"));
+    b.shot("interest-sent").await;
+    b.click_and_wait(Locator::Css("header form[action='/sign-out'] button"))
+        .await;
+
+    // The institute follows the link in its mail and accepts.
+    let mail = mail_with(
+        &app,
+        "transfer@example.com",
+        &format!("{}{interest}", app.address),
+    )
+    .await;
+    assert!(mail.text().contains(&interest));
+    b.goto(&app.url(&format!("/sign-in?next={interest}"))).await;
+    b.fill("email", "transfer@example.com").await;
+    b.fill("password", PASSWORD).await;
+    b.submit().await;
+    assert_eq!(b.path().await, interest);
+    b.check_page(true).await;
+    b.shot("interest-received").await;
+    b.click_and_wait(Locator::Css("button[value=accept]")).await;
+    let text = b.main_text().await;
+    assert!(
+        text.contains("Accepted") && text.contains("Their contact"),
+        "{text}"
+    );
+    b.check_page(true).await;
+    b.shot("interest-accepted").await;
     b.quit().await;
 }
