@@ -22,7 +22,7 @@ use crate::listings::views::ListingView;
 use crate::matching::engine::{Engine, Explanation};
 use crate::matching::service::matches_for;
 use crate::organizations::model as orgs;
-use crate::organizations::service::my_organizations;
+use crate::organizations::service::acting_organizations;
 use crate::organizations::taxonomy::{field_tree, region_tree};
 
 /// Names by code (fields, regions) and by id (organizations), in the page's language.
@@ -179,7 +179,8 @@ struct ListingPage<'a> {
     /// Members of the listing's organization see its matches.
     own: bool,
     matches: Vec<Matched>,
-    /// Other verified organizations of the user, which may express interest: (id, name).
+    /// The organizations the user may act for (verified, a member), which may express
+    /// interest: (id, name).
     senders: Vec<(String, String)>,
     errors: FormErrors,
 }
@@ -226,12 +227,8 @@ async fn show(
             Err(e) => return p.error(&e),
         };
     let senders = match (&p.user, own) {
-        (Some(u), false) => match my_organizations(&p.state, u.clone()).await {
-            Ok(list) => list
-                .into_iter()
-                .filter(|o| o.status == "verified" && o.kind != "bureau")
-                .map(|o| (o.id, o.name))
-                .collect(),
+        (Some(u), false) => match acting_organizations(&p.state, u.clone()).await {
+            Ok(list) => list.into_iter().map(|o| (o.id, o.name)).collect(),
             Err(e) => return p.error(&e),
         },
         _ => Vec::new(),
