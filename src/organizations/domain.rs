@@ -1,8 +1,8 @@
 //! Registry rules: organization kinds and statuses, the status workflow, member roles, and
-//! the Unified Social Credit Code (GB 32100-2015).
+//! the Unified Social Credit Code (GB 32100-2015, its rule in [`super::uscc`]).
 
+pub use super::uscc::Uscc;
 pub use crate::app::{MemberRole, OrgStatus};
-use crate::error::FieldError;
 
 crate::text_enum! {
     /// What an organization is.
@@ -64,78 +64,9 @@ pub fn is_last_owner(role: MemberRole, owners: i64) -> bool {
     role == MemberRole::Owner && owners <= 1
 }
 
-const USCC_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
-
-/// A well-formed Unified Social Credit Code, upper-cased. `check_ok` is false when the
-/// check character disagrees (accepted, but flagged for the bureau).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Uscc {
-    pub code: String,
-    pub check_ok: bool,
-}
-
-impl Uscc {
-    /// The check character for the first 17 characters of a code.
-    pub fn check_char(prefix: &str) -> Option<char> {
-        if prefix.len() != 17 {
-            return None;
-        }
-        let mut sum = 0;
-        for (b, w) in prefix.bytes().zip(USCC_WEIGHTS) {
-            sum += USCC_CHARSET.iter().position(|&c| c == b)? as u32 * w;
-        }
-        Some(USCC_CHARSET[((31 - sum % 31) % 31) as usize] as char)
-    }
-
-    pub fn parse(raw: &str) -> Result<Uscc, FieldError> {
-        let code = raw.trim().to_ascii_uppercase();
-        let malformed = || {
-            FieldError::new(
-                "uscc",
-                "uscc_malformed",
-                "a Unified Social Credit Code is 18 characters from 0-9 and A-Y without I, O, S, V, Z",
-            )
-        };
-        if code.len() != 18 || !code.bytes().all(|b| USCC_CHARSET.contains(&b)) {
-            return Err(malformed());
-        }
-        let expected = Self::check_char(&code[..17]).ok_or_else(malformed)?;
-        Ok(Uscc {
-            check_ok: code.ends_with(expected),
-            code,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_standard_test_vectors_behave_as_stated() {
-        let ok = Uscc::parse("91110000600037341L").unwrap();
-        assert!(ok.check_ok);
-        assert!(Uscc::parse("91430111MA4L41YT1U").unwrap().check_ok);
-        let flagged = Uscc::parse("91350100M0001TGQXM").unwrap();
-        assert!(!flagged.check_ok);
-        assert_eq!(
-            Uscc::parse("91110000600037341I").unwrap_err().code,
-            "uscc_malformed"
-        );
-    }
-
-    #[test]
-    fn lower_case_is_normalized_and_lengths_checked() {
-        assert_eq!(
-            Uscc::parse(" 91430111ma4l41yt1u ").unwrap().code,
-            "91430111MA4L41YT1U"
-        );
-        assert!(Uscc::parse("9143011").is_err());
-        assert!(Uscc::parse("91430111MA4L41YT1UX").is_err());
-    }
 
     #[test]
     fn the_workflow_allows_only_its_transitions() {

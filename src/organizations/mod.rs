@@ -20,6 +20,7 @@ pub mod review;
 pub mod routes;
 pub mod service;
 pub mod taxonomy;
+pub mod uscc;
 pub mod views;
 pub mod workflow;
 

@@ -5,6 +5,7 @@ use super::domain::{MemberRole, OrgStatus};
 use super::input;
 use super::model::{self, Filter, Organization};
 use super::taxonomy;
+use super::uscc;
 use super::views::{DirectoryQuery, NewOrganization, OrganizationChanges, OrganizationView};
 use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser, Viewer, load_viewer};
@@ -22,12 +23,25 @@ pub fn views(
     let (mut aliases, mut fields) = model::details(conn, &ids)?;
     let mine: Vec<String> = viewer.memberships.keys().cloned().collect();
     let partners = model::partners_of(conn, &mine)?;
+    let regions = if orgs
+        .iter()
+        .any(|o| o.uscc.is_some() && viewer.is_insider(&o.id))
+    {
+        uscc::region_rows(conn)?
+    } else {
+        Vec::new()
+    };
     Ok(orgs
         .into_iter()
         .map(|o| {
             let a = aliases.remove(&o.id).unwrap_or_default();
             let f = fields.remove(&o.id).unwrap_or_default();
-            OrganizationView::new(o, a, f, viewer, &partners)
+            let warnings = uscc::stored_warnings(o.uscc.as_deref(), &o.region_code, &regions);
+            let mut v = OrganizationView::new(o, a, f, viewer, &partners);
+            if let Some(w) = v.warnings.as_mut() {
+                *w = warnings;
+            }
+            v
         })
         .collect())
 }

@@ -10,6 +10,7 @@ use super::domain::{MemberRole, OrgKind, OrgStatus};
 use super::model::Organization;
 pub use crate::app::Viewer;
 use crate::db::types::utc;
+use crate::error::FieldError;
 
 /// A named contact person. Shown only to the bureau, the organization's own members and
 /// members of an organization that has an agreement with it (an accepted interest); the
@@ -75,6 +76,12 @@ pub struct OrganizationView {
     /// The USCC check character disagrees: for the bureau to review (insiders only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uscc_flagged: Option<bool>,
+    /// Why the code deserves the bureau's look (insiders only; empty when nothing does):
+    /// `uscc_check_character` (the check character disagrees, hence `uscc_flagged`) or
+    /// `uscc_region_mismatch` (characters 3-8 are not the region's administrative division
+    /// code). Each names the field `uscc`, a stable code and a message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<FieldError>>,
     pub region_code: String,
     pub field_codes: Vec<String>,
     pub description: String,
@@ -122,6 +129,7 @@ impl OrganizationView {
         OrganizationView {
             my_role: viewer.role_in(&org.id).map(|r| r.as_str().to_owned()),
             uscc_flagged: insider.then_some(org.uscc_flagged),
+            warnings: insider.then(Vec::new),
             status_reason: if insider { org.status_reason } else { None },
             contact,
             id: org.id,
