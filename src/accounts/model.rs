@@ -51,6 +51,16 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
         .optional()
 }
 
+/// Every enabled bureau administrator: the staff the bureau's notices go to.
+pub fn bureau_admins(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::role.eq(Role::BureauAdmin))
+        .filter(users::disabled_at.is_null())
+        .select(User::as_select())
+        .order(users::created_at.asc())
+        .load(conn)
+}
+
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::email.eq(email))

@@ -1,4 +1,5 @@
-//! The registry's mail: a review action told to every member, and an invitation. Built as
+//! The registry's mail: a review action told to every member, a new organization told to
+//! the bureau's staff, and an invitation. Built as
 //! notices for the postman (or an outbox row for an address without an account), in the
 //! caller's transaction.
 
@@ -42,6 +43,48 @@ pub fn reviewed(
                 email: m.email,
                 display_name: m.display_name,
                 locale,
+            },
+            topic: Topic::Registry,
+            letter: r,
+            summary,
+            link: Some(link.clone()),
+            ics: None,
+        });
+    }
+    Ok(out)
+}
+
+/// One notice per bureau administrator (but the one who registered it) that `org` awaits
+/// review, each in the administrator's language, on the registry topic (so each follows
+/// their preference: email now, the daily digest, or the inbox alone).
+pub fn submitted(
+    conn: &mut DbConnection,
+    public_url: &str,
+    org: &Organization,
+    by: &str,
+) -> diesel::QueryResult<Vec<Notice>> {
+    let link = format!("{public_url}/organizations/{}", org.id);
+    let mut out = Vec::new();
+    for a in crate::accounts::model::bureau_admins(conn)? {
+        if a.id == by {
+            continue;
+        }
+        let name = org.name_in(a.locale);
+        let r = templates::organization_submitted(
+            a.locale,
+            &a.display_name,
+            name,
+            org.uscc_flagged,
+            link.clone(),
+        );
+        let summary = r.text.lines().nth(2).unwrap_or_default().to_owned();
+        out.push(Notice {
+            key: format!("org-submitted:{}:{}", org.id, a.id),
+            recipient: Recipient {
+                user_id: a.id,
+                email: a.email,
+                display_name: a.display_name,
+                locale: a.locale,
             },
             topic: Topic::Registry,
             letter: r,

@@ -151,7 +151,7 @@ pub fn register(
 }
 
 /// Register an organization (verified accounts only); the caller becomes its owner and it
-/// awaits the bureau's review. Audited.
+/// awaits the bureau's review, whose staff are told. Audited.
 pub async fn create(
     state: &AppState,
     user: AuthUser,
@@ -159,7 +159,8 @@ pub async fn create(
 ) -> Result<OrganizationView, ApiError> {
     user.require_verified()?;
     let d = input::draft(body, &user.id, user.is_bureau())?;
-    state
+    let postman = state.postman.clone();
+    let created = state
         .db
         .write(move |conn| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
@@ -176,10 +177,14 @@ pub async fn create(
                 reason,
             )?;
             model::add_member(conn, &d.org.id, &user.id, MemberRole::Owner)?;
+            let told = super::notices::submitted(conn, postman.public_url(), &d.org, &user.id)?;
+            postman.deliver_all(conn, told)?;
             let viewer = load_viewer(conn, Some(user))?;
             view(conn, d.org, &viewer)
         })
-        .await
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(created)
 }
 
 /// One page of the directory as `user` may see it: verified organizations (the bureau

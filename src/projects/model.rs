@@ -9,7 +9,7 @@ use super::domain::{Category, Stage};
 use crate::db::DbConnection;
 use crate::db::schema::{
     milestones as ms, project_agreements as pa, project_notes as pn, project_partners as pp,
-    projects as p, users as u,
+    projects as p,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -320,9 +320,8 @@ pub type Admin = (String, String, String, String);
 
 /// Every enabled bureau administrator.
 pub fn bureau_admins(conn: &mut DbConnection) -> QueryResult<Vec<Admin>> {
-    u::table
-        .filter(u::role.eq(crate::app::Role::BureauAdmin))
-        .filter(u::disabled_at.is_null())
-        .select((u::id, u::email, u::display_name, u::locale))
-        .load(conn)
+    Ok(crate::accounts::model::bureau_admins(conn)?
+        .into_iter()
+        .map(|u| (u.id, u.email, u.display_name, u.locale.as_str().to_owned()))
+        .collect())
 }

@@ -240,3 +240,65 @@ async fn a_new_interest_names_the_interested_organization_and_links_to_it() {
     assert_eq!(res.status().as_u16(), 200);
     assert!(res.text().await.unwrap().contains("Binzhou University"));
 }
+
+#[tokio::test]
+async fn the_bureau_hears_that_an_organization_awaits_review_as_each_prefers() {
+    let app = spawn_app().await;
+    let now = app.bureau_admin().await;
+    let later = app.bureau_admin().await;
+    let email_of = |u: &crate::helpers::TestUser| {
+        let (app, token) = (&app, u.access.clone());
+        async move {
+            let me: Value = app.get_as("/api/v1/me", &token).await.json().await.unwrap();
+            me["email"].as_str().unwrap().to_owned()
+        }
+    };
+    let (now_email, later_email) = (email_of(&now).await, email_of(&later).await);
+    let res = app
+        .patch_json_as(
+            "/api/v1/me",
+            &later.access,
+            &json!({"notification_preferences": {"registry": "digest"}}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+
+    let owner = app.verified_user("owner@example.com").await;
+    let org = app
+        .create_org(&owner, &enterprise("魏桥铝电", &uscc(3)))
+        .await;
+    assert_eq!(org["status"], "pending");
+
+    // Email now for the one who wants it, in their language (the bureau's accounts are
+    // Chinese), with the way to the review.
+    let mail = app
+        .smtp
+        .wait_for_subject(&now_email, "待审核机构：魏桥铝电")
+        .await;
+    assert!(
+        mail.text()
+            .contains(&format!("/organizations/{}", id(&org)))
+    );
+    // In the inbox for both; held for the digest for the other.
+    for (who, delivery) in [(&now, "immediate"), (&later, "digest")] {
+        let inbox: Value = app
+            .get_as("/api/v1/me/notifications", &who.access)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = inbox["items"].as_array().unwrap();
+        let notice = items
+            .iter()
+            .find(|n| n["title"] == "待审核机构：魏桥铝电")
+            .unwrap_or_else(|| panic!("no review notice in {inbox}"));
+        assert_eq!(notice["topic"], "registry");
+        assert_eq!(notice["delivery"], delivery);
+    }
+    assert!(
+        app.smtp
+            .mails_to(&later_email)
+            .iter()
+            .all(|m| !m.subject().starts_with("待审核机构"))
+    );
+}

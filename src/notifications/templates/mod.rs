@@ -11,7 +11,7 @@ mod registry;
 pub use account::{account_exists, password_changed, password_reset, verify_email};
 pub use events::{EventFacts, EventNews, event_news};
 pub use matches::new_match;
-pub use registry::{invitation, organization_reviewed};
+pub use registry::{invitation, organization_reviewed, organization_submitted};
 
 use crate::app::Locale;
 

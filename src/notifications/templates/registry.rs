@@ -1,4 +1,5 @@
-//! Registry mail: an organization reviewed by the bureau, an invitation to join one.
+//! Registry mail: an organization reviewed by the bureau, one awaiting its review, an
+//! invitation to join one.
 
 use super::{Letter, Rendered};
 use crate::app::Locale;
@@ -65,6 +66,38 @@ pub fn organization_reviewed(
         Locale::ZhCn => "查看机构",
         Locale::En => "View organization",
     };
+    Letter::linked(locale, subject, name, paragraphs, (label, link))
+}
+
+/// For the bureau's staff: an organization registered and awaits review. `flagged`: its
+/// USCC's check character disagrees, which the review should look at.
+pub fn organization_submitted(
+    locale: Locale,
+    name: &str,
+    org: &str,
+    flagged: bool,
+    link: String,
+) -> Rendered {
+    let (subject, body, flag, label) = match locale {
+        Locale::ZhCn => (
+            format!("待审核机构：{org}"),
+            format!("机构「{org}」已在产学研合作平台注册，等待市工信局审核。"),
+            "其统一社会信用代码校验位不符，请审核时核实。",
+            "审核机构",
+        ),
+        Locale::En => (
+            format!("Awaiting review: {org}"),
+            format!(
+                "\"{org}\" registered on the collaboration platform and awaits the bureau's review."
+            ),
+            "The check character of its Unified Social Credit Code disagrees; please verify it.",
+            "Review organization",
+        ),
+    };
+    let mut paragraphs = vec![body];
+    if flagged {
+        paragraphs.push(flag.to_owned());
+    }
     Letter::linked(locale, subject, name, paragraphs, (label, link))
 }
 
