@@ -38,8 +38,13 @@ enum Command {
     /// Run every background job (reminders, digests, expiry, overdue notices, email
     /// delivery) without the HTTP server; needs COLLAB_PUBLIC_URL for the links in mail.
     Worker,
-    /// Load the fictional sample registry (idempotent).
-    DemoData,
+    /// Load the fictional sample registry: organizations, members who can sign in (their
+    /// credentials are printed), matching needs and capabilities, a training, an interest
+    /// and a key project (idempotent). `--remove` deletes exactly the samples.
+    DemoData {
+        #[arg(long)]
+        remove: bool,
+    },
     /// Bulk import from a spreadsheet (see docs/operations.md, "Importing organizations").
     Import {
         #[command(subcommand)]
@@ -201,14 +206,25 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Worker => startup::run_worker_only(settings).await,
-        Command::DemoData => {
+        Command::DemoData { remove } => {
             let db = startup::open_database(&settings, true).await?;
-            let added = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            if remove {
+                let gone = tokio::task::spawn_blocking(move || {
+                    let mut conn = db.pool().get()?;
+                    collab_registry::ops::demo::remove(&mut conn)
+                })
+                .await??;
+                println!("samples removed: {gone:?}");
+                return Ok(());
+            }
+            let postman = startup::postman_for(&settings)?;
+            let added = tokio::task::spawn_blocking(move || {
                 let mut conn = db.pool().get()?;
-                collab_registry::organizations::demo::load(&mut conn)
+                collab_registry::ops::demo::load(&mut conn, &postman)
             })
             .await??;
-            println!("sample organizations added: {added}");
+            println!("samples added: {added:?}");
+            print_sample_members();
             Ok(())
         }
         Command::Import {
@@ -360,4 +376,13 @@ fn admin_password() -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The sample members' sign-in details (samples only: the same password for all).
+fn print_sample_members() {
+    use collab_registry::ops::demo;
+    println!("sample members (password: {}):", demo::SAMPLE_PASSWORD);
+    for m in &demo::MEMBERS {
+        println!("  {:<36} {}", demo::sample_address(m.local), m.name);
+    }
 }

@@ -253,6 +253,20 @@ fn spawn_jobs(
     ]
 }
 
+/// The postman of a command that delivers notices without serving (`demo-data`): links
+/// point to `COLLAB_PUBLIC_URL`, else to the address the server listens on.
+pub fn postman_for(settings: &Settings) -> anyhow::Result<Postman> {
+    let secret = tokens::load_secret(&settings.auth, settings.backend(), &settings.data_dir)?;
+    let url = if settings.public_url.is_empty() {
+        own_address(settings.listen_addr)
+    } else {
+        settings.public_url.clone()
+    };
+    Ok(Postman::new(&url, &secret)
+        .with_sender(&settings.mail.from)
+        .with_tap(crate::channels::copy_notices))
+}
+
 /// Run every background job (not the HTTP server, not the index) until SIGINT/SIGTERM: the
 /// `worker` command, for a split deployment beside `serve` with `COLLAB_RUN_WORKERS=false`.
 pub async fn run_worker_only(settings: Settings) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod domain;
 pub mod model;
 pub mod notices;
+pub mod provision;
 pub mod routes;
 pub mod service;
 pub mod sessions;

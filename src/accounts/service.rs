@@ -297,31 +297,12 @@ pub fn create_admin(
         model::set_role(conn, &existing.id, Role::BureauAdmin)?;
         return Ok(AdminCreated::Promoted(existing.id));
     }
-    password::check_strength("password", password, &[email.as_str(), &name]).map_err(
-        |e| match e {
-            ApiError::Validation { errors, .. } => {
-                anyhow::anyhow!("password: {}", errors[0].message)
-            }
-            other => anyhow::anyhow!("{other}"),
-        },
-    )?;
-    let hash = password::hash(password)?;
-    let id = new_id();
-    let t = now();
-    model::insert(
+    let id = super::provision::create_verified(
         conn,
-        &NewUser {
-            id: &id,
-            email: email.as_str(),
-            password_hash: &hash,
-            display_name: &name,
-            locale: Locale::ZhCn,
-            role: Role::BureauAdmin,
-            email_verified_at: Some(t),
-            token_version: 0,
-            created_at: t,
-            updated_at: t,
-        },
+        (email.as_str(), &name),
+        password,
+        Locale::ZhCn,
+        Role::BureauAdmin,
     )?;
     Ok(AdminCreated::Created(id))
 }

@@ -1,6 +1,7 @@
 //! Operations endpoints: liveness, readiness, metrics and the OpenAPI document.
 
 pub mod backup;
+pub mod demo;
 pub mod metrics;
 
 use actix_web::body::{EitherBody, MessageBody};

@@ -34,7 +34,8 @@ struct Row {
     status: OrgStatus,
 }
 
-fn id_of(key: &str) -> String {
+/// The id of the sample organization `key` (stable across runs).
+pub fn id_of(key: &str) -> String {
     uuid::Uuid::new_v5(&NAMESPACE, key.as_bytes()).to_string()
 }
 

@@ -20,6 +20,7 @@ mod channels;
 mod collaboration;
 mod crash;
 mod deletion;
+mod demo_data;
 mod events;
 mod exports;
 mod exposure;
