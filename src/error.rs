@@ -2,7 +2,7 @@
 //!
 //! Error policy: model functions return `QueryResult<T>` or `ApiError` for domain rules;
 //! handlers return `ApiError`; code outside requests (CLI, workers) uses `anyhow`.
-//! Every variant has a stable snake_case `code` that clients may branch on. Unexpected
+//! Every variant has a stable snake_case `code` ([`ErrorCode`]) that clients may branch on. Unexpected
 //! failures become an opaque 500 whose cause chain is logged, never returned.
 
 use actix_web::http::StatusCode;
@@ -11,26 +11,26 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+mod code;
+pub use code::ErrorCode;
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct FieldError {
     /// Path of the field in the request, e.g. `attendees[0].email`.
     pub field: String,
     /// Stable snake_case code, e.g. `too_short`.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
-            code: code.into(),
+            code,
             message: message.into(),
         }
     }
@@ -47,7 +47,8 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Stable snake_case code.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// Field errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -57,21 +58,21 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ErrorCode, detail: String },
     #[error("authentication required")]
     /// `detail` says what was wrong with the credential presented (each 401 its own text).
     Unauthorized {
-        code: &'static str,
+        code: ErrorCode,
         detail: &'static str,
     },
     #[error("{detail}")]
-    Forbidden { code: &'static str, detail: String },
+    Forbidden { code: ErrorCode, detail: String },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{detail}")]
@@ -79,12 +80,12 @@ pub enum ApiError {
     /// Well-formed but invalid input; `code` is the single field's code or `validation_failed`.
     #[error("invalid request")]
     Validation {
-        code: String,
+        code: ErrorCode,
         errors: Vec<FieldError>,
     },
     /// A rule of the domain forbids this action in the current state (422).
     #[error("{detail}")]
-    Rule { code: &'static str, detail: String },
+    Rule { code: ErrorCode, detail: String },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service temporarily unavailable")]
@@ -95,9 +96,9 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 for one field.
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError::Validation {
-            code: code.to_owned(),
+            code,
             errors: vec![FieldError::new(field, code, message)],
         }
     }
@@ -114,34 +115,34 @@ impl ApiError {
     /// A 422 for the given field errors; the code is the single error's, or `validation_failed`.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         let code = match errors.as_slice() {
-            [one] => one.code.clone(),
-            _ => "validation_failed".to_owned(),
+            [one] => one.code,
+            _ => ErrorCode::ValidationFailed,
         };
         ApiError::Validation { code, errors }
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
         ApiError::Forbidden {
-            code: "forbidden",
+            code: ErrorCode::Forbidden,
             detail: detail.into(),
         }
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError::Conflict {
             code,
             detail: detail.into(),
         }
     }
 
-    pub fn rule(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn rule(code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError::Rule {
             code,
             detail: detail.into(),
         }
     }
 
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code,
             detail: detail.into(),
@@ -153,21 +154,21 @@ impl ApiError {
     }
 
     /// The stable code clients branch on.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             ApiError::BadRequest { code, .. }
             | ApiError::Unauthorized { code, .. }
             | ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
-            | ApiError::Rule { code, .. } => code,
-            ApiError::Validation { code, .. } => code,
-            ApiError::NotFound => "not_found",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType { .. } => "unsupported_media_type",
-            ApiError::TooManyRequests { .. } => "too_many_requests",
-            ApiError::Unavailable { .. } => "service_unavailable",
-            ApiError::Internal(_) => "internal_error",
+            | ApiError::Rule { code, .. }
+            | ApiError::Validation { code, .. } => *code,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
+            ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            ApiError::Unavailable { .. } => ErrorCode::ServiceUnavailable,
+            ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -182,7 +183,7 @@ impl ApiError {
     /// The problem document for this error.
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
-        let code = self.code().to_owned();
+        let code = self.code();
         Problem {
             type_: format!("urn:collab-registry:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -250,7 +251,7 @@ impl From<diesel::result::Error> for ApiError {
         match err {
             Error::NotFound => ApiError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
-                "already_exists",
+                ErrorCode::AlreadyExists,
                 "a record with these values already exists",
             ),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
@@ -283,7 +284,7 @@ mod tests {
         )
         .into();
         assert_eq!(e.status_code(), StatusCode::CONFLICT);
-        assert_eq!(e.code(), "already_exists");
+        assert_eq!(e.code(), ErrorCode::AlreadyExists);
     }
 
     #[test]
@@ -297,13 +298,13 @@ mod tests {
 
     #[test]
     fn one_field_error_lends_its_code_to_the_problem() {
-        let e = ApiError::field("uscc", "uscc_malformed", "bad");
-        assert_eq!(e.code(), "uscc_malformed");
+        let e = ApiError::field("uscc", ErrorCode::UsccMalformed, "bad");
+        assert_eq!(e.code(), ErrorCode::UsccMalformed);
         let many = ApiError::fields(vec![
-            FieldError::new("a", "x", "m"),
-            FieldError::new("b", "y", "m"),
+            FieldError::new("a", ErrorCode::Required, "m"),
+            FieldError::new("b", ErrorCode::TooLong, "m"),
         ])
         .unwrap_err();
-        assert_eq!(many.code(), "validation_failed");
+        assert_eq!(many.code(), ErrorCode::ValidationFailed);
     }
 }

@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// The largest JSON body accepted, kept in app data.
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +65,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|_| {
-                    ApiError::bad_request("malformed_body", "the request body could not be read")
+                    ApiError::bad_request(
+                        ErrorCode::MalformedBody,
+                        "the request body could not be read",
+                    )
                 })?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge { limit });
@@ -113,12 +116,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 let message = inner.to_string();
                 let (field, code) = field_of(&path, &message);
                 ApiError::Validation {
-                    code: code.to_owned(),
+                    code,
                     errors: vec![FieldError::new(field, code, strip_position(&message))],
                 }
             }
             _ => ApiError::bad_request(
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 format!("malformed JSON: {}", strip_position(&inner.to_string())),
             ),
         }
@@ -126,7 +129,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 }
 
 /// The field a serde data error is about, and our code for it.
-fn field_of(path: &str, message: &str) -> (String, &'static str) {
+fn field_of(path: &str, message: &str) -> (String, ErrorCode) {
     let quoted = message.split('`').nth(1).unwrap_or("");
     let join = |name: &str| {
         if path == "." || path.is_empty() {
@@ -142,16 +145,16 @@ fn field_of(path: &str, message: &str) -> (String, &'static str) {
         } else {
             path.to_owned()
         };
-        (field, "unknown_field")
+        (field, ErrorCode::UnknownField)
     } else if message.starts_with("missing field") {
-        (join(quoted), "required")
+        (join(quoted), ErrorCode::Required)
     } else {
         let field = if path == "." {
             String::new()
         } else {
             path.to_owned()
         };
-        (field, "invalid")
+        (field, ErrorCode::Invalid)
     }
 }
 
@@ -165,7 +168,7 @@ fn strip_position(message: &str) -> String {
 /// Configuration so actix's own query and path extractors answer in problem+json.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid_query", strip_position(&err.to_string())).into()
+        ApiError::bad_request(ErrorCode::InvalidQuery, strip_position(&err.to_string())).into()
     })
 }
 
@@ -225,7 +228,7 @@ mod tests {
         else {
             panic!("expected validation error")
         };
-        assert_eq!(code, "unknown_field");
+        assert_eq!(code, ErrorCode::UnknownField);
         assert_eq!(errors[0].field, "items[0].role");
         let ApiError::Validation { errors, .. } =
             err(r#"{"title":"t","items":[],"status":"verified"}"#)
@@ -241,8 +244,8 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("title", "required")
+            (errors[0].field.as_str(), errors[0].code),
+            ("title", ErrorCode::Required)
         );
         let ApiError::Validation { errors, .. } = err(r#"{"title":5,"items":[]}"#) else {
             panic!()
@@ -251,7 +254,7 @@ mod tests {
         assert!(matches!(
             err(r#"{"title": "#),
             ApiError::BadRequest {
-                code: "malformed_json",
+                code: ErrorCode::MalformedJson,
                 ..
             }
         ));

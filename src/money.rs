@@ -1,7 +1,7 @@
 //! Amounts of money in yuan: one range for every field that holds one, so that totals
 //! over many rows stay far from the integer's limit.
 
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 /// The largest amount a field accepts: one trillion yuan (10^12), above any single
 /// contract or project the cluster will see. A sum of 9 million such amounts still fits
@@ -11,10 +11,12 @@ pub const MAX_YUAN: i64 = 1_000_000_000_000;
 /// Check an optional amount: 0 to `MAX_YUAN`.
 pub fn check_yuan(field: &str, v: Option<i64>, errors: &mut Vec<FieldError>) {
     match v {
-        Some(v) if v < 0 => errors.push(FieldError::new(field, "negative", "not negative")),
+        Some(v) if v < 0 => {
+            errors.push(FieldError::new(field, ErrorCode::Negative, "not negative"))
+        }
         Some(v) if v > MAX_YUAN => errors.push(FieldError::new(
             field,
-            "out_of_range",
+            ErrorCode::OutOfRange,
             format!("at most {MAX_YUAN} yuan"),
         )),
         _ => {}
@@ -42,8 +44,8 @@ mod tests {
         assert!(errors.is_empty());
         check_yuan("v", Some(MAX_YUAN + 1), &mut errors);
         check_yuan("v", Some(-1), &mut errors);
-        let codes: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["out_of_range", "negative"]);
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [ErrorCode::OutOfRange, ErrorCode::Negative]);
         assert_eq!(total([1, 2, 3]).ok(), Some(6));
         assert!(total([i64::MAX, 1]).is_err());
     }

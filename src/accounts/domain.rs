@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 pub use crate::app::{Locale, Role};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// A normalized email address (trimmed, lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +12,13 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, FieldError> {
         let s = raw.trim().to_lowercase();
-        let bad = || FieldError::new("email", "email_invalid", "not a valid email address");
+        let bad = || {
+            FieldError::new(
+                "email",
+                ErrorCode::EmailInvalid,
+                "not a valid email address",
+            )
+        };
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -48,7 +54,7 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
     if n == 0 || n > 100 || s.chars().any(char::is_control) {
         return Err(FieldError::new(
             "display_name",
-            "display_name_invalid",
+            ErrorCode::DisplayNameInvalid,
             "use 1 to 100 characters without control characters",
         ));
     }
@@ -58,7 +64,7 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
 /// A language a caller chose (`zh-CN` or `en`, in the forms `Locale::parse` accepts).
 pub fn chosen_locale(raw: &str) -> Result<Locale, FieldError> {
     Locale::parse(raw)
-        .ok_or_else(|| FieldError::new("locale", "locale_unsupported", "use zh-CN or en"))
+        .ok_or_else(|| FieldError::new("locale", ErrorCode::LocaleUnsupported, "use zh-CN or en"))
 }
 
 /// An IANA time zone name such as `Asia/Shanghai`.
@@ -68,7 +74,7 @@ pub fn time_zone(raw: &str) -> Result<String, FieldError> {
         .map_err(|_| {
             FieldError::new(
                 "timezone",
-                "timezone_unknown",
+                ErrorCode::TimezoneUnknown,
                 "use an IANA time zone such as Asia/Shanghai",
             )
         })
@@ -208,13 +214,13 @@ mod tests {
         assert_eq!(en.locale, Locale::En);
         match Registration::parse("nope", " ", Some("fr")) {
             Err(ApiError::Validation { errors, .. }) => {
-                let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+                let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
                 assert_eq!(
                     codes,
                     [
-                        "email_invalid",
-                        "display_name_invalid",
-                        "locale_unsupported"
+                        ErrorCode::EmailInvalid,
+                        ErrorCode::DisplayNameInvalid,
+                        ErrorCode::LocaleUnsupported
                     ]
                 );
             }

@@ -15,7 +15,7 @@ use crate::auth::throttle::Action;
 use crate::auth::tokens;
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now, utc};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::notifications::inbox::{PreferenceChanges, Recipient};
 
 /// Queue the verification email for a user, in the caller's transaction.
@@ -90,9 +90,10 @@ pub async fn register(
                 updated_at: t,
             };
             model::insert(conn, &new).map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict { .. } => {
-                    ApiError::conflict("email_taken", "an account with this email already exists")
-                }
+                ApiError::Conflict { .. } => ApiError::conflict(
+                    ErrorCode::EmailTaken,
+                    "an account with this email already exists",
+                ),
                 other => other,
             })?;
             let to = Recipient {
@@ -111,7 +112,7 @@ pub async fn register(
 
 pub(super) fn invalid_token() -> ApiError {
     ApiError::rule(
-        "token_invalid_or_expired",
+        ErrorCode::TokenInvalidOrExpired,
         "this link is invalid, used or expired",
     )
 }
@@ -135,7 +136,7 @@ pub async fn confirm_email(state: &AppState, token: &str) -> Result<String, ApiE
 pub async fn resend_verification(state: &Arc<AppState>, user: AuthUser) -> Result<(), ApiError> {
     if user.email_verified {
         return Err(ApiError::rule(
-            "already_verified",
+            ErrorCode::AlreadyVerified,
             "this email address is already verified",
         ));
     }
@@ -252,7 +253,7 @@ pub async fn set_disabled(
     admin.require_bureau()?;
     if disabled && id == admin.id {
         return Err(ApiError::rule(
-            "cannot_disable_self",
+            ErrorCode::CannotDisableSelf,
             "you cannot disable your own account",
         ));
     }

@@ -13,7 +13,7 @@ use crate::auth::throttle::Action;
 use crate::auth::{password, tokens};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Issue an access token and a refresh token, in `family` or a new one.
 fn issue_pair(
@@ -42,7 +42,7 @@ fn issue_pair(
 
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized {
-        code: "invalid_credentials",
+        code: ErrorCode::InvalidCredentials,
         detail: "the email address or the password is not correct",
     }
 }
@@ -83,7 +83,7 @@ pub async fn authenticate(
     };
     if user.disabled_at.is_some() {
         return Err(ApiError::Forbidden {
-            code: "account_disabled",
+            code: ErrorCode::AccountDisabled,
             detail: "this account is disabled".to_owned(),
         });
     }
@@ -118,7 +118,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
     let hash = tokens::hash_token(refresh_token.trim());
     let st = state.clone();
     let invalid = || ApiError::Unauthorized {
-        code: "invalid_token",
+        code: ErrorCode::InvalidToken,
         detail: "this refresh token is not valid (unknown, expired or revoked); sign in again",
     };
     // The outer result is the transaction's (it commits, so a reuse's revocation stays);
@@ -139,7 +139,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
                     model::revoke_family(conn, &token.family_id)?;
                     tracing::warn!(user_id = %token.user_id, "refresh token reused; session family revoked");
                     return Ok(Err(ApiError::Unauthorized {
-                        code: "refresh_token_reused",
+                        code: ErrorCode::RefreshTokenReused,
                         detail: "this refresh token was used before, so its session has ended; sign in again",
                     }));
                 }
@@ -289,7 +289,7 @@ pub async fn change_password(
     .ok_or_else(|| {
         ApiError::field(
             "current_password",
-            "password_incorrect",
+            ErrorCode::PasswordIncorrect,
             "the current password is not correct",
         )
     })?;

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -25,7 +25,7 @@ pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::field(
             "limit",
-            "limit_out_of_range",
+            ErrorCode::LimitOutOfRange,
             format!("use 1 to {MAX_LIMIT}"),
         )),
     }
@@ -43,7 +43,7 @@ pub fn search_text(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     if t.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::field(
             "q",
-            "q_too_long",
+            ErrorCode::QTooLong,
             format!("use at most {MAX_QUERY_CHARS} characters"),
         ));
     }
@@ -61,7 +61,7 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
         .ok_or_else(|| {
             ApiError::field(
                 "cursor",
-                "cursor_invalid",
+                ErrorCode::CursorInvalid,
                 "not a cursor this service issued",
             )
         })

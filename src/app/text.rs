@@ -4,7 +4,7 @@
 //! text, SQLite would store it). Problems are collected as field errors so that a request
 //! hears about every bad field at once.
 
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 /// Control characters a text may contain: line breaks and tabs.
 fn allowed_control(c: char) -> bool {
@@ -15,7 +15,7 @@ fn check_controls(field: &str, v: &str, errors: &mut Vec<FieldError>) {
     if v.chars().any(|c| c.is_control() && !allowed_control(c)) {
         errors.push(FieldError::new(
             field,
-            "control_character",
+            ErrorCode::ControlCharacter,
             "remove control characters (only line breaks and tabs are allowed)",
         ));
     }
@@ -28,7 +28,7 @@ pub fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldErro
     if n == 0 || n > max {
         errors.push(FieldError::new(
             field,
-            "length",
+            ErrorCode::Length,
             format!("use 1 to {max} characters"),
         ));
     }
@@ -42,7 +42,7 @@ pub fn at_most(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError
     if v.chars().count() > max {
         errors.push(FieldError::new(
             field,
-            "too_long",
+            ErrorCode::TooLong,
             format!("use at most {max} characters"),
         ));
     }
@@ -66,8 +66,8 @@ pub fn optional(
 mod tests {
     use super::*;
 
-    fn codes(errors: &[FieldError]) -> Vec<&str> {
-        errors.iter().map(|e| e.code.as_str()).collect()
+    fn codes(errors: &[FieldError]) -> Vec<ErrorCode> {
+        errors.iter().map(|e| e.code).collect()
     }
 
     #[test]
@@ -77,7 +77,7 @@ mod tests {
         assert!(errors.is_empty());
         required("title", "   ", 10, &mut errors);
         required("title", &"名".repeat(11), 10, &mut errors);
-        assert_eq!(codes(&errors), ["length", "length"]);
+        assert_eq!(codes(&errors), [ErrorCode::Length, ErrorCode::Length]);
     }
 
     #[test]
@@ -88,7 +88,10 @@ mod tests {
         assert!(errors.is_empty());
         required("title", "a\0b", 100, &mut errors);
         at_most("name", "bell\u{7}", 100, &mut errors);
-        assert_eq!(codes(&errors), ["control_character", "control_character"]);
+        assert_eq!(
+            codes(&errors),
+            [ErrorCode::ControlCharacter, ErrorCode::ControlCharacter]
+        );
         assert_eq!(errors[0].field, "title");
     }
 
@@ -102,6 +105,6 @@ mod tests {
             Some("0551")
         );
         optional("phone", Some(&"1".repeat(41)), 40, &mut errors);
-        assert_eq!(codes(&errors), ["too_long"]);
+        assert_eq!(codes(&errors), [ErrorCode::TooLong]);
     }
 }

@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use super::{AppState, Locale};
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, users};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 crate::text_enum! {
     /// Platform role. Organization roles live in memberships.
@@ -83,7 +83,7 @@ impl AuthUser {
             Ok(())
         } else {
             Err(ApiError::Forbidden {
-                code: "email_not_verified",
+                code: ErrorCode::EmailNotVerified,
                 detail: "verify your email address first".to_owned(),
             })
         }
@@ -129,7 +129,7 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 const INVALID: ApiError = ApiError::Unauthorized {
-    code: "invalid_token",
+    code: ErrorCode::InvalidToken,
     detail: "a valid bearer token is required",
 };
 
@@ -143,7 +143,7 @@ impl FromRequest for AuthUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
             let token = token.ok_or(ApiError::Unauthorized {
-                code: "unauthorized",
+                code: ErrorCode::Unauthorized,
                 detail: "a valid bearer token is required",
             })?;
             let claims = state.keys.decode(&token).ok_or(INVALID)?;
@@ -278,7 +278,13 @@ pub fn acting_organization(
         .select(organizations::status)
         .first(conn)
         .optional()?
-        .ok_or_else(|| ApiError::field(field, "organization_unknown", "no such organization"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                field,
+                ErrorCode::OrganizationUnknown,
+                "no such organization",
+            )
+        })?;
     let member: Option<MemberRole> = memberships::table
         .find((org_id, user_id))
         .select(memberships::role)
@@ -289,7 +295,7 @@ pub fn acting_organization(
     }
     if !status.may_act() {
         return Err(ApiError::Forbidden {
-            code: "organization_not_verified",
+            code: ErrorCode::OrganizationNotVerified,
             detail: "the organization must be verified by the bureau".to_owned(),
         });
     }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// Pinned argon2id parameters (OWASP's recommendation): m=19456 KiB, t=2, p=1.
 pub const MEMORY_KIB: u32 = 19456;
@@ -28,14 +28,14 @@ pub fn check_strength(field: &str, password: &str, context: &[&str]) -> Result<(
     if chars < MIN_CHARS {
         return Err(ApiError::field(
             field,
-            "password_too_short",
+            ErrorCode::PasswordTooShort,
             format!("use at least {MIN_CHARS} characters"),
         ));
     }
     if chars > MAX_CHARS {
         return Err(ApiError::field(
             field,
-            "password_too_long",
+            ErrorCode::PasswordTooLong,
             format!("use at most {MAX_CHARS} characters"),
         ));
     }
@@ -49,7 +49,7 @@ pub fn check_strength(field: &str, password: &str, context: &[&str]) -> Result<(
             .unwrap_or_else(|| "this password is too easy to guess".to_owned());
         return Err(ApiError::field(
             field,
-            "password_too_weak",
+            ErrorCode::PasswordTooWeak,
             format!("{reason}; add more words or characters that are not common"),
         ));
     }
@@ -149,9 +149,9 @@ mod tests {
             Err(ApiError::Validation { code, .. }) => code,
             other => panic!("{other:?}"),
         };
-        assert_eq!(code("short1!"), "password_too_short");
-        assert_eq!(code(&"x".repeat(1025)), "password_too_long");
-        assert_eq!(code("password123"), "password_too_weak");
+        assert_eq!(code("short1!"), ErrorCode::PasswordTooShort);
+        assert_eq!(code(&"x".repeat(1025)), ErrorCode::PasswordTooLong);
+        assert_eq!(code("password123"), ErrorCode::PasswordTooWeak);
         assert!(check_strength("password", "correct horse battery staple", &[]).is_ok());
         let longest = format!("Kx7#mP2q vortex lantern quasar {}", "z".repeat(993));
         assert_eq!(longest.chars().count(), 1024);

@@ -2,6 +2,7 @@
 //! are and which hosts their webhooks live on, how a webhook URL is checked and masked, and
 //! how a delivery's outcome is classified.
 
+use crate::error::ErrorCode;
 use reqwest::Url;
 
 use crate::error::FieldError;
@@ -87,23 +88,24 @@ pub fn check_webhook(
     test_hosts: &[String],
     field: &str,
 ) -> Result<String, FieldError> {
-    let bad = |code: &str, message: &str| FieldError::new(field, code, message);
+    let bad = |code: ErrorCode, message: &str| FieldError::new(field, code, message);
     let raw = raw.trim();
     if raw.is_empty() || raw.chars().count() > MAX_URL || raw.chars().any(char::is_control) {
-        return Err(bad("webhook_url_invalid", "not a webhook URL"));
+        return Err(bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"));
     }
-    let url = Url::parse(raw).map_err(|_| bad("webhook_url_invalid", "not a webhook URL"))?;
+    let url =
+        Url::parse(raw).map_err(|_| bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"))?;
     if test_hosts.iter().any(|base| under_base(&url, base)) {
         return Ok(url.to_string());
     }
     if url.scheme() != "https" {
         return Err(bad(
-            "webhook_url_not_https",
+            ErrorCode::WebhookUrlNotHttps,
             "the webhook URL must use https",
         ));
     }
     if !url.username().is_empty() || url.password().is_some() || url.port().is_some() {
-        return Err(bad("webhook_url_invalid", "not a webhook URL"));
+        return Err(bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"));
     }
     let host = url.host_str().unwrap_or_default();
     let known = platform
@@ -112,7 +114,7 @@ pub fn check_webhook(
         .any(|(h, path)| *h == host && url.path().starts_with(path));
     if !known {
         return Err(bad(
-            "webhook_url_unknown_host",
+            ErrorCode::WebhookUrlUnknownHost,
             "the webhook URL is not one the platform serves",
         ));
     }
@@ -149,7 +151,7 @@ pub fn check_secret(raw: &str, field: &str) -> Result<String, FieldError> {
     if v.is_empty() || v.chars().count() > MAX_SECRET || v.chars().any(char::is_control) {
         return Err(FieldError::new(
             field,
-            "secret_invalid",
+            ErrorCode::SecretInvalid,
             format!("use 1 to {MAX_SECRET} printable characters"),
         ));
     }
@@ -190,7 +192,7 @@ pub fn occasion<'a>(key: &'a str, user_id: &str) -> &'a str {
 mod tests {
     use super::*;
 
-    fn check(p: ChannelPlatform, url: &str) -> Result<String, String> {
+    fn check(p: ChannelPlatform, url: &str) -> Result<String, ErrorCode> {
         check_webhook(p, url, &[], "webhook_url").map_err(|e| e.code)
     }
 
@@ -200,7 +202,7 @@ mod tests {
         assert!(check(ChannelPlatform::Wecom, wecom).is_ok());
         assert_eq!(
             check(ChannelPlatform::Dingtalk, wecom).unwrap_err(),
-            "webhook_url_unknown_host"
+            ErrorCode::WebhookUrlUnknownHost
         );
         assert!(
             check(
@@ -229,7 +231,7 @@ mod tests {
                 "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a"
             )
             .unwrap_err(),
-            "webhook_url_not_https"
+            ErrorCode::WebhookUrlNotHttps
         );
         for evil in [
             "https://qyapi.weixin.qq.com.evil.cn/cgi-bin/webhook/send?key=a",
@@ -238,7 +240,7 @@ mod tests {
         ] {
             assert_eq!(
                 check(ChannelPlatform::Wecom, evil).unwrap_err(),
-                "webhook_url_unknown_host"
+                ErrorCode::WebhookUrlUnknownHost
             );
         }
         for bad in [
@@ -249,7 +251,7 @@ mod tests {
         ] {
             assert_eq!(
                 check(ChannelPlatform::Wecom, bad).unwrap_err(),
-                "webhook_url_invalid"
+                ErrorCode::WebhookUrlInvalid
             );
         }
     }

@@ -12,7 +12,7 @@ use crate::app::{AuthUser, Locale, MemberRole, OrgStatus, audit, load_viewer, te
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::db::types::{new_id, now, utc};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::notifications::inbox::CHOOSABLE;
 use crate::notifications::outbox::Topic;
 
@@ -118,7 +118,7 @@ fn topics(given: Option<&[Topic]>, errors: &mut Vec<FieldError>) -> Vec<Topic> {
     if given.iter().any(|t| !CHOOSABLE.contains(t)) {
         errors.push(FieldError::new(
             "topics",
-            "topic_not_choosable",
+            ErrorCode::TopicNotChoosable,
             "use registry, matches, events or collaboration",
         ));
     }
@@ -136,7 +136,7 @@ fn secret_for(
         None => Ok(None),
         Some(_) if !platform.signs() => Err(FieldError::new(
             "secret",
-            "secret_not_used",
+            ErrorCode::SecretNotUsed,
             "WeCom robots do not sign their messages: send no secret",
         )),
         Some(s) => domain::check_secret(s, "secret").map(Some),

@@ -4,7 +4,7 @@
 use super::model::{self, Agreement};
 use crate::app::{AuthUser, pagination};
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::listings::domain::{Action, Side};
 use crate::listings::service as listing_service;
 use crate::listings::views::ListingView;
@@ -35,7 +35,7 @@ pub fn need_of_agreement(
     }
     a.need_id.ok_or_else(|| {
         ApiError::rule(
-            "no_need",
+            ErrorCode::NoNeed,
             "this agreement is about a capability, not a need",
         )
     })

@@ -2,7 +2,7 @@
 //! interest, who may take which decision, the caller's direction, which listing is the
 //! target, and the terms an accepted interest gives its agreement.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::listings::domain::{Mode, Side};
 
 crate::text_enum! {
@@ -69,7 +69,7 @@ impl InterestStatus {
         match self {
             InterestStatus::Open => Ok(d.outcome()),
             done => Err(ApiError::conflict(
-                "invalid_transition",
+                ErrorCode::InvalidTransition,
                 format!("the interest is already {done}"),
             )),
         }
@@ -155,7 +155,11 @@ impl Direction {
             None => Ok(None),
             Some("sent") => Ok(Some(Direction::Sent)),
             Some("received") => Ok(Some(Direction::Received)),
-            Some(_) => Err(ApiError::field("direction", "invalid", "sent or received")),
+            Some(_) => Err(ApiError::field(
+                "direction",
+                ErrorCode::Invalid,
+                "sent or received",
+            )),
         }
     }
 }
@@ -172,13 +176,13 @@ pub fn target_and_offer<'a, T>(
         (Some(n), Some(c)) if owned(c) && !owned(n) => Ok((n, Some(c))),
         (Some(n), Some(c)) if owned(n) && !owned(c) => Ok((c, Some(n))),
         (Some(_), Some(_)) => Err(ApiError::rule(
-            "pair_invalid",
+            ErrorCode::PairInvalid,
             "one listing must be the sender's and the other another organization's",
         )),
         (Some(x), None) | (None, Some(x)) => Ok((x, None)),
         (None, None) => Err(ApiError::field(
             "need_id",
-            "required",
+            ErrorCode::Required,
             "give need_id or capability_id",
         )),
     }
@@ -210,8 +214,8 @@ pub fn agreement_sides<'a>(
 mod tests {
     use super::*;
 
-    fn code(e: ApiError) -> String {
-        e.code().to_owned()
+    fn code(e: ApiError) -> ErrorCode {
+        e.code()
     }
 
     #[test]
@@ -235,7 +239,7 @@ mod tests {
         ] {
             for d in [Decision::Accept, Decision::Decline, Decision::Withdraw] {
                 let e = done.decide(d).unwrap_err();
-                assert_eq!(code(e), "invalid_transition", "{done} {d:?}");
+                assert_eq!(code(e), ErrorCode::InvalidTransition, "{done} {d:?}");
             }
         }
     }
@@ -261,14 +265,14 @@ mod tests {
         for d in [Decision::Accept, Decision::Decline] {
             assert!(receiver.may(d).is_ok());
             assert!(both.may(d).is_ok());
-            assert_eq!(code(sender.may(d).unwrap_err()), "forbidden");
+            assert_eq!(code(sender.may(d).unwrap_err()), ErrorCode::Forbidden);
             assert!(matches!(outsider.may(d), Err(ApiError::NotFound)));
         }
         assert!(sender.may(Decision::Withdraw).is_ok());
         assert!(both.may(Decision::Withdraw).is_ok());
         assert_eq!(
             code(receiver.may(Decision::Withdraw).unwrap_err()),
-            "forbidden"
+            ErrorCode::Forbidden
         );
         assert!(matches!(
             outsider.may(Decision::Withdraw),
@@ -297,7 +301,10 @@ mod tests {
             Direction::parse(Some("received")).unwrap(),
             Some(Direction::Received)
         );
-        assert_eq!(code(Direction::parse(Some("both")).unwrap_err()), "invalid");
+        assert_eq!(
+            code(Direction::parse(Some("both")).unwrap_err()),
+            ErrorCode::Invalid
+        );
     }
 
     #[test]
@@ -313,11 +320,11 @@ mod tests {
         let (t, o) = target_and_offer(None, Some(&mine), owned).unwrap();
         assert_eq!((t.0, o), ("mine", None));
         let e = target_and_offer(Some(&mine), Some(&mine), owned).unwrap_err();
-        assert_eq!(code(e), "pair_invalid");
+        assert_eq!(code(e), ErrorCode::PairInvalid);
         let e = target_and_offer(Some(&theirs), Some(&theirs), owned).unwrap_err();
-        assert_eq!(code(e), "pair_invalid");
+        assert_eq!(code(e), ErrorCode::PairInvalid);
         let e = target_and_offer::<(&str, bool)>(None, None, owned).unwrap_err();
-        assert_eq!(code(e), "required");
+        assert_eq!(code(e), ErrorCode::Required);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::views::{
 use crate::app::{AuthUser, Page, Postman, acting_organization, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::listings::domain::{ListingStatus, Mode, Side};
 use crate::listings::model::{self as listing_model, Listing};
 use crate::organizations::domain::OrgStatus;
@@ -63,7 +63,13 @@ fn listing_with_owner(
     id: &str,
     field: &str,
 ) -> Result<(Listing, Organization), ApiError> {
-    let unknown = || ApiError::field(field, "listing_unknown", "no such published listing");
+    let unknown = || {
+        ApiError::field(
+            field,
+            ErrorCode::ListingUnknown,
+            "no such published listing",
+        )
+    };
     let listing = listing_model::find(conn, id)?.ok_or_else(unknown)?;
     let org = orgs::find(conn, &listing.organization_id)?.ok_or_else(unknown)?;
     Ok((listing, org))
@@ -78,10 +84,14 @@ fn check_side(found: &Option<(Listing, Organization)>, side: Side) -> Result<(),
         return Ok(());
     }
     Err(match side {
-        Side::Need => ApiError::field("need_id", "not_a_need", "this listing is a capability"),
+        Side::Need => ApiError::field(
+            "need_id",
+            ErrorCode::NotANeed,
+            "this listing is a capability",
+        ),
         Side::Capability => ApiError::field(
             "capability_id",
-            "not_a_capability",
+            ErrorCode::NotACapability,
             "this listing is a need",
         ),
     })
@@ -101,7 +111,7 @@ pub fn create(
     if b.need_id.is_none() && b.capability_id.is_none() {
         errors.push(FieldError::new(
             "need_id",
-            "required",
+            ErrorCode::Required,
             "give need_id, capability_id or both",
         ));
     }
@@ -132,19 +142,19 @@ pub fn create(
         })?;
     if target.organization_id == from {
         return Err(ApiError::rule(
-            "own_listing",
+            ErrorCode::OwnListing,
             "an organization cannot express interest in its own listing",
         ));
     }
     if target.status != ListingStatus::Published || target_org.status() != OrgStatus::Verified {
         return Err(ApiError::rule(
-            "listing_not_open",
+            ErrorCode::ListingNotOpen,
             "only published listings of verified organizations take interest",
         ));
     }
     if model::has_open(conn, &from, &target.id)? {
         return Err(ApiError::conflict(
-            "interest_open",
+            ErrorCode::InterestOpen,
             "this organization already has an open interest in this listing",
         ));
     }

@@ -5,6 +5,7 @@ use crate::collaboration::agreements::{fulfil_need, need_of_agreement};
 use crate::collaboration::domain::DeclineReason;
 use crate::collaboration::testing::{self as t, count};
 use crate::collaboration::views::{AcceptInterest, DeclineInterest, NewInterest};
+use crate::error::ErrorCode;
 
 struct World {
     conn: DbConnection,
@@ -93,7 +94,7 @@ fn an_interest_tells_the_receiver_and_a_second_open_one_is_refused() {
         },
     )
     .unwrap_err();
-    assert_eq!(again.code(), "interest_open");
+    assert_eq!(again.code(), ErrorCode::InterestOpen);
 }
 
 #[test]
@@ -123,7 +124,7 @@ fn accepting_records_one_agreement_with_the_shared_mode_and_reveals_contacts() {
     assert_eq!(told, 1);
     // Decided once: a second decision is a conflict and writes nothing.
     let e = accept(c, p, &w.receiver, &v.id, AcceptInterest::default()).unwrap_err();
-    assert_eq!(e.code(), "invalid_transition");
+    assert_eq!(e.code(), ErrorCode::InvalidTransition);
     assert_eq!(count(c, "SELECT COUNT(*) AS n FROM agreements"), 1);
 }
 
@@ -137,15 +138,15 @@ fn only_the_receiver_declines_and_only_the_sender_withdraws() {
         comment: None,
     };
     let e = decline(c, p, &w.sender, &v.id, decline_body()).unwrap_err();
-    assert_eq!(e.code(), "forbidden");
+    assert_eq!(e.code(), ErrorCode::Forbidden);
     let e = decline(c, p, &w.outsider, &v.id, decline_body()).unwrap_err();
-    assert_eq!(e.code(), "not_found");
+    assert_eq!(e.code(), ErrorCode::NotFound);
     let e = withdraw(c, p, &w.receiver, &v.id).unwrap_err();
-    assert_eq!(e.code(), "forbidden");
+    assert_eq!(e.code(), ErrorCode::Forbidden);
     let done = withdraw(c, p, &w.sender, &v.id).unwrap();
     assert_eq!(done.status, "withdrawn");
     let e = decline(c, p, &w.receiver, &v.id, decline_body()).unwrap_err();
-    assert_eq!(e.code(), "invalid_transition");
+    assert_eq!(e.code(), ErrorCode::InvalidTransition);
 }
 
 #[test]
@@ -155,7 +156,7 @@ fn an_outsider_does_not_see_an_interest_and_the_bureau_does() {
     let bureau = t::user(&mut w.conn, "u-bureau", true);
     assert_eq!(
         get(&mut w.conn, &w.outsider, &v.id).unwrap_err().code(),
-        "not_found"
+        ErrorCode::NotFound
     );
     assert_eq!(
         get(&mut w.conn, &bureau, &v.id).unwrap().direction,
@@ -169,7 +170,7 @@ fn an_unknown_stored_status_is_an_error_not_a_default() {
     let v = send(&mut w);
     t::run(&mut w.conn, "UPDATE interests SET status = 'opne'");
     let e = get(&mut w.conn, &w.sender, &v.id).unwrap_err();
-    assert_eq!(e.code(), "internal_error");
+    assert_eq!(e.code(), ErrorCode::InternalError);
 }
 
 #[test]
@@ -184,10 +185,10 @@ fn either_side_of_an_agreement_may_fulfil_its_need_and_outsiders_do_not_see_it()
     assert_eq!(need_of_agreement(c, &w.sender, &a.id).unwrap(), "need");
     assert_eq!(need_of_agreement(c, &w.receiver, &a.id).unwrap(), "need");
     let e = need_of_agreement(c, &w.outsider, &a.id).unwrap_err();
-    assert_eq!(e.code(), "not_found");
+    assert_eq!(e.code(), ErrorCode::NotFound);
     t::run(c, "UPDATE agreements SET need_id = NULL");
     let e = need_of_agreement(c, &w.sender, &a.id).unwrap_err();
-    assert_eq!(e.code(), "no_need");
+    assert_eq!(e.code(), ErrorCode::NoNeed);
 }
 
 #[test]
@@ -207,7 +208,7 @@ fn fulfilling_an_agreements_need_is_one_operation_and_happens_once() {
     );
     assert_eq!(status, 1);
     let e = fulfil_need(c, &w.receiver, &a.id).unwrap_err();
-    assert_eq!(e.code(), "invalid_transition");
+    assert_eq!(e.code(), ErrorCode::InvalidTransition);
     let e = fulfil_need(c, &w.outsider, &a.id).unwrap_err();
-    assert_eq!(e.code(), "not_found");
+    assert_eq!(e.code(), ErrorCode::NotFound);
 }

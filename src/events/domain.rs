@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::error::FieldError;
+use crate::error::{ErrorCode, FieldError};
 
 crate::text_enum! {
     /// What sort of gathering an event is.
@@ -56,13 +56,13 @@ pub enum Closed {
 }
 
 impl Closed {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            Closed::NotPublished => "event_not_published",
-            Closed::Cancelled => "event_cancelled",
-            Closed::Completed => "event_completed",
-            Closed::NotYetOpen => "registration_not_open",
-            Closed::Closed => "registration_closed",
+            Closed::NotPublished => ErrorCode::EventNotPublished,
+            Closed::Cancelled => ErrorCode::EventCancelled,
+            Closed::Completed => ErrorCode::EventCompleted,
+            Closed::NotYetOpen => ErrorCode::RegistrationNotOpen,
+            Closed::Closed => ErrorCode::RegistrationClosed,
         }
     }
 
@@ -190,7 +190,7 @@ impl Zone {
         name.parse().map(Zone).map_err(|_| {
             FieldError::new(
                 field,
-                "timezone_unknown",
+                ErrorCode::TimezoneUnknown,
                 "use an IANA time zone such as Asia/Shanghai",
             )
         })
@@ -352,8 +352,8 @@ mod tests {
         );
         let err = Zone::parse("Mars/Olympus", "timezone").unwrap_err();
         assert_eq!(
-            (err.field.as_str(), err.code.as_str()),
-            ("timezone", "timezone_unknown")
+            (err.field.as_str(), err.code),
+            ("timezone", ErrorCode::TimezoneUnknown)
         );
     }
 

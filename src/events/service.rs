@@ -16,7 +16,7 @@ use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, Postman, audit, pagination, text};
 use crate::db::types::{now, utc};
 use crate::db::{DbConnection, write_tx};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::notifications::templates::EventNews;
 
 /// Views with audiences and counts loaded in two queries.
@@ -79,7 +79,7 @@ fn after(cursor: Option<&str>) -> Result<Option<(NaiveDateTime, String)>, ApiErr
                 .ok_or_else(|| {
                     ApiError::field(
                         "cursor",
-                        "cursor_invalid",
+                        ErrorCode::CursorInvalid,
                         "not a cursor this service issued",
                     )
                 })
@@ -139,13 +139,13 @@ pub fn update(
         let status = old.status;
         if matches!(status, EventStatus::Cancelled | EventStatus::Completed) {
             return Err(ApiError::rule(
-                "event_closed",
+                ErrorCode::EventClosed,
                 "a cancelled or completed event cannot change",
             ));
         }
         if status == EventStatus::Published && c.audience.is_some() {
             return Err(ApiError::rule(
-                "audience_locked",
+                ErrorCode::AudienceLocked,
                 "the audience of a published event is fixed: its invitations are sent",
             ));
         }
@@ -162,7 +162,7 @@ pub fn update(
             .unwrap_or_default();
         if i64::from(ev.capacity) < confirmed {
             return Err(ApiError::rule(
-                "capacity_below_confirmed",
+                ErrorCode::CapacityBelowConfirmed,
                 format!("{confirmed} attendees are confirmed; cancel registrations first"),
             ));
         }
@@ -214,7 +214,7 @@ pub fn publish_event(
             EventStatus::Draft => {}
             EventStatus::Cancelled | EventStatus::Completed => {
                 return Err(ApiError::rule(
-                    "event_closed",
+                    ErrorCode::EventClosed,
                     "a cancelled or completed event cannot be published",
                 ));
             }
@@ -222,7 +222,7 @@ pub fn publish_event(
         let t = now();
         if ev.starts_at <= t {
             return Err(ApiError::rule(
-                "event_in_past",
+                ErrorCode::EventInPast,
                 "the event has already started",
             ));
         }
@@ -281,7 +281,7 @@ pub fn cancel_event(
             EventStatus::Cancelled => return view(conn, ev),
             EventStatus::Completed => {
                 return Err(ApiError::rule(
-                    "event_closed",
+                    ErrorCode::EventClosed,
                     "a completed event cannot be cancelled",
                 ));
             }

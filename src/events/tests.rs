@@ -3,7 +3,7 @@
 use super::model;
 use super::service::*;
 use super::views::{CancelEvent, EventChanges, EventQuery};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::events::registrations::domain::AttendeeInput;
 use crate::events::registrations::service as registration;
 use crate::events::testing::{bureau, conn, draft, member, organization, postman, published};
@@ -46,15 +46,15 @@ fn a_draft_names_every_field_at_fault() {
     let ApiError::Validation { errors, .. } = create(&mut c, &admin, d).unwrap_err() else {
         panic!("expected field errors");
     };
-    let fields: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    let fields: Vec<_> = errors.iter().map(|e| e.code).collect();
     assert_eq!(
         fields,
         vec![
-            "timezone_unknown",
-            "ends_before_start",
-            "out_of_range",
-            "out_of_range",
-            "kind_unknown"
+            ErrorCode::TimezoneUnknown,
+            ErrorCode::EndsBeforeStart,
+            ErrorCode::OutOfRange,
+            ErrorCode::OutOfRange,
+            ErrorCode::KindUnknown
         ]
     );
 }
@@ -70,7 +70,7 @@ fn a_published_event_keeps_its_audience_and_its_confirmed_places() {
         ..changes()
     };
     let err = update(&mut c, &pm, &admin, &ev, c1).unwrap_err();
-    assert_eq!(err.code(), "audience_locked");
+    assert_eq!(err.code(), ErrorCode::AudienceLocked);
     let org = organization(&mut c);
     let m = member(&mut c, &org);
     let people: Vec<AttendeeInput> = (0..3)
@@ -86,7 +86,7 @@ fn a_published_event_keeps_its_audience_and_its_confirmed_places() {
         ..changes()
     };
     let err = update(&mut c, &pm, &admin, &ev, smaller).unwrap_err();
-    assert_eq!(err.code(), "capacity_below_confirmed");
+    assert_eq!(err.code(), ErrorCode::CapacityBelowConfirmed);
     // More places promote the waitlist at once.
     let larger = EventChanges {
         capacity: Some(3),
@@ -124,9 +124,9 @@ fn moving_a_published_event_bumps_its_sequence_and_cancelling_closes_it() {
     let v = cancel_event(&mut c, &pm, &admin, &ev, why()).unwrap();
     assert_eq!(v.sequence, 2);
     let err = publish_event(&mut c, &pm, &admin, &ev).unwrap_err();
-    assert_eq!(err.code(), "event_closed");
+    assert_eq!(err.code(), ErrorCode::EventClosed);
     let err = update(&mut c, &pm, &admin, &ev, changes()).unwrap_err();
-    assert_eq!(err.code(), "event_closed");
+    assert_eq!(err.code(), ErrorCode::EventClosed);
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn publishing_invites_the_audience_once_and_not_in_the_past() {
     past.starts_at = chrono::Utc::now() - chrono::Duration::hours(1);
     let past = create(&mut c, &admin, past).unwrap();
     let err = publish_event(&mut c, &pm, &admin, &past.id).unwrap_err();
-    assert_eq!(err.code(), "event_in_past");
+    assert_eq!(err.code(), ErrorCode::EventInPast);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::views::{AudienceBody, EventChanges, NewEvent};
 use crate::app::{AuthUser, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::domain::OrgKind;
 use crate::organizations::{model as orgs, taxonomy};
 
@@ -133,7 +133,7 @@ fn check_url(field: &str, url: &str, errors: &mut Vec<FieldError>) {
     if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
         errors.push(FieldError::new(
             field,
-            "url_invalid",
+            ErrorCode::UrlInvalid,
             "use an http(s) address of at most 500 characters",
         ));
     }
@@ -144,14 +144,14 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
     if ev.ends_at <= ev.starts_at {
         errors.push(FieldError::new(
             "ends_at",
-            "ends_before_start",
+            ErrorCode::EndsBeforeStart,
             "the event must end after it starts",
         ));
     }
     if !(1..=100_000).contains(&ev.capacity) {
         errors.push(FieldError::new(
             "capacity",
-            "out_of_range",
+            ErrorCode::OutOfRange,
             "capacity is 1 to 100000",
         ));
     }
@@ -160,7 +160,7 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
     {
         errors.push(FieldError::new(
             "capacity_per_organization",
-            "out_of_range",
+            ErrorCode::OutOfRange,
             "between 1 and the total capacity",
         ));
     }
@@ -169,14 +169,14 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
     {
         errors.push(FieldError::new(
             "registration_closes_at",
-            "window_empty",
+            ErrorCode::WindowEmpty,
             "registration must close after it opens",
         ));
     }
     if ev.registration_closes_at.is_some_and(|c| c > ev.ends_at) {
         errors.push(FieldError::new(
             "registration_closes_at",
-            "closes_after_end",
+            ErrorCode::ClosesAfterEnd,
             "registration must close before the event ends",
         ));
     }
@@ -195,7 +195,7 @@ pub fn check_audience(
     if total > MAX_AUDIENCE_ENTRIES {
         errors.push(FieldError::new(
             "audience",
-            "too_many",
+            ErrorCode::TooMany,
             format!("at most {MAX_AUDIENCE_ENTRIES} entries"),
         ));
         return Ok(());
@@ -207,7 +207,7 @@ pub fn check_audience(
     if !a.organization_ids.is_empty() && filtered {
         errors.push(FieldError::new(
             "audience.organization_ids",
-            "audience_ambiguous",
+            ErrorCode::AudienceAmbiguous,
             "give either an explicit list of organizations or a filter, not both",
         ));
     }
@@ -215,7 +215,7 @@ pub fn check_audience(
         if k.parse::<OrgKind>().is_err() {
             errors.push(FieldError::new(
                 format!("audience.kinds[{i}]"),
-                "kind_unknown",
+                ErrorCode::KindUnknown,
                 "enterprise, university, research_institute or bureau",
             ));
         }
@@ -224,7 +224,7 @@ pub fn check_audience(
         if !taxonomy::region_exists(conn, r)? {
             errors.push(FieldError::new(
                 format!("audience.region_codes[{i}]"),
-                "region_unknown",
+                ErrorCode::RegionUnknown,
                 "not a region code from /api/v1/regions",
             ));
         }
@@ -232,7 +232,7 @@ pub fn check_audience(
     for f in taxonomy::unknown_fields(conn, &a.field_codes)? {
         errors.push(FieldError::new(
             "audience.field_codes",
-            "field_unknown",
+            ErrorCode::FieldUnknown,
             format!("`{f}` is not a field code from /api/v1/fields"),
         ));
     }
@@ -240,7 +240,7 @@ pub fn check_audience(
         if orgs::find(conn, id)?.is_none() {
             errors.push(FieldError::new(
                 format!("audience.organization_ids[{i}]"),
-                "organization_unknown",
+                ErrorCode::OrganizationUnknown,
                 "no such organization",
             ));
         }
@@ -265,7 +265,7 @@ mod tests {
         }
     }
 
-    fn codes(ev: &Event) -> Vec<String> {
+    fn codes(ev: &Event) -> Vec<ErrorCode> {
         let mut errors = Vec::new();
         check_event(ev, &mut errors);
         errors.into_iter().map(|e| e.code).collect()
@@ -288,12 +288,12 @@ mod tests {
         let mut ev = new_event(&draft(10, None), &bureau(), &mut errors);
         ev.registration_opens_at = Some(ev.starts_at);
         ev.registration_closes_at = Some(ev.starts_at);
-        assert_eq!(codes(&ev), vec!["window_empty"]);
+        assert_eq!(codes(&ev), vec![ErrorCode::WindowEmpty]);
         ev.registration_closes_at = Some(ev.ends_at + chrono::Duration::minutes(1));
-        assert_eq!(codes(&ev), vec!["closes_after_end"]);
+        assert_eq!(codes(&ev), vec![ErrorCode::ClosesAfterEnd]);
         ev.registration_closes_at = None;
         ev.online_url = Some("ftp://example.com".to_owned());
-        assert_eq!(codes(&ev), vec!["url_invalid"]);
+        assert_eq!(codes(&ev), vec![ErrorCode::UrlInvalid]);
     }
 
     #[test]

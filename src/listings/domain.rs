@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::domain::OrgKind;
 
 crate::text_enum! {
@@ -90,11 +90,11 @@ pub fn may_post(side: Side, kind: OrgKind) -> Result<(), ApiError> {
             OrgKind::Enterprise | OrgKind::University | OrgKind::ResearchInstitute,
         ) => Ok(()),
         (Side::Need, _) => Err(ApiError::rule(
-            "needs_are_for_enterprises",
+            ErrorCode::NeedsAreForEnterprises,
             "needs are posted by enterprises",
         )),
         (Side::Capability, _) => Err(ApiError::rule(
-            "capabilities_not_for_bureau",
+            ErrorCode::CapabilitiesNotForBureau,
             "the bureau does not post capabilities",
         )),
     }
@@ -108,14 +108,14 @@ pub fn may_publish(
 ) -> Result<(), ApiError> {
     if !organization_verified {
         return Err(ApiError::rule(
-            "organization_not_verified",
+            ErrorCode::OrganizationNotVerified,
             "only verified organizations publish",
         ));
     }
     if deadline.is_some_and(|d| d < today) {
         return Err(ApiError::field(
             "deadline",
-            "deadline_passed",
+            ErrorCode::DeadlinePassed,
             "move the deadline before publishing",
         ));
     }
@@ -128,7 +128,7 @@ pub fn may_publish(
 pub fn may_delete(status: ListingStatus, has_history: bool) -> Result<(), ApiError> {
     if status != ListingStatus::Draft || has_history {
         return Err(ApiError::conflict(
-            "listing_not_deletable",
+            ErrorCode::ListingNotDeletable,
             "only a draft that nobody has expressed interest in can be deleted; close it instead",
         ));
     }
@@ -143,7 +143,7 @@ pub fn transition(
 ) -> Result<ListingStatus, ApiError> {
     action.apply(side, from).ok_or_else(|| {
         ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!(
                 "cannot {} a listing that is {}",
                 action.as_str(),
@@ -161,7 +161,7 @@ pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<St
         if v.chars().count() > 50 {
             errors.push(FieldError::new(
                 "keywords",
-                "too_long",
+                ErrorCode::TooLong,
                 "keywords have at most 50 characters",
             ));
         } else if !v.is_empty() && !out.iter().any(|k| k == v) {
@@ -171,7 +171,7 @@ pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<St
     if out.len() > 20 {
         errors.push(FieldError::new(
             "keywords",
-            "too_many",
+            ErrorCode::TooMany,
             "at most 20 keywords",
         ));
     }
@@ -180,7 +180,11 @@ pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<St
 
 pub fn check_trl(field: &str, trl: Option<i32>, errors: &mut Vec<FieldError>) {
     if trl.is_some_and(|t| !(1..=9).contains(&t)) {
-        errors.push(FieldError::new(field, "trl_out_of_range", "TRL is 1 to 9"));
+        errors.push(FieldError::new(
+            field,
+            ErrorCode::TrlOutOfRange,
+            "TRL is 1 to 9",
+        ));
     }
 }
 
@@ -198,7 +202,7 @@ pub fn check_side_fields(side: Side, f: SideFields, errors: &mut Vec<FieldError>
     let wrong = |f: &str| {
         FieldError::new(
             f,
-            "not_applicable",
+            ErrorCode::NotApplicable,
             "this field belongs to the other kind of listing",
         )
     };
@@ -227,7 +231,7 @@ pub fn check_budget(min: Option<i64>, max: Option<i64>, errors: &mut Vec<FieldEr
     {
         errors.push(FieldError::new(
             "budget_max",
-            "below_minimum",
+            ErrorCode::BelowMinimum,
             "budget_max is below budget_min",
         ));
     }
@@ -283,8 +287,8 @@ mod tests {
         assert_eq!(Action::Publish.apply(Side::Need, Fulfilled), None);
     }
 
-    fn code(r: Result<impl std::fmt::Debug, ApiError>) -> String {
-        r.expect_err("refused").code().to_owned()
+    fn code(r: Result<impl std::fmt::Debug, ApiError>) -> ErrorCode {
+        r.expect_err("refused").code()
     }
 
     #[test]
@@ -292,13 +296,13 @@ mod tests {
         assert!(may_post(Side::Need, OrgKind::Enterprise).is_ok());
         assert_eq!(
             code(may_post(Side::Need, OrgKind::University)),
-            "needs_are_for_enterprises"
+            ErrorCode::NeedsAreForEnterprises
         );
         assert!(may_post(Side::Capability, OrgKind::ResearchInstitute).is_ok());
         assert!(may_post(Side::Capability, OrgKind::Enterprise).is_ok());
         assert_eq!(
             code(may_post(Side::Capability, OrgKind::Bureau)),
-            "capabilities_not_for_bureau"
+            ErrorCode::CapabilitiesNotForBureau
         );
     }
 
@@ -310,11 +314,11 @@ mod tests {
         assert!(may_publish(true, Some(today), today).is_ok());
         assert_eq!(
             code(may_publish(false, None, today)),
-            "organization_not_verified"
+            ErrorCode::OrganizationNotVerified
         );
         assert_eq!(
             code(may_publish(true, Some(yesterday), today)),
-            "deadline_passed"
+            ErrorCode::DeadlinePassed
         );
     }
 
@@ -323,7 +327,7 @@ mod tests {
         assert!(may_delete(ListingStatus::Draft, false).is_ok());
         assert_eq!(
             code(may_delete(ListingStatus::Draft, true)),
-            "listing_not_deletable"
+            ErrorCode::ListingNotDeletable
         );
         for s in [
             ListingStatus::Published,
@@ -331,14 +335,14 @@ mod tests {
             ListingStatus::Fulfilled,
             ListingStatus::Expired,
         ] {
-            assert_eq!(code(may_delete(s, false)), "listing_not_deletable");
+            assert_eq!(code(may_delete(s, false)), ErrorCode::ListingNotDeletable);
         }
     }
 
     #[test]
     fn a_refused_transition_is_a_conflict_naming_both_ends() {
         let err = transition(Side::Need, ListingStatus::Draft, Action::Close).unwrap_err();
-        assert_eq!(err.code(), "invalid_transition");
+        assert_eq!(err.code(), ErrorCode::InvalidTransition);
         assert_eq!(err.to_string(), "cannot close a listing that is draft");
         assert_eq!(
             transition(Side::Need, ListingStatus::Expired, Action::Publish).unwrap(),
@@ -373,8 +377,8 @@ mod tests {
         let mut errors = Vec::new();
         check_trl("trl", Some(10), &mut errors);
         check_budget(Some(10), Some(5), &mut errors);
-        let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["trl_out_of_range", "below_minimum"]);
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [ErrorCode::TrlOutOfRange, ErrorCode::BelowMinimum]);
     }
 
     #[test]
@@ -389,7 +393,7 @@ mod tests {
         let many: Vec<String> = (0..21).map(|i| format!("k{i}")).collect();
         clean_keywords(&many, &mut errors);
         clean_keywords(&["x".repeat(51)], &mut errors);
-        let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["too_many", "too_long"]);
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [ErrorCode::TooMany, ErrorCode::TooLong]);
     }
 }

@@ -4,6 +4,7 @@
 //! and its index-change row, and returns the view. No HTTP here: the JSON handlers and the
 //! pages call the same functions.
 
+use crate::error::ErrorCode;
 use std::sync::Arc;
 
 use super::domain::{
@@ -91,7 +92,7 @@ fn check_region(conn: &mut DbConnection, code: &str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::field(
             "region_code",
-            "unknown_region",
+            ErrorCode::UnknownRegion,
             "no such region",
         ))
     }
@@ -104,7 +105,7 @@ fn check_fields(conn: &mut DbConnection, codes: &[String]) -> Result<(), ApiErro
     } else {
         Err(ApiError::field(
             "field_codes",
-            "unknown_field",
+            ErrorCode::UnknownField,
             format!("unknown: {}", unknown.join(", ")),
         ))
     }
@@ -144,7 +145,7 @@ pub fn create(
         .ok_or_else(|| {
             ApiError::field(
                 "organization_id",
-                "unknown_organization",
+                ErrorCode::UnknownOrganization,
                 "no such organization",
             )
         })?;

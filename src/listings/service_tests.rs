@@ -8,6 +8,7 @@ use super::domain::{Action, Side};
 use super::service;
 use crate::app::{AuthUser, Locale, Role};
 use crate::db::DbConnection;
+use crate::error::ErrorCode;
 
 fn conn() -> DbConnection {
     let mut c = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
@@ -45,8 +46,8 @@ fn world(conn: &mut DbConnection, status: &str) -> AuthUser {
     }
 }
 
-fn code<T: std::fmt::Debug>(r: Result<T, crate::error::ApiError>) -> String {
-    r.expect_err("refused").code().to_owned()
+fn code<T: std::fmt::Debug>(r: Result<T, crate::error::ApiError>) -> ErrorCode {
+    r.expect_err("refused").code()
 }
 
 #[test]
@@ -54,13 +55,19 @@ fn a_draft_is_published_closed_fulfilled_and_then_no_longer_deletable() {
     let mut c = conn();
     let owner = world(&mut c, "draft");
     let act = |c: &mut DbConnection, a| service::act(c, owner.clone(), Side::Need, "l1", a);
-    assert_eq!(code(act(&mut c, Action::Close)), "invalid_transition");
+    assert_eq!(
+        code(act(&mut c, Action::Close)),
+        ErrorCode::InvalidTransition
+    );
     assert_eq!(act(&mut c, Action::Publish).unwrap().status, "published");
     assert_eq!(act(&mut c, Action::Close).unwrap().status, "closed");
     assert_eq!(act(&mut c, Action::Fulfil).unwrap().status, "fulfilled");
-    assert_eq!(code(act(&mut c, Action::Publish)), "invalid_transition");
+    assert_eq!(
+        code(act(&mut c, Action::Publish)),
+        ErrorCode::InvalidTransition
+    );
     let deleted = service::delete(&mut c, owner.clone(), Side::Need, "l1");
-    assert_eq!(code(deleted), "listing_not_deletable");
+    assert_eq!(code(deleted), ErrorCode::ListingNotDeletable);
 }
 
 #[test]
@@ -68,11 +75,11 @@ fn a_draft_without_history_is_deleted_and_a_capability_path_does_not_find_a_need
     let mut c = conn();
     let owner = world(&mut c, "draft");
     let wrong_side = service::delete(&mut c, owner.clone(), Side::Capability, "l1");
-    assert_eq!(code(wrong_side), "not_found");
+    assert_eq!(code(wrong_side), ErrorCode::NotFound);
     service::delete(&mut c, owner.clone(), Side::Need, "l1").unwrap();
     assert_eq!(
         code(service::get(&mut c, Some(owner), Side::Need, "l1")),
-        "not_found"
+        ErrorCode::NotFound
     );
 }
 
@@ -81,5 +88,5 @@ fn a_corrupt_stored_status_is_an_error_not_a_draft() {
     let mut c = conn();
     let owner = world(&mut c, "publishable-maybe");
     let read = service::act(&mut c, owner, Side::Need, "l1", Action::Publish);
-    assert_eq!(code(read), "internal_error");
+    assert_eq!(code(read), ErrorCode::InternalError);
 }

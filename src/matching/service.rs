@@ -10,7 +10,7 @@ use crate::app::AuthUser;
 use crate::app::load_viewer;
 use crate::db::DbConnection;
 use crate::db::schema::{fields, regions};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::listings::domain::Side;
 use crate::listings::model::{self as listings, Lists};
 use crate::listings::service::visible;
@@ -23,7 +23,7 @@ pub fn check_limit(limit: Option<usize>) -> Result<usize, ApiError> {
         Some(n) if (1..=50).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::field(
             "limit",
-            "limit_out_of_range",
+            ErrorCode::LimitOutOfRange,
             "use 1 to 50",
         )),
     }
@@ -122,7 +122,7 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
     if n == 0 || n > 10_000 {
         return Err(ApiError::field(
             "text",
-            "length",
+            ErrorCode::Length,
             "use 1 to 10000 characters",
         ));
     }
@@ -132,7 +132,7 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
         Some(_) => {
             return Err(ApiError::field(
                 "side",
-                "side_invalid",
+                ErrorCode::SideInvalid,
                 "capabilities or needs",
             ));
         }
@@ -140,7 +140,7 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
     if b.trl_required.is_some_and(|t| !(1..=9).contains(&t)) {
         return Err(ApiError::field(
             "trl_required",
-            "trl_out_of_range",
+            ErrorCode::TrlOutOfRange,
             "TRL is 1 to 9",
         ));
     }

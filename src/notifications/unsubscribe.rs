@@ -7,10 +7,11 @@ use super::outbox::Topic;
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::error::ErrorCode;
 
 fn invalid_unsubscribe() -> ApiError {
     ApiError::bad_request(
-        "unsubscribe_token_invalid",
+        ErrorCode::UnsubscribeTokenInvalid,
         "this unsubscribe link is not valid",
     )
 }

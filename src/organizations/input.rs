@@ -8,7 +8,7 @@ use super::model::Organization;
 use super::views::{Contact, NewOrganization, OrganizationChanges};
 use crate::app::text;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 fn clean_list(
     field: &str,
@@ -26,7 +26,7 @@ fn clean_list(
     if out.len() > max_items {
         errors.push(FieldError::new(
             field,
-            "too_many",
+            ErrorCode::TooMany,
             format!("at most {max_items} entries"),
         ));
     }
@@ -49,7 +49,7 @@ fn check_contact(c: &Contact, errors: &mut Vec<FieldError>) -> Contact {
         .unwrap_or_else(|_| {
             errors.push(FieldError::new(
                 "contact.email",
-                "email_invalid",
+                ErrorCode::EmailInvalid,
                 "not a valid email address",
             ));
             c.email.clone()
@@ -66,7 +66,7 @@ fn check_website(w: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String
     if !(w.starts_with("http://") || w.starts_with("https://")) {
         errors.push(FieldError::new(
             "website",
-            "url_invalid",
+            ErrorCode::UrlInvalid,
             "use an http:// or https:// address",
         ));
     }
@@ -78,7 +78,7 @@ fn name(raw: &str, errors: &mut Vec<FieldError>) -> String {
     if name.is_empty() {
         errors.push(FieldError::new(
             "name",
-            "required",
+            ErrorCode::Required,
             "the Chinese name is required",
         ));
     }
@@ -88,7 +88,7 @@ fn name(raw: &str, errors: &mut Vec<FieldError>) -> String {
 fn uscc_required() -> ApiError {
     ApiError::field(
         "uscc",
-        "uscc_required",
+        ErrorCode::UsccRequired,
         "enterprises must give their Unified Social Credit Code",
     )
 }
@@ -109,7 +109,7 @@ pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, A
     let kind = b.kind.parse::<OrgKind>().map_err(|_| {
         ApiError::field(
             "kind",
-            "kind_invalid",
+            ErrorCode::KindInvalid,
             "enterprise, university, research_institute or bureau",
         )
     })?;
@@ -213,7 +213,7 @@ pub fn apply(org: &mut Organization, c: &OrganizationChanges) -> Result<Edit, Ap
             if org.kind == OrgKind::Enterprise {
                 errors.push(FieldError::new(
                     "uscc",
-                    "uscc_required",
+                    ErrorCode::UsccRequired,
                     "enterprises must give their Unified Social Credit Code",
                 ));
             }
@@ -257,7 +257,7 @@ mod tests {
         }
     }
 
-    fn codes(e: ApiError) -> Vec<String> {
+    fn codes(e: ApiError) -> Vec<ErrorCode> {
         match e {
             ApiError::Validation { errors, .. } => errors.into_iter().map(|e| e.code).collect(),
             other => panic!("expected a validation error, got {other:?}"),
@@ -281,10 +281,16 @@ mod tests {
     fn enterprises_need_a_well_formed_uscc_and_a_bad_check_character_is_flagged() {
         let mut b = enterprise();
         b.uscc = None;
-        assert_eq!(codes(draft(b, "u", false).unwrap_err()), ["uscc_required"]);
+        assert_eq!(
+            codes(draft(b, "u", false).unwrap_err()),
+            [ErrorCode::UsccRequired]
+        );
         let mut b = enterprise();
         b.uscc = Some("91110000600037341I".into());
-        assert_eq!(codes(draft(b, "u", false).unwrap_err()), ["uscc_malformed"]);
+        assert_eq!(
+            codes(draft(b, "u", false).unwrap_err()),
+            [ErrorCode::UsccMalformed]
+        );
         let mut b = enterprise();
         b.uscc = Some("91350100M0001TGQXM".into());
         assert!(draft(b, "u", false).unwrap().org.uscc_flagged);
@@ -307,7 +313,10 @@ mod tests {
         assert!(draft(b, "u", true).is_ok());
         let mut b = enterprise();
         b.kind = "guild".into();
-        assert_eq!(codes(draft(b, "u", true).unwrap_err()), ["kind_invalid"]);
+        assert_eq!(
+            codes(draft(b, "u", true).unwrap_err()),
+            [ErrorCode::KindInvalid]
+        );
     }
 
     #[test]
@@ -323,7 +332,12 @@ mod tests {
         b.field_codes = Some((0..31).map(|i| format!("f{i}")).collect());
         assert_eq!(
             codes(draft(b, "u", false).unwrap_err()),
-            ["required", "email_invalid", "url_invalid", "too_many"]
+            [
+                ErrorCode::Required,
+                ErrorCode::EmailInvalid,
+                ErrorCode::UrlInvalid,
+                ErrorCode::TooMany
+            ]
         );
     }
 
@@ -340,7 +354,7 @@ mod tests {
             ..Default::default()
         };
         let edit = apply(&mut org, &c).unwrap();
-        assert_eq!(edit.errors[0].code, "uscc_required");
+        assert_eq!(edit.errors[0].code, ErrorCode::UsccRequired);
         assert_eq!((org.uscc.as_deref(), org.address.as_deref()), (None, None));
         let c = OrganizationChanges {
             uscc: Some("91350100M0001TGQXM".into()),

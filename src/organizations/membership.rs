@@ -14,7 +14,7 @@ use crate::accounts::domain::Email;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::auth::tokens;
 use crate::db::types::{new_id, now, utc};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::quota;
@@ -89,7 +89,7 @@ pub async fn invite(
             }
             if org.status != OrgStatus::Verified {
                 return Err(ApiError::Forbidden {
-                    code: "organization_not_verified",
+                    code: ErrorCode::OrganizationNotVerified,
                     detail: "only organizations the bureau has verified invite".to_owned(),
                 });
             }
@@ -98,7 +98,7 @@ pub async fn invite(
                 && model::role_of(conn, &id, &u.id)?.is_some()
             {
                 return Err(ApiError::conflict(
-                    "already_member",
+                    ErrorCode::AlreadyMember,
                     "this person is already a member",
                 ));
             }
@@ -224,13 +224,13 @@ pub async fn accept_invitation(
         .write(move |conn| {
             let inv = invitations::find_open(conn, &hash)?.ok_or_else(|| {
                 ApiError::rule(
-                    "token_invalid_or_expired",
+                    ErrorCode::TokenInvalidOrExpired,
                     "this invitation is invalid, used or expired",
                 )
             })?;
             if inv.email != user.email {
                 return Err(ApiError::Forbidden {
-                    code: "invitation_for_another_email",
+                    code: ErrorCode::InvitationForAnotherEmail,
                     detail: "this invitation was sent to another email address".to_owned(),
                 });
             }
@@ -278,7 +278,7 @@ pub async fn remove_member(
             let role = model::role_of(conn, &org_id, &member_id)?.ok_or(ApiError::NotFound)?;
             if is_last_owner(role, model::owner_count(conn, &org_id)?) {
                 return Err(ApiError::rule(
-                    "last_owner",
+                    ErrorCode::LastOwner,
                     "the last owner cannot leave; make someone else an owner first",
                 ));
             }

@@ -11,7 +11,7 @@ use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser, Viewer, load_viewer};
 use crate::db::DbConnection;
 use crate::db::types::now;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// Views of organizations, with their aliases and fields loaded in two queries.
 pub fn views(
@@ -74,7 +74,7 @@ pub fn may_manage(viewer: &Viewer, org_id: &str) -> bool {
 
 fn uscc_taken() -> ApiError {
     ApiError::conflict(
-        "uscc_taken",
+        ErrorCode::UsccTaken,
         "an organization with this Unified Social Credit Code is registered",
     )
 }
@@ -96,7 +96,7 @@ fn check_references(
     {
         errors.push(FieldError::new(
             "region_code",
-            "unknown_region",
+            ErrorCode::UnknownRegion,
             format!("no region `{r}`"),
         ));
     }
@@ -104,7 +104,7 @@ fn check_references(
     if !unknown.is_empty() {
         errors.push(FieldError::new(
             "field_codes",
-            "unknown_field",
+            ErrorCode::UnknownField,
             format!("unknown: {}", unknown.join(", ")),
         ));
     }
@@ -113,7 +113,7 @@ fn check_references(
     {
         errors.push(FieldError::new(
             "parent_id",
-            "parent_not_allowed",
+            ErrorCode::ParentNotAllowed,
             "name an organization you own",
         ));
     }

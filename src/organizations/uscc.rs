@@ -14,6 +14,7 @@
 //! [`check`] applies all four; [`Uscc::parse`] the first three (no database), and
 //! [`region_warning`] the fourth.
 
+use crate::error::ErrorCode;
 use unicode_normalization::UnicodeNormalization;
 
 use super::taxonomy::{Taxonomy, model as taxonomy_model};
@@ -79,7 +80,7 @@ impl Uscc {
             let got = code.chars().count();
             FieldError::new(
                 "uscc",
-                "uscc_malformed",
+                ErrorCode::UsccMalformed,
                 format!("{ACCEPTED} (got {got} characters after normalizing: `{code}`)"),
             )
         };
@@ -92,7 +93,7 @@ impl Uscc {
         if !check_ok {
             warnings.push(FieldError::new(
                 "uscc",
-                "uscc_check_character",
+                ErrorCode::UsccCheckCharacter,
                 format!(
                     "the check character (the 18th) of this code should be `{expected}`, not `{}`: \
                      the code may be mistyped; compare it with the business licence",
@@ -160,7 +161,7 @@ pub fn division_warning(
     }
     Some(FieldError::new(
         "uscc",
-        "uscc_region_mismatch",
+        ErrorCode::UsccRegionMismatch,
         format!(
             "characters 3-8 of the code (`{division}`) are not the administrative division code \
              of region `{region_code}` (`{nearest}`): check the code or the region"
@@ -259,7 +260,7 @@ mod tests {
         );
         assert_eq!(
             Uscc::parse("91110000600037341I").unwrap_err().code,
-            "uscc_malformed"
+            ErrorCode::UsccMalformed
         );
     }
 

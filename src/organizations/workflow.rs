@@ -11,19 +11,23 @@ use super::service::view;
 use super::views::OrganizationView;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::db::types::{new_id, now};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// A review's reason: trimmed, empty is none; reject and suspend need one; at most 1000
 /// characters.
 pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<String>, ApiError> {
     let reason = raw.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     if action.needs_reason() && reason.is_none() {
-        return Err(ApiError::field("reason", "reason_required", "say why"));
+        return Err(ApiError::field(
+            "reason",
+            ErrorCode::ReasonRequired,
+            "say why",
+        ));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
         return Err(ApiError::field(
             "reason",
-            "too_long",
+            ErrorCode::TooLong,
             "use at most 1000 characters",
         ));
     }
@@ -50,7 +54,7 @@ pub async fn review(
             let from = org.status;
             let to = action.apply(from).ok_or_else(|| {
                 ApiError::conflict(
-                    "invalid_transition",
+                    ErrorCode::InvalidTransition,
                     format!(
                         "cannot {} an organization that is {}",
                         action.as_str(),
@@ -106,7 +110,7 @@ mod tests {
         );
         for a in [Review::Reject, Review::Suspend] {
             let e = review_reason(a, Some(" ".into())).unwrap_err();
-            assert_eq!(e.code(), "reason_required");
+            assert_eq!(e.code(), ErrorCode::ReasonRequired);
         }
         assert_eq!(
             review_reason(Review::Reject, Some(" 材料不全 ".into()))
@@ -119,7 +123,7 @@ mod tests {
             review_reason(Review::Suspend, Some(long))
                 .unwrap_err()
                 .code(),
-            "too_long"
+            ErrorCode::TooLong
         );
     }
 }

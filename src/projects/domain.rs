@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 crate::text_enum! {
     /// Where a key project is, in order.
@@ -100,7 +100,7 @@ pub fn check_year(y: i32, errors: &mut Vec<FieldError>) {
     if !(2000..=2100).contains(&y) {
         errors.push(FieldError::new(
             "year",
-            "out_of_range",
+            ErrorCode::OutOfRange,
             "a year between 2000 and 2100",
         ));
     }
@@ -111,7 +111,7 @@ pub fn check_done_on(done_on: Option<NaiveDate>, today: NaiveDate, errors: &mut 
     if done_on.is_some_and(|d| d > today) {
         errors.push(FieldError::new(
             "done_on",
-            "in_future",
+            ErrorCode::InFuture,
             "a milestone is done on a past or present day",
         ));
     }
@@ -149,11 +149,11 @@ mod tests {
         assert!(Party::Owner.may_edit(true).is_ok());
         assert_eq!(
             Party::Owner.may_edit(false).unwrap_err().code(),
-            "forbidden"
+            ErrorCode::Forbidden
         );
         assert_eq!(
             Party::Partner.may_edit(true).unwrap_err().code(),
-            "forbidden"
+            ErrorCode::Forbidden
         );
     }
 
@@ -175,7 +175,7 @@ mod tests {
         assert!(errors.is_empty());
         check_year(1999, &mut errors);
         check_done_on(Some(day(5)), day(4), &mut errors);
-        let codes: Vec<_> = errors.iter().map(|e| e.code.clone()).collect();
-        assert_eq!(codes, ["out_of_range", "in_future"]);
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [ErrorCode::OutOfRange, ErrorCode::InFuture]);
     }
 }

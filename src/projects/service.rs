@@ -9,7 +9,7 @@ use super::views::{NewProject, ProjectChanges, ProjectQuery, ProjectView};
 use crate::app::{AuthUser, Page, Postman, audit, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::{model as orgs, taxonomy};
 
 /// Views of `rows` (notes only for the bureau).
@@ -65,13 +65,13 @@ fn check_partners(
         if id == owner {
             errors.push(FieldError::new(
                 field,
-                "owner_is_partner",
+                ErrorCode::OwnerIsPartner,
                 "the owner is not its own partner",
             ));
         } else if orgs::find(conn, id)?.is_none() {
             errors.push(FieldError::new(
                 field,
-                "organization_unknown",
+                ErrorCode::OrganizationUnknown,
                 "no such organization",
             ));
         }
@@ -88,7 +88,7 @@ fn check_agreements(
         if !crate::collaboration::model::agreement_exists(conn, id)? {
             errors.push(FieldError::new(
                 format!("agreement_ids[{n}]"),
-                "agreement_unknown",
+                ErrorCode::AgreementUnknown,
                 "no such agreement",
             ));
         }
@@ -114,7 +114,7 @@ pub fn create(
     if orgs::find(conn, &b.owner_organization_id)?.is_none() {
         errors.push(FieldError::new(
             "owner_organization_id",
-            "organization_unknown",
+            ErrorCode::OrganizationUnknown,
             "no such organization",
         ));
     }
@@ -128,7 +128,7 @@ pub fn create(
     if !taxonomy::region_exists(conn, &b.region_code)? {
         errors.push(FieldError::new(
             "region_code",
-            "region_unknown",
+            ErrorCode::RegionUnknown,
             "not a region code from /api/v1/regions",
         ));
     }

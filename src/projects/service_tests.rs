@@ -8,6 +8,7 @@ use super::{milestones, service};
 use crate::app::{AuthUser, Postman};
 use crate::collaboration::testing::{self as t, count};
 use crate::db::DbConnection;
+use crate::error::ErrorCode;
 
 struct World {
     conn: DbConnection,
@@ -119,9 +120,9 @@ fn owners_move_the_stage_partners_see_and_only_the_bureau_edits() {
         ..ProjectChanges::default()
     };
     let e = service::update(c, postman, &w.owner, &p, rename()).unwrap_err();
-    assert_eq!(e.code(), "forbidden");
+    assert_eq!(e.code(), ErrorCode::Forbidden);
     let e = service::update(c, postman, &w.partner, &p, rename()).unwrap_err();
-    assert_eq!(e.code(), "forbidden");
+    assert_eq!(e.code(), ErrorCode::Forbidden);
     assert!(service::get(c, &w.partner, &p).unwrap().notes.is_empty());
     let v = service::update(c, postman, &w.bureau, &p, rename()).unwrap();
     assert_eq!(v.name, "New");
@@ -134,5 +135,5 @@ fn a_project_with_an_unknown_stored_stage_is_an_error() {
     let p = project(&mut w);
     t::run(&mut w.conn, "UPDATE projects SET stage = 'finished'");
     let e = service::get(&mut w.conn, &w.bureau, &p).unwrap_err();
-    assert_eq!(e.code(), "internal_error");
+    assert_eq!(e.code(), ErrorCode::InternalError);
 }

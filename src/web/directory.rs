@@ -2,6 +2,7 @@
 //! region and technology field, each shown by its name (the codes stay in the URL).
 //! It calls the same function as `GET /api/v1/organizations`.
 
+use crate::error::ErrorCode;
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
@@ -136,7 +137,9 @@ impl Filters {
         let kind = some(&self.kind)
             .map(|k| k.parse::<OrgKind>())
             .transpose()
-            .map_err(|_| ApiError::field("kind", "kind_unknown", "not an organization kind"))?;
+            .map_err(|_| {
+                ApiError::field("kind", ErrorCode::KindUnknown, "not an organization kind")
+            })?;
         Ok(DirectoryQuery {
             kind,
             region: some(&self.region),

@@ -15,7 +15,7 @@ use super::session::{self, CSRF_COOKIE, LANG_COOKIE, PageKeys};
 use crate::accounts::domain::Locale;
 use crate::app::AppState;
 use crate::app::AuthUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::i18n;
 
 /// No script at all, styles and images from this origin only, forms post here only.
@@ -112,7 +112,7 @@ impl Page {
         match err {
             ApiError::Validation { errors, .. } => errors
                 .iter()
-                .map(|e| self.field_message(&e.code, &e.message))
+                .map(|e| self.field_message(e.code, &e.message))
                 .collect::<Vec<_>>()
                 .join(" "),
             ApiError::Internal(_) => self.t("error.internal_error").to_owned(),
@@ -121,7 +121,7 @@ impl Page {
         }
     }
 
-    fn field_message(&self, code: &str, english: &str) -> String {
+    fn field_message(&self, code: ErrorCode, english: &str) -> String {
         match i18n::get(self.locale, &format!("error.{code}")) {
             Some(m) => m.to_owned(),
             None if self.locale == Locale::En => english.to_owned(),
@@ -136,7 +136,7 @@ impl Page {
                 general: None,
                 fields: errors
                     .iter()
-                    .map(|e| (e.field.clone(), self.field_message(&e.code, &e.message)))
+                    .map(|e| (e.field.clone(), self.field_message(e.code, &e.message)))
                     .collect(),
             },
             other => FormErrors {
@@ -299,7 +299,11 @@ struct Bare {
 }
 
 fn bad_form(e: serde_urlencoded::de::Error) -> actix_web::Error {
-    ApiError::bad_request("form_invalid", format!("the form could not be read: {e}")).into()
+    ApiError::bad_request(
+        ErrorCode::FormInvalid,
+        format!("the form could not be read: {e}"),
+    )
+    .into()
 }
 
 /// A relative path on this site to go to after a form (never another origin).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::model::Registration;
 use crate::accounts::domain::Email;
 use crate::app::text;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::events::domain::RegistrationStatus;
 use crate::events::views::Attendee;
 
@@ -28,7 +28,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
     if list.is_empty() || list.len() > MAX_ATTENDEES {
         errors.push(FieldError::new(
             "attendees",
-            "count_out_of_range",
+            ErrorCode::CountOutOfRange,
             format!("register 1 to {MAX_ATTENDEES} attendees at a time"),
         ));
     }
@@ -40,7 +40,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
             Err(_) => {
                 errors.push(FieldError::new(
                     format!("attendees[{i}].email"),
-                    "email_invalid",
+                    ErrorCode::EmailInvalid,
                     "not a valid email address",
                 ));
                 continue;
@@ -49,7 +49,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
         if people.iter().any(|p| p.email == email) {
             errors.push(FieldError::new(
                 format!("attendees[{i}].email"),
-                "duplicate",
+                ErrorCode::Duplicate,
                 "each attendee once",
             ));
         }
@@ -59,7 +59,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
         }) {
             errors.push(FieldError::new(
                 format!("attendees[{i}].phone"),
-                "phone_invalid",
+                ErrorCode::PhoneInvalid,
                 "digits, spaces and + - ( ), at most 30",
             ));
         }
@@ -94,7 +94,7 @@ mod tests {
         }
     }
 
-    fn codes(e: ApiError) -> Vec<(String, String)> {
+    fn codes(e: ApiError) -> Vec<(String, ErrorCode)> {
         match e {
             ApiError::Validation { errors, .. } => {
                 errors.into_iter().map(|f| (f.field, f.code)).collect()
@@ -120,7 +120,7 @@ mod tests {
     fn a_request_names_one_to_fifty_distinct_attendees() {
         assert_eq!(
             codes(attendees(&[]).unwrap_err()),
-            vec![("attendees".to_owned(), "count_out_of_range".to_owned())]
+            vec![("attendees".to_owned(), ErrorCode::CountOutOfRange)]
         );
         let many: Vec<Attendee> = (0..=MAX_ATTENDEES)
             .map(|i| person("a", &format!("a{i}@example.com"), None))
@@ -128,7 +128,7 @@ mod tests {
         assert!(attendees(&many[..MAX_ATTENDEES]).is_ok());
         assert_eq!(
             codes(attendees(&many).unwrap_err()),
-            vec![("attendees".to_owned(), "count_out_of_range".to_owned())]
+            vec![("attendees".to_owned(), ErrorCode::CountOutOfRange)]
         );
         let twice = [
             person("a", "a@example.com", None),
@@ -136,7 +136,7 @@ mod tests {
         ];
         assert_eq!(
             codes(attendees(&twice).unwrap_err()),
-            vec![("attendees[1].email".to_owned(), "duplicate".to_owned())]
+            vec![("attendees[1].email".to_owned(), ErrorCode::Duplicate)]
         );
     }
 
@@ -149,8 +149,8 @@ mod tests {
         assert_eq!(
             codes(attendees(&list).unwrap_err()),
             vec![
-                ("attendees[0].email".to_owned(), "email_invalid".to_owned()),
-                ("attendees[1].phone".to_owned(), "phone_invalid".to_owned()),
+                ("attendees[0].email".to_owned(), ErrorCode::EmailInvalid),
+                ("attendees[1].phone".to_owned(), ErrorCode::PhoneInvalid),
             ]
         );
     }

@@ -9,7 +9,7 @@ use super::model::{self, Registration};
 use crate::app::{AppState, AuthUser, Postman, acting_organization};
 use crate::db::types::{new_id, now};
 use crate::db::{DbConnection, write_tx};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::events::access::visible_to;
 use crate::events::domain::{EventStatus, Places, RegistrationStatus, allocate, registration_open};
 use crate::events::model::{self as events, Event};
@@ -147,7 +147,7 @@ fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result
             .is_empty();
     if !in_audience {
         return Err(ApiError::Forbidden {
-            code: "not_in_audience",
+            code: ErrorCode::NotInAudience,
             detail: "this event is not open to the organization".to_owned(),
         });
     }
@@ -175,7 +175,7 @@ fn require_unregistered(
         .map(|(i, _)| format!("attendees[{i}]"))
         .collect();
     Err(ApiError::conflict(
-        "already_registered",
+        ErrorCode::AlreadyRegistered,
         format!(
             "the organization already registered for this event: {}",
             at.join(", ")
@@ -249,7 +249,10 @@ pub fn cancel(
             return Ok(RegistrationView::new(r, None));
         }
         if ev.status == EventStatus::Completed {
-            return Err(ApiError::rule("event_completed", "the event is over"));
+            return Err(ApiError::rule(
+                ErrorCode::EventCompleted,
+                "the event is over",
+            ));
         }
         let t = now();
         model::set_status(conn, &r.id, RegistrationStatus::Cancelled, t)?;
@@ -312,7 +315,7 @@ pub fn record_attendance(
     if ids.is_empty() || ids.len() > 1000 {
         return Err(ApiError::field(
             "registration_ids",
-            "count_out_of_range",
+            ErrorCode::CountOutOfRange,
             "1 to 1000 registrations at a time",
         ));
     }
@@ -322,7 +325,7 @@ pub fn record_attendance(
             || ev.starts_at > now()
         {
             return Err(ApiError::rule(
-                "event_not_started",
+                ErrorCode::EventNotStarted,
                 "attendance is recorded once a held event has started",
             ));
         }

@@ -2,7 +2,7 @@
 
 use super::domain::AttendeeInput;
 use super::service::*;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::events::testing::{bureau, conn, member, organization, postman, published};
 use crate::events::views::RegistrationView;
 
@@ -107,7 +107,7 @@ fn an_attendee_holds_one_live_registration() {
     let pm = postman();
     register(&mut c, &pm, 100, &m, &ev, &org, people(1, "a")).unwrap();
     let err = register(&mut c, &pm, 100, &m, &ev, &org, people(2, "a")).unwrap_err();
-    assert_eq!(err.code(), "already_registered");
+    assert_eq!(err.code(), ErrorCode::AlreadyRegistered);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn only_members_register_and_only_for_open_events() {
             .unwrap();
     let m = member(&mut c, &org);
     let err = register(&mut c, &pm, 100, &m, &draft.id, &org, people(1, "a")).unwrap_err();
-    assert_eq!(err.code(), "event_not_published");
+    assert_eq!(err.code(), ErrorCode::EventNotPublished);
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn attendance_waits_for_the_event_to_start() {
     let ev = published(&mut c, &admin, 10, None);
     let ids = vec!["x".to_owned()];
     let err = record_attendance(&mut c, &admin, &ev, &ids, true).unwrap_err();
-    assert_eq!(err.code(), "event_not_started");
+    assert_eq!(err.code(), ErrorCode::EventNotStarted);
     let org = organization(&mut c);
     let m = member(&mut c, &org);
     assert!(matches!(
@@ -160,7 +160,7 @@ fn attendance_waits_for_the_event_to_start() {
         record_attendance(&mut c, &admin, &ev, &[], true)
             .unwrap_err()
             .code(),
-        "count_out_of_range"
+        ErrorCode::CountOutOfRange
     );
 }
 

@@ -5,6 +5,7 @@
 mod delivery;
 mod preferences;
 
+use crate::error::ErrorCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -95,7 +96,7 @@ impl InboxCursor {
             _ => {
                 return Err(ApiError::field(
                     "cursor",
-                    "cursor_invalid",
+                    ErrorCode::CursorInvalid,
                     "not a cursor this service issued",
                 ));
             }

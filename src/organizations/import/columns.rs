@@ -3,6 +3,7 @@
 //! back), and which request field each one fills.
 
 use super::views::RowProblem;
+use crate::error::ErrorCode;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,11 +153,11 @@ impl Layout {
             match c {
                 None => problems.push(RowProblem::new(
                     h,
-                    "unknown_column",
+                    ErrorCode::UnknownColumn,
                     "not a column of the import (see docs/operations.md for the names)",
                 )),
                 Some(c) if c != Ignored && columns.contains(&Some(c)) => problems.push(
-                    RowProblem::new(h, "duplicate_column", "this column appears twice"),
+                    RowProblem::new(h, ErrorCode::DuplicateColumn, "this column appears twice"),
                 ),
                 Some(_) => {}
             }
@@ -166,7 +167,7 @@ impl Layout {
             if !columns.contains(&Some(r)) {
                 problems.push(RowProblem::new(
                     r.key(),
-                    "missing_column",
+                    ErrorCode::MissingColumn,
                     "a required column is missing",
                 ));
             }
@@ -221,17 +222,14 @@ mod tests {
     #[test]
     fn unknown_repeated_and_missing_columns_are_named() {
         let (_, p) = Layout::read(&row(&["名称", "name", "工资", ""]));
-        let got: Vec<_> = p
-            .iter()
-            .map(|p| (p.column.as_str(), p.code.as_str()))
-            .collect();
+        let got: Vec<_> = p.iter().map(|p| (p.column.as_str(), p.code)).collect();
         assert_eq!(
             got,
             [
-                ("name", "duplicate_column"),
-                ("工资", "unknown_column"),
-                ("kind", "missing_column"),
-                ("region_code", "missing_column")
+                ("name", ErrorCode::DuplicateColumn),
+                ("工资", ErrorCode::UnknownColumn),
+                ("kind", ErrorCode::MissingColumn),
+                ("region_code", ErrorCode::MissingColumn)
             ]
         );
         let (l, p) = Layout::read(&row(&["类型", "名称", "地区代码"]));

@@ -2,7 +2,7 @@
 //! mark; GB18030, as Excel on a Chinese Windows saves it) or XLSX (the first sheet, read
 //! with calamine). Numbers typed into cells (a region code) come back as their digits.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -48,7 +48,7 @@ impl Format {
 fn unreadable(what: impl std::fmt::Display) -> ApiError {
     ApiError::field(
         "file",
-        "file_unreadable",
+        ErrorCode::FileUnreadable,
         format!("cannot read the file: {what}"),
     )
 }

@@ -14,7 +14,7 @@ use super::read::MAX_ROWS;
 use super::views::{ImportQuery, ImportReport, RowAction, RowProblem, RowReport};
 use crate::app::{Locale, Viewer};
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::domain::{OrgKind, OrgStatus};
 use crate::organizations::input::{self, Draft};
 use crate::organizations::model;
@@ -78,7 +78,7 @@ fn rows_in_tx(
     if rows.len() > MAX_ROWS {
         problems.push(RowProblem::new(
             "",
-            "too_many_rows",
+            ErrorCode::TooManyRows,
             format!("at most {MAX_ROWS} rows in one import; split the file"),
         ));
     }
@@ -207,7 +207,7 @@ fn problems(l: &Layout, e: ApiError) -> Result<Vec<RowProblem>, ApiError> {
     Ok(match e {
         ApiError::Validation { errors, .. } => errors
             .iter()
-            .map(|f| RowProblem::new(&column(f), &f.code, f.message.clone()))
+            .map(|f| RowProblem::new(&column(f), f.code, f.message.clone()))
             .collect(),
         ApiError::Conflict { code, detail } => {
             vec![RowProblem::new(&l.header(Column::Uscc), code, detail)]
@@ -247,7 +247,7 @@ fn row(
         let what = if uscc.is_some() { "USCC" } else { "name" };
         let p = RowProblem::new(
             &l.header(column),
-            "duplicate_in_file",
+            ErrorCode::DuplicateInFile,
             format!("the same {what} as row {first}"),
         );
         return Ok(refused(n, name, uscc, vec![p]));
@@ -259,7 +259,7 @@ fn row(
             if model::name_registered(conn, d.org.kind, &d.org.name)? {
                 let p = RowProblem::new(
                     &l.header(Column::Name),
-                    "name_registered",
+                    ErrorCode::NameRegistered,
                     "an organization of this kind and name is registered; without a USCC \
                      the import cannot tell whether this row is the same one",
                 );
@@ -274,7 +274,7 @@ fn row(
             if org.kind != d.org.kind && l.has(Column::Kind) {
                 let p = RowProblem::new(
                     &l.header(Column::Kind),
-                    "kind_mismatch",
+                    ErrorCode::KindMismatch,
                     format!(
                         "registered as {}; the import does not change a kind",
                         org.kind
@@ -328,12 +328,12 @@ impl ImportReport {
             .iter()
             .flat_map(|r| {
                 r.problems.iter().map(move |p| {
-                    FieldError::new(format!("row {}: {}", r.row, p.column), &p.code, &p.message)
+                    FieldError::new(format!("row {}: {}", r.row, p.column), p.code, &p.message)
                 })
             })
             .collect();
         ApiError::Validation {
-            code: "import_refused".to_owned(),
+            code: ErrorCode::ImportRefused,
             errors,
         }
     }

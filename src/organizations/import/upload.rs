@@ -6,7 +6,7 @@ use actix_web::web;
 use futures_util::StreamExt;
 
 use super::read::{Format, MAX_BYTES};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The body, at most [`MAX_BYTES`] (413 beyond; a multipart form may add a few hundred
 /// bytes of its own).
@@ -15,7 +15,10 @@ pub async fn body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
-            ApiError::bad_request("malformed_body", "the request body could not be read")
+            ApiError::bad_request(
+                ErrorCode::MalformedBody,
+                "the request body could not be read",
+            )
         })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit: MAX_BYTES });
@@ -96,7 +99,7 @@ pub fn file(content_type: &str, body: Vec<u8>) -> Result<(Vec<u8>, Format), ApiE
     }
     Err(ApiError::field(
         "file",
-        "required",
+        ErrorCode::Required,
         "the form has no `file` part",
     ))
 }

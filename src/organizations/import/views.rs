@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::error::ErrorCode;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RowAction {
@@ -20,15 +22,16 @@ pub struct RowProblem {
     /// Stable snake_case code, the registration API's (`uscc_malformed`, `unknown_region`,
     /// `unknown_field`...) or the import's (`duplicate_in_file`, `missing_column`,
     /// `unknown_column`, `duplicate_column`, `too_many_rows`, `kind_mismatch`).
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl RowProblem {
-    pub fn new(column: &str, code: &str, message: impl Into<String>) -> RowProblem {
+    pub fn new(column: &str, code: ErrorCode, message: impl Into<String>) -> RowProblem {
         RowProblem {
             column: column.trim().to_owned(),
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }

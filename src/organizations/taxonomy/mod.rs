@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::app::{AppState, Locale};
 use crate::db::{DbConnection, write_tx};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub use service::{field_tree, region_tree};
 
@@ -51,10 +51,10 @@ impl Taxonomy {
     }
 
     /// The error code of a code that does not exist: `unknown_region`, `unknown_field`.
-    pub fn unknown_code(self) -> &'static str {
+    pub fn unknown_code(self) -> ErrorCode {
         match self {
-            Taxonomy::Regions => "unknown_region",
-            Taxonomy::Fields => "unknown_field",
+            Taxonomy::Regions => ErrorCode::UnknownRegion,
+            Taxonomy::Fields => ErrorCode::UnknownField,
         }
     }
 
@@ -190,7 +190,7 @@ pub fn region_filter(
     if !region_exists(conn, code)? {
         return Err(ApiError::field(
             param,
-            "region_unknown",
+            ErrorCode::RegionUnknown,
             format!("`{code}` is not a region code from /api/v1/regions"),
         ));
     }

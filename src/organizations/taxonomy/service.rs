@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{Entry, RegionKind, Taxonomy, TreeNode, exists, model, tree_of};
 use crate::app::{AppState, AuthUser, Locale};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 /// A new taxonomy entry (bureau).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,7 +48,7 @@ fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
     if n == 0 || n > 100 {
         errors.push(FieldError::new(
             field,
-            "name_invalid",
+            ErrorCode::NameInvalid,
             "use 1 to 100 characters",
         ));
     }
@@ -65,7 +65,7 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
     if !code_ok {
         errors.push(FieldError::new(
             "code",
-            "code_invalid",
+            ErrorCode::CodeInvalid,
             "use 1-64 of a-z, 0-9, '.', '-'",
         ));
     }
@@ -76,14 +76,14 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
         let kinds: Vec<&str> = RegionKind::ALL.iter().map(|k| k.as_str()).collect();
         errors.push(FieldError::new(
             "kind",
-            "kind_invalid",
+            ErrorCode::KindInvalid,
             format!("one of {}", kinds.join(", ")),
         ));
     }
     if !t.has_kind() && (e.kind.is_some() || e.admin_code.is_some()) {
         errors.push(FieldError::new(
             "kind",
-            "not_applicable",
+            ErrorCode::NotApplicable,
             "fields have no kind or administrative code",
         ));
     }
@@ -105,7 +105,7 @@ pub fn check_changes(t: Taxonomy, c: &EntryChanges) -> Result<(), ApiError> {
     if !t.has_kind() && c.admin_code.is_some() {
         return Err(ApiError::field(
             "admin_code",
-            "not_applicable",
+            ErrorCode::NotApplicable,
             "fields have no administrative code",
         ));
     }
@@ -140,7 +140,7 @@ pub async fn create(
             }
             if exists(conn, t, &e.code)? {
                 let msg = format!("a {} with this code exists", t.noun());
-                return Err(ApiError::conflict("code_taken", msg));
+                return Err(ApiError::conflict(ErrorCode::CodeTaken, msg));
             }
             model::insert(conn, t, &e)?;
             let action = format!("{}_created", t.noun());
@@ -201,7 +201,7 @@ mod tests {
         }
     }
 
-    fn codes(e: ApiError) -> Vec<String> {
+    fn codes(e: ApiError) -> Vec<ErrorCode> {
         match e {
             ApiError::Validation { errors, .. } => errors.into_iter().map(|e| e.code).collect(),
             other => panic!("expected a validation error, got {other:?}"),
@@ -221,11 +221,11 @@ mod tests {
         );
         assert_eq!(
             codes(check_entry(Taxonomy::Regions, new("x", None, None)).unwrap_err()),
-            ["kind_invalid"]
+            [ErrorCode::KindInvalid]
         );
         assert_eq!(
             codes(check_entry(Taxonomy::Regions, new("x", Some("town"), None)).unwrap_err()),
-            ["kind_invalid"]
+            [ErrorCode::KindInvalid]
         );
         assert!(
             check_entry(Taxonomy::Fields, new("f.1", None, None))
@@ -235,11 +235,11 @@ mod tests {
         );
         assert_eq!(
             codes(check_entry(Taxonomy::Fields, new("f", Some("city"), None)).unwrap_err()),
-            ["not_applicable"]
+            [ErrorCode::NotApplicable]
         );
         assert_eq!(
             codes(check_entry(Taxonomy::Fields, new("f", None, Some("1"))).unwrap_err()),
-            ["not_applicable"]
+            [ErrorCode::NotApplicable]
         );
     }
 
@@ -249,7 +249,7 @@ mod tests {
         e.name_en = "  ".to_owned();
         assert_eq!(
             codes(check_entry(Taxonomy::Fields, e).unwrap_err()),
-            ["code_invalid", "name_invalid"]
+            [ErrorCode::CodeInvalid, ErrorCode::NameInvalid]
         );
         let c = EntryChanges {
             name_zh: Some("名".repeat(101)),
@@ -258,7 +258,7 @@ mod tests {
         };
         assert_eq!(
             check_changes(Taxonomy::Regions, &c).unwrap_err().code(),
-            "name_invalid"
+            ErrorCode::NameInvalid
         );
         let c = EntryChanges {
             name_zh: None,
@@ -268,7 +268,7 @@ mod tests {
         assert!(check_changes(Taxonomy::Regions, &c).is_ok());
         assert_eq!(
             check_changes(Taxonomy::Fields, &c).unwrap_err().code(),
-            "not_applicable"
+            ErrorCode::NotApplicable
         );
     }
 }
