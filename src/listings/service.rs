@@ -38,7 +38,7 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Listing>) -> Result<Vec<ListingV
         .collect())
 }
 
-fn view(conn: &mut DbConnection, l: Listing) -> Result<ListingView, ApiError> {
+pub fn view(conn: &mut DbConnection, l: Listing) -> Result<ListingView, ApiError> {
     views(conn, vec![l])?
         .pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a listing without its view")))

@@ -108,10 +108,20 @@ pub fn matches_for(
 ) -> Result<MatchList, ApiError> {
     let viewer = load_viewer(conn, user)?;
     let l = visible(conn, &viewer, side, id)?;
+    matches_of(conn, engine, &l, limit)
+}
+
+/// The other side's best listings for `l`, which the caller has already been allowed to see.
+pub fn matches_of(
+    conn: &mut DbConnection,
+    engine: &Engine,
+    l: &crate::listings::model::Listing,
+    limit: usize,
+) -> Result<MatchList, ApiError> {
     let lists: Lists = listings::lists(conn, std::slice::from_ref(&l.id))?
         .remove(&l.id)
         .unwrap_or_default();
-    let query = super::sync::query_for(&l, &lists);
+    let query = super::sync::query_for(l, &lists);
     ranked(engine, conn, &query, limit)
 }
 

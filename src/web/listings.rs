@@ -20,7 +20,7 @@ use crate::listings::domain::Side;
 use crate::listings::service as listings;
 use crate::listings::views::ListingView;
 use crate::matching::engine::{Engine, Explanation};
-use crate::matching::service::matches_for;
+use crate::matching::service::matches_of;
 use crate::organizations::model as orgs;
 use crate::organizations::service::acting_organizations;
 use crate::organizations::taxonomy::{field_tree, region_tree};
@@ -206,13 +206,14 @@ async fn show(
         .state
         .db
         .run(move |conn| {
-            let l = listings::get(conn, user.clone(), side, &id)?;
-            let viewer = crate::app::load_viewer(conn, user.clone())?;
-            let own = viewer.memberships.contains_key(&l.organization_id);
+            let viewer = crate::app::load_viewer(conn, user)?;
+            let row = listings::visible(conn, &viewer, side, &id)?;
+            let own = viewer.memberships.contains_key(&row.organization_id);
             let matches = match own {
-                true => matches_for(conn, &engine, user, side, &id, 10)?.items,
+                true => matches_of(conn, &engine, &row, 10)?.items,
                 false => Vec::new(),
             };
+            let l = listings::view(conn, row)?;
             let mut ids: Vec<String> = matches
                 .iter()
                 .map(|m| m.listing.organization_id.clone())
