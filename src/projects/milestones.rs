@@ -8,7 +8,7 @@ use super::model::{self, Milestone, Note};
 use super::notices::{Event, tell_bureau};
 use super::service::{advance, load};
 use super::views::{MilestoneChanges, MilestoneView, NewMilestone, NewNote, NoteView};
-use crate::app::{AuthUser, Postman, text};
+use crate::app::{AppState, AuthUser, Postman, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::ApiError;
@@ -106,6 +106,23 @@ pub fn update(
         advance(conn, postman, &mut x, stage, false)?;
     }
     Ok(MilestoneView::new(m, today()))
+}
+
+/// [`update`] in a transaction of its own, then the mail worker is woken for the notices
+/// it wrote (the JSON route and the project page call this).
+pub async fn record(
+    state: &AppState,
+    user: AuthUser,
+    (project, id): (String, String),
+    c: MilestoneChanges,
+) -> Result<MilestoneView, ApiError> {
+    let postman = state.postman.clone();
+    let v = state
+        .db
+        .write(move |conn| update(conn, &postman, &user, &project, &id, c))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
 }
 
 /// Add a tracking note (the bureau).

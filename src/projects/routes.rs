@@ -73,13 +73,7 @@ pub async fn update(
     id: web::Path<String>,
     body: ApiJson<ProjectChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, c) = (id.into_inner(), body.0);
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::update(conn, &postman, &user, &id, c))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = service::change(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -131,13 +125,7 @@ pub async fn update_milestone(
     path: web::Path<(String, String)>,
     body: ApiJson<MilestoneChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let ((id, mid), c) = (path.into_inner(), body.0);
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| milestones::update(conn, &postman, &user, &id, &mid, c))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = milestones::record(&state, user, path.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

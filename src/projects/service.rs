@@ -6,7 +6,7 @@ use super::domain::{Party, Stage, check_year, today};
 use super::model::{self, Project, ProjectFilter};
 use super::notices::{Event, tell_bureau};
 use super::views::{NewProject, ProjectChanges, ProjectQuery, ProjectView};
-use crate::app::{AuthUser, Page, Postman, audit, pagination, text};
+use crate::app::{AppState, AuthUser, Page, Postman, audit, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, ErrorCode, FieldError};
@@ -201,8 +201,18 @@ pub fn list(
 
 /// One key project with its milestones.
 pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<ProjectView, ApiError> {
+    Ok(get_as_party(conn, user, id)?.0)
+}
+
+/// One key project with its milestones, and who the caller is to it (the project page
+/// offers what [`Party`] allows).
+pub fn get_as_party(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    id: &str,
+) -> Result<(ProjectView, Party), ApiError> {
     let (x, party) = load(conn, user, id)?;
-    one(conn, x, party)
+    Ok((one(conn, x, party)?, party))
 }
 
 /// Move `x` to `stage` if the rule lets it (`backwards`: people may move it back, a
@@ -283,4 +293,21 @@ pub fn update(
         None,
     )?;
     one(conn, x, party)
+}
+
+/// [`update`] in a transaction of its own, then the mail worker is woken for the notices
+/// it wrote (the JSON route and the project page call this).
+pub async fn change(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+    c: ProjectChanges,
+) -> Result<ProjectView, ApiError> {
+    let postman = state.postman.clone();
+    let v = state
+        .db
+        .write(move |conn| update(conn, &postman, &user, &id, c))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
 }

@@ -9,11 +9,12 @@ use super::listings::path_of;
 use super::page::{Page, ok};
 use crate::listings::domain::Side;
 use crate::listings::service as listings;
-use crate::listings::views::ListingQuery;
+use crate::listings::views::{ListingQuery, ListingView};
 use crate::organizations::service::my_organizations;
 
 /// One of the user's organizations and its listings.
 pub struct Org {
+    pub id: String,
     pub name: String,
     pub kind: &'static str,
     pub status: String,
@@ -27,6 +28,16 @@ pub struct Item {
     pub title: String,
     pub side_name: &'static str,
     pub status_name: &'static str,
+}
+
+/// A listing as a line of a list: its page, title, side and status by name.
+pub fn item(p: &Page, l: &ListingView) -> Item {
+    Item {
+        path: path_of(&l.side, &l.id),
+        title: l.title.clone(),
+        side_name: p.t(&format!("listing.side.{}", l.side)),
+        status_name: p.t(&format!("listing.status.{}", l.status)),
+    }
 }
 
 #[derive(Template)]
@@ -51,6 +62,30 @@ fn query(org: &str) -> ListingQuery {
     }
 }
 
+/// The needs and capabilities of the organizations `ids` the page's viewer may see (all
+/// of them for its members and the bureau, the published ones for others), as
+/// `GET /api/v1/needs?organization_id=` and `/capabilities?organization_id=` list them.
+pub async fn listings_of(
+    p: &Page,
+    ids: Vec<String>,
+) -> Result<Vec<ListingView>, crate::error::ApiError> {
+    let index = p.state.listing_text.clone();
+    let user = p.user.clone();
+    p.state
+        .db
+        .run(move |conn| {
+            let mut all = Vec::new();
+            for id in &ids {
+                for side in [Side::Need, Side::Capability] {
+                    let page = listings::list(conn, &index, user.clone(), side, query(id))?;
+                    all.extend(page.items);
+                }
+            }
+            Ok(all)
+        })
+        .await
+}
+
 /// `GET /dashboard`.
 pub async fn dashboard_page(p: Page) -> HttpResponse {
     let Some(user) = p.user.clone() else {
@@ -60,23 +95,8 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
         Ok(list) => list,
         Err(e) => return p.error(&e),
     };
-    let index = p.state.listing_text.clone();
     let ids: Vec<String> = mine.iter().map(|o| o.id.clone()).collect();
-    let found = p
-        .state
-        .db
-        .run(move |conn| {
-            let mut all = Vec::new();
-            for id in &ids {
-                for side in [Side::Need, Side::Capability] {
-                    let page = listings::list(conn, &index, Some(user.clone()), side, query(id))?;
-                    all.extend(page.items);
-                }
-            }
-            Ok::<_, crate::error::ApiError>(all)
-        })
-        .await;
-    let all = match found {
+    let all = match listings_of(&p, ids).await {
         Ok(all) => all,
         Err(e) => return p.error(&e),
     };
@@ -86,13 +106,9 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
             listings: all
                 .iter()
                 .filter(|l| l.organization_id == o.id)
-                .map(|l| Item {
-                    path: path_of(&l.side, &l.id),
-                    title: l.title.clone(),
-                    side_name: p.t(&format!("listing.side.{}", l.side)),
-                    status_name: p.t(&format!("listing.status.{}", l.status)),
-                })
+                .map(|l| item(&p, l))
                 .collect(),
+            id: o.id.clone(),
             name: p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
             kind: p.t(&format!("kind.{}", o.kind)),
             status_name: p.t(&format!("org_status.{}", o.status)),

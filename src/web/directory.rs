@@ -66,6 +66,7 @@ pub fn flatten(tree: &[TreeNode]) -> (Vec<Choice>, HashMap<String, String>) {
 
 /// An organization as the directory lists it, every code turned into its name.
 pub struct Entry {
+    pub id: String,
     pub name: String,
     pub other_name: Option<String>,
     pub kind: &'static str,
@@ -112,6 +113,7 @@ fn entry(
         (_, en) => (o.name, en.filter(|e| !e.is_empty())),
     };
     Entry {
+        id: o.id,
         name,
         other_name,
         kind: p.t(&format!("kind.{}", o.kind)),

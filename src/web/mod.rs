@@ -20,7 +20,9 @@ pub mod events;
 pub mod interests;
 pub mod links;
 pub mod listings;
+pub mod organization;
 pub mod page;
+pub mod projects;
 pub mod public;
 pub mod session;
 
@@ -77,6 +79,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(links::accept_invitation),
         )
         .route("/organizations", web::get().to(directory::directory_page))
+        .route(
+            "/organizations/{id}",
+            web::get().to(organization::organization_page),
+        )
+        .route(
+            "/organizations/{id}/review",
+            web::post().to(organization::review),
+        )
         .route("/events", web::get().to(events::events_page))
         .route("/events/{id}.ics", web::get().to(events::event_ics))
         .route("/events/{id}", web::get().to(events::event_page))
@@ -93,6 +103,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/interests", web::get().to(interests::interests_page))
         .route("/interests/{id}", web::get().to(interests::interest_page))
         .route("/interests/{id}", web::post().to(interests::decide))
+        .route("/projects/{id}", web::get().to(projects::project_page))
+        .route("/projects/{id}/stage", web::post().to(projects::move_stage))
+        .route(
+            "/projects/{id}/milestones/{milestone_id}/done",
+            web::post().to(projects::milestone_done),
+        )
         .route("/docs", web::get().to(docs::docs))
         .route("/swagger-ui", web::get().to(docs::swagger_ui))
         .route("/assets/{path:.*}", web::get().to(assets::asset));

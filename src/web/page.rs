@@ -121,7 +121,8 @@ impl Page {
         }
     }
 
-    fn field_message(&self, code: ErrorCode, english: &str) -> String {
+    /// The message for a field error of `code`, in this page's language.
+    pub fn field_message(&self, code: ErrorCode, english: &str) -> String {
         match i18n::get(self.locale, &format!("error.{code}")) {
             Some(m) => m.to_owned(),
             None if self.locale == Locale::En => english.to_owned(),

@@ -352,9 +352,14 @@ impl TestApp {
 
     /// A bureau administrator, created the way `create-admin` does.
     pub async fn bureau_admin(&self) -> TestUser {
-        let db = self.db.clone();
         let email = format!("bureau-{}@example.gov.cn", uuid::Uuid::new_v4().simple());
-        let e = email.clone();
+        self.bureau_admin_at(&email).await
+    }
+
+    /// A bureau administrator at a known address (to sign in to the pages, read its mail).
+    pub async fn bureau_admin_at(&self, email: &str) -> TestUser {
+        let db = self.db.clone();
+        let e = email.to_owned();
         let created = tokio::task::spawn_blocking(move || {
             collab_registry::accounts::admin::create_admin(&db, &e, "Bureau Admin", PASSWORD)
         })
@@ -364,6 +369,6 @@ impl TestApp {
         let collab_registry::accounts::admin::AdminCreated::Created(id) = created else {
             panic!("expected a new admin")
         };
-        self.logged_in(&id, &email, PASSWORD).await
+        self.logged_in(&id, email, PASSWORD).await
     }
 }

@@ -12,7 +12,7 @@ use crate::pages::{browser_like, csrf_of, get_html, link_in, mail_with};
 use crate::registry::{enterprise, uscc};
 
 /// A client signed in through the sign-in page.
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     let c = browser_like();
     let (_, html) = get_html(&c, &app.url("/sign-in")).await;
     let form = [
@@ -30,7 +30,11 @@ async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     c
 }
 
-async fn post_form(c: &reqwest::Client, url: String, form: &[(&str, &str)]) -> reqwest::Response {
+pub async fn post_form(
+    c: &reqwest::Client,
+    url: String,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     c.post(url).form(form).send().await.unwrap()
 }
 
