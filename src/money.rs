@@ -31,9 +31,31 @@ pub fn total(values: impl IntoIterator<Item = i64>) -> anyhow::Result<i64> {
     })
 }
 
+/// `1234567` -> `1,234,567`.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(120_000_000), "120,000,000");
+        assert_eq!(grouped(-1_234_567), "-1,234,567");
+    }
 
     #[test]
     fn amounts_are_bounded_and_totals_do_not_wrap() {

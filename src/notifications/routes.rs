@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::inbox::{self, Delivery, InboxCursor, NotificationView};
+use super::inbox::{self, Delivery, NotificationView};
 use super::outbox::{self, OutboxItem, OutboxStatus, Topic};
 use super::unsubscribe::{unsubscribe_now, unsubscribe_preview};
 use crate::app::AppState;
@@ -108,18 +108,16 @@ pub async fn list_notifications(
     user: AuthUser,
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let after = InboxCursor::decode(query.cursor.as_deref())?;
-    let unread_only = query.unread_only.unwrap_or(false);
-    let (rows, unread_count) = state
-        .db
-        .run(move |conn| {
-            let rows = inbox::page(conn, &user.id, unread_only, after.as_ref(), limit + 1)?;
-            Ok((rows, inbox::unread_count(conn, &user.id)?))
-        })
-        .await?;
-    let page = pagination::page(rows, limit, InboxCursor::of, NotificationView::from);
+    let q = query.into_inner();
+    let unread_only = q.unread_only.unwrap_or(false);
+    let (page, unread_count) = inbox::read(
+        &state.db,
+        user.id,
+        unread_only,
+        q.cursor.as_deref(),
+        q.limit,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(InboxPage {
         items: page.items,
         next_cursor: page.next_cursor,

@@ -178,9 +178,11 @@ pub async fn decide(p: Page, id: web::Path<String>, form: PageForm<DecisionForm>
 struct InterestsPage<'a> {
     p: &'a Page,
     items: Vec<Shown>,
+    agreements: Vec<super::agreements::Shown>,
 }
 
-/// `GET /interests`: the user's sent and received interests, newest first.
+/// `GET /interests`: the user's sent and received interests, newest first, and the
+/// agreements of their organizations.
 pub async fn interests_page(p: Page) -> HttpResponse {
     let Some(user) = p.user.clone() else {
         return p.redirect("/sign-in?next=/interests");
@@ -192,8 +194,12 @@ pub async fn interests_page(p: Page) -> HttpResponse {
         limit: Some(50),
         cursor: None,
     };
-    let page = match actions::list(&p.state, user, q).await {
-        Ok(page) => page,
+    let found = futures_util::future::try_join(
+        actions::list(&p.state, user.clone(), q),
+        super::agreements::of_user(&p, user),
+    );
+    let (page, agreements) = match found.await {
+        Ok(x) => x,
         Err(e) => return p.error(&e),
     };
     let names = match names_of(&p, &page.items).await {
@@ -205,5 +211,10 @@ pub async fn interests_page(p: Page) -> HttpResponse {
         .into_iter()
         .map(|v| shown(&p, v, &names))
         .collect();
-    ok(&p, &InterestsPage { p: &p, items })
+    let tpl = InterestsPage {
+        p: &p,
+        items,
+        agreements,
+    };
+    ok(&p, &tpl)
 }

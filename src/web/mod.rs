@@ -12,11 +12,13 @@
 //! document); they are registered here, before the API's fallback.
 
 pub mod accounts;
+pub mod agreements;
 pub mod assets;
 pub mod dashboard;
 pub mod directory;
 pub mod docs;
 pub mod events;
+pub mod inbox;
 pub mod interests;
 pub mod links;
 pub mod listings;
@@ -109,6 +111,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/projects/{id}/milestones/{milestone_id}/done",
             web::post().to(projects::milestone_done),
         )
+        .route("/inbox", web::get().to(inbox::inbox_page))
+        .route("/inbox/read-all", web::post().to(inbox::read_all))
+        .route("/inbox/{id}/read", web::post().to(inbox::read_one))
         .route("/docs", web::get().to(docs::docs))
         .route("/swagger-ui", web::get().to(docs::swagger_ui))
         .route("/assets/{path:.*}", web::get().to(assets::asset));

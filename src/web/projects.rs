@@ -60,19 +60,6 @@ struct ProjectPage<'a> {
     errors: FormErrors,
 }
 
-/// `1234567` -> `1,234,567`.
-fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 fn shown(p: &Page, v: ProjectView, names: &Names) -> Shown {
     let org = |id: &str| names.org(p, id);
     let stage_name = |s: &str| p.t(&format!("stage.{s}"));
@@ -84,7 +71,7 @@ fn shown(p: &Page, v: ProjectView, names: &Names) -> Shown {
         region: names.region(&v.region_code),
         year: v.year,
         investment: (v.planned_investment)
-            .map(|y| crate::i18n::fill(p.t("project.yuan"), &[("n", &grouped(y))])),
+            .map(|y| crate::i18n::fill(p.t("project.yuan"), &[("n", &crate::money::grouped(y))])),
         capacity: v.capacity,
         overdue: v.overdue_milestones,
         milestones: (v.milestones.into_iter())
@@ -215,18 +202,4 @@ pub async fn move_stage(p: Page, id: web::Path<String>, form: PageForm<StageForm
         Err(_) => Err(ApiError::field("stage", ErrorCode::Invalid, "a stage")),
     };
     after(p, id, result).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::grouped;
-
-    #[test]
-    fn yuan_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(120_000_000), "120,000,000");
-        assert_eq!(grouped(-1_234_567), "-1,234,567");
-    }
 }

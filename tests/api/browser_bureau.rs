@@ -1,6 +1,7 @@
 //! The bureau's journey in headless Chromium (harness: `browser.rs`): it opens the link of
 //! the new-organization mail, verifies the organization with the page's button, then
-//! reads a key project with an overdue and a done milestone. Screenshots under
+//! reads a key project with an overdue and a done milestone, its inbox and the
+//! interests page. Screenshots under
 //! `target/screenshots/bureau/`; every page is checked as in `browser_journeys`.
 
 use fantoccini::Locator;
@@ -97,5 +98,16 @@ async fn browser_the_bureau_verifies_an_organization_from_its_mail_and_reads_a_k
     );
     b.check_page(true).await;
     b.shot("project").await;
+
+    // The inbox holds the notice of the registration; the interests page, no agreement yet.
+    b.goto(&app.url("/inbox")).await;
+    assert!(b.main_text().await.contains("滨州再生铝有限公司"));
+    b.check_page(true).await;
+    b.shot("inbox").await;
+    b.click_and_wait(Locator::Css("form[action='/inbox/read-all'] button"))
+        .await;
+    assert!(b.main_text().await.contains("未读： 0"));
+    b.goto(&app.url("/interests")).await;
+    b.check_page(true).await;
     b.quit().await;
 }

@@ -39,6 +39,7 @@ mod operations;
 mod outage;
 mod outbox;
 mod pages;
+mod pages_inbox;
 mod pages_links;
 mod pages_member;
 mod pages_projects;

@@ -148,6 +148,27 @@ pub fn page(
     Ok(out)
 }
 
+/// One page of a user's inbox (unread first, newest first within each group) and how many
+/// are unread: `GET /api/v1/me/notifications` and the inbox page.
+pub async fn read(
+    db: &crate::db::Db,
+    user_id: String,
+    unread_only: bool,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<(crate::app::pagination::Page<NotificationView>, i64), ApiError> {
+    let limit = crate::app::pagination::limit(limit)?;
+    let after = InboxCursor::decode(cursor)?;
+    let (rows, unread) = db
+        .run(move |conn| {
+            let rows = page(conn, &user_id, unread_only, after.as_ref(), limit + 1)?;
+            Ok::<_, ApiError>((rows, unread_count(conn, &user_id)?))
+        })
+        .await?;
+    let page = crate::app::pagination::page(rows, limit, InboxCursor::of, NotificationView::from);
+    Ok((page, unread))
+}
+
 pub fn unread_count(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
     n::table
         .filter(n::user_id.eq(user_id))
