@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 
 use tokio::sync::{Notify, watch};
 
@@ -15,6 +15,7 @@ use crate::auth::tokens::{self, Keys};
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::extract::JsonLimit;
+use crate::net::server::ServerOptions;
 use crate::notifications::{mailer::Mailer, worker};
 use crate::ops::metrics::Metrics;
 use crate::{routes, telemetry};
@@ -97,7 +98,7 @@ impl Application {
         let engine = web::Data::from(matching_for_routes);
         let document = web::Data::new(crate::ops::OpenApiDocument(routes::openapi()));
         let json_limit = JsonLimit(settings.max_json_bytes);
-        let server = HttpServer::new(move || {
+        let app = move || {
             let table = routes::table();
             App::new()
                 .app_data(state.clone())
@@ -114,12 +115,12 @@ impl Application {
                 .configure(|cfg| table.register(cfg))
                 .configure(crate::web::configure)
                 .default_service(web::to(crate::web::fallback))
-        })
-        .listen(listener)?
-        .listen(metrics_listener)?
-        .workers(settings.http_workers)
-        .shutdown_timeout(settings.shutdown_timeout.as_secs())
-        .run();
+        };
+        let options = ServerOptions {
+            workers: settings.http_workers,
+            shutdown_timeout: settings.shutdown_timeout,
+        };
+        let server = crate::net::server::serve(app, vec![listener, metrics_listener], options)?;
         tracing::info!(port, metrics = %metrics_at.0, backend = ?settings.backend(), "listening");
         Ok(Application {
             port,

@@ -32,7 +32,8 @@ pub async fn split_listeners(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let on_metrics = req
         .app_data::<web::Data<MetricsListener>>()
-        .is_some_and(|m| m.0 == req.app_config().local_addr());
+        .zip(req.conn_data::<crate::net::server::ListenerAddr>())
+        .is_some_and(|(m, at)| m.0 == at.0);
     if on_metrics != (req.path() == "/metrics") {
         let res = actix_web::ResponseError::error_response(&crate::error::ApiError::NotFound);
         return Ok(req.into_response(res).map_into_right_body());

@@ -46,6 +46,7 @@ mod pages_projects;
 mod pages_review;
 mod process;
 mod quotas;
+mod raw_targets;
 mod registry;
 mod schema_parity;
 mod shutdown;

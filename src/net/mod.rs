@@ -1,5 +1,11 @@
-//! IP networks (CIDRs) for the configuration of trusted proxies. Infrastructure: imports
-//! nothing of the crate, so `config` and `auth` can both use it.
+//! The network edge. Infrastructure: imports nothing of the crate, so `config`, `auth` and
+//! `startup` can all use it.
+//! - IP networks (CIDRs) for the configuration of trusted proxies (here);
+//! - [`server`]: the HTTP server over connections whose request targets are percent-encoded
+//!   ([`targets`]), so raw UTF-8 in a URL is accepted.
+
+pub mod server;
+pub mod targets;
 
 use std::net::IpAddr;
 
