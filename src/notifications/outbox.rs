@@ -58,12 +58,12 @@ struct NewRow<'a> {
     id: String,
     idempotency_key: &'a str,
     user_id: Option<&'a str>,
-    topic: &'a str,
+    topic: Topic,
     to_address: &'a str,
     subject: &'a str,
     body_text: &'a str,
     body_html: &'a str,
-    status: &'a str,
+    status: OutboxStatus,
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
@@ -79,12 +79,12 @@ pub struct OutboxEmail {
     pub id: String,
     pub idempotency_key: String,
     pub user_id: Option<String>,
-    pub topic: String,
+    pub topic: Topic,
     pub to_address: String,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -136,12 +136,12 @@ pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<
                 id: new_id(),
                 idempotency_key: &email.idempotency_key,
                 user_id: email.user_id.as_deref(),
-                topic: email.topic.as_str(),
+                topic: email.topic,
                 to_address: &email.to,
                 subject: &email.subject,
                 body_text: &email.text,
                 body_html: &email.html,
-                status: OutboxStatus::Pending.as_str(),
+                status: OutboxStatus::Pending,
                 attempts: 0,
                 next_attempt_at: t,
                 created_at: t,
@@ -161,6 +161,8 @@ pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<
 }
 
 /// An outbox row as the bureau sees it (no bodies).
+// Topic and status are the stored text, so that a row whose value this binary cannot read
+// still shows, rather than failing the list that would help find it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OutboxItem {
     pub id: String,
@@ -175,8 +177,24 @@ pub struct OutboxItem {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl From<OutboxEmail> for OutboxItem {
-    fn from(e: OutboxEmail) -> Self {
+/// The stored columns of an [`OutboxItem`], read as text.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox_emails)]
+struct ListedRow {
+    id: String,
+    topic: String,
+    to_address: String,
+    subject: String,
+    status: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    last_error: Option<String>,
+    sent_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+}
+
+impl From<ListedRow> for OutboxItem {
+    fn from(e: ListedRow) -> Self {
         OutboxItem {
             id: e.id,
             topic: e.topic,
@@ -192,25 +210,45 @@ impl From<OutboxEmail> for OutboxItem {
     }
 }
 
+impl From<OutboxEmail> for OutboxItem {
+    fn from(e: OutboxEmail) -> Self {
+        OutboxItem {
+            id: e.id,
+            topic: e.topic.as_str().to_owned(),
+            to_address: e.to_address,
+            subject: e.subject,
+            status: e.status.as_str().to_owned(),
+            attempts: e.attempts,
+            next_attempt_at: utc(e.next_attempt_at),
+            last_error: e.last_error,
+            sent_at: e.sent_at.map(utc),
+            created_at: utc(e.created_at),
+        }
+    }
+}
+
 /// Rows by status, newest first, after `before` (an id) for paging.
 pub fn list(
     conn: &mut DbConnection,
     status: Option<OutboxStatus>,
     before: Option<&str>,
     limit: i64,
-) -> QueryResult<Vec<OutboxEmail>> {
+) -> QueryResult<Vec<OutboxItem>> {
     let mut q = outbox_emails::table
-        .select(OutboxEmail::as_select())
+        .select(ListedRow::as_select())
         .order(outbox_emails::id.desc())
         .limit(limit)
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(outbox_emails::status.eq(s.as_str()));
+        q = q.filter(outbox_emails::status.eq(s));
     }
     if let Some(b) = before {
         q = q.filter(outbox_emails::id.lt(b.to_owned()));
     }
-    q.load(conn)
+    Ok(q.load::<ListedRow>(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Put a dead (or any unsent) row back in line for one more round of attempts.
@@ -219,10 +257,10 @@ pub fn retry(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxEmai
     let n = diesel::update(
         outbox_emails::table
             .filter(outbox_emails::id.eq(id))
-            .filter(outbox_emails::status.ne(OutboxStatus::Sent.as_str())),
+            .filter(outbox_emails::status.ne(OutboxStatus::Sent)),
     )
     .set((
-        outbox_emails::status.eq(OutboxStatus::Pending.as_str()),
+        outbox_emails::status.eq(OutboxStatus::Pending),
         outbox_emails::attempts.eq(0),
         outbox_emails::next_attempt_at.eq(t),
         outbox_emails::locked_until.eq(None::<NaiveDateTime>),
@@ -258,16 +296,13 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
         OutboxStatus::Dead,
     ] {
         let n: i64 = o::table
-            .filter(o::status.eq(status.as_str()))
+            .filter(o::status.eq(status))
             .count()
             .get_result(conn)?;
         by_status.push((status.as_str().to_owned(), n));
     }
     let oldest_unsent = o::table
-        .filter(o::status.eq_any([
-            OutboxStatus::Pending.as_str(),
-            OutboxStatus::Sending.as_str(),
-        ]))
+        .filter(o::status.eq_any([OutboxStatus::Pending, OutboxStatus::Sending]))
         .select(diesel::dsl::min(o::created_at))
         .get_result(conn)?;
     Ok(Backlog {

@@ -48,7 +48,7 @@ pub async fn list_outbox(
         rows,
         limit,
         |e| e.id.clone(),
-        OutboxItem::from,
+        std::convert::identity,
     )))
 }
 

@@ -13,7 +13,7 @@ use rand::Rng;
 use tokio::sync::{Notify, watch};
 
 use super::mailer::{Mailer, SendError};
-use super::outbox::{OutboxEmail, OutboxStatus};
+use super::outbox::{OutboxEmail, OutboxStatus, Topic};
 use crate::config::MailSettings;
 use crate::db::schema::outbox_emails as o;
 use crate::db::types::now;
@@ -21,7 +21,10 @@ use crate::db::{Db, DbConnection, write_tx};
 
 const BATCH: i64 = 200;
 
-/// Claim up to `limit` due rows for `worker`, marking them `sending` under a lease.
+/// Claim up to `limit` due rows for `worker`, marking them `sending` under a lease. Only rows
+/// whose topic this binary knows are claimed: a row with a corrupt topic cannot be read, and
+/// claiming it would fail every batch it lands in (one bad row stalling all mail); it stays
+/// `pending`, visible in the bureau's outbox list, while everything else is delivered.
 pub fn claim(
     conn: &mut DbConnection,
     worker: &str,
@@ -36,12 +39,13 @@ pub fn claim(
                 .select(o::id)
                 .filter(
                     o::status
-                        .eq(OutboxStatus::Pending.as_str())
+                        .eq(OutboxStatus::Pending)
                         .and(o::next_attempt_at.le(t))
                         .or(o::status
-                            .eq(OutboxStatus::Sending.as_str())
+                            .eq(OutboxStatus::Sending)
                             .and(o::locked_until.lt(t).assume_not_null())),
                 )
+                .filter(o::topic.eq_any(Topic::ALL))
                 .order((o::next_attempt_at, o::id))
                 .limit(limit)
                 .for_update()
@@ -51,12 +55,13 @@ pub fn claim(
                 .select(o::id)
                 .filter(
                     o::status
-                        .eq(OutboxStatus::Pending.as_str())
+                        .eq(OutboxStatus::Pending)
                         .and(o::next_attempt_at.le(t))
                         .or(o::status
-                            .eq(OutboxStatus::Sending.as_str())
+                            .eq(OutboxStatus::Sending)
                             .and(o::locked_until.lt(t).assume_not_null())),
                 )
+                .filter(o::topic.eq_any(Topic::ALL))
                 .order((o::next_attempt_at, o::id))
                 .limit(limit)
                 .load(c)?,
@@ -66,7 +71,7 @@ pub fn claim(
         }
         diesel::update(o::table.filter(o::id.eq_any(&ids)))
             .set((
-                o::status.eq(OutboxStatus::Sending.as_str()),
+                o::status.eq(OutboxStatus::Sending),
                 o::locked_until.eq(Some(until)),
                 o::locked_by.eq(Some(worker)),
                 o::attempts.eq(o::attempts + 1),
@@ -102,12 +107,12 @@ fn record(
     let mine = o::table
         .filter(o::id.eq(&email.id))
         .filter(o::locked_by.eq(worker))
-        .filter(o::status.eq(OutboxStatus::Sending.as_str()));
+        .filter(o::status.eq(OutboxStatus::Sending));
     let none = None::<NaiveDateTime>;
     match outcome {
         Ok(()) => diesel::update(mine)
             .set((
-                o::status.eq(OutboxStatus::Sent.as_str()),
+                o::status.eq(OutboxStatus::Sent),
                 o::sent_at.eq(Some(t)),
                 o::locked_until.eq(none),
                 o::last_error.eq(None::<String>),
@@ -123,7 +128,7 @@ fn record(
             if give_up {
                 diesel::update(mine)
                     .set((
-                        o::status.eq(OutboxStatus::Dead.as_str()),
+                        o::status.eq(OutboxStatus::Dead),
                         o::locked_until.eq(none),
                         o::last_error.eq(Some(message)),
                         o::updated_at.eq(t),
@@ -138,7 +143,7 @@ fn record(
                 .unwrap_or_default();
                 diesel::update(mine)
                     .set((
-                        o::status.eq(OutboxStatus::Pending.as_str()),
+                        o::status.eq(OutboxStatus::Pending),
                         o::next_attempt_at.eq(next),
                         o::locked_until.eq(none),
                         o::last_error.eq(Some(message)),
@@ -278,12 +283,12 @@ mod tests {
             id: id.into(),
             idempotency_key: id.into(),
             user_id: None,
-            topic: "events".into(),
+            topic: super::Topic::Events,
             to_address: to.into(),
             subject: String::new(),
             body_text: String::new(),
             body_html: String::new(),
-            status: "sending".into(),
+            status: OutboxStatus::Sending,
             attempts: 1,
             next_attempt_at: t,
             locked_until: None,

@@ -200,3 +200,49 @@ async fn without_smtp_mail_is_written_as_eml_files_in_the_data_folder() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A row whose topic this binary cannot read (a corrupt value, or one a newer version wrote)
+/// is never claimed, so it cannot fail the batches it would land in: mail queued after it is
+/// delivered, and the bureau's outbox list still shows the row as stored.
+#[tokio::test]
+async fn a_row_with_an_unreadable_topic_does_not_stall_the_mail() {
+    let app = spawn_app().await;
+    app.db
+        .run(|conn| {
+            use diesel::Connection as _;
+            use diesel::RunQueryDsl as _;
+            conn.transaction(|conn| {
+                outbox::enqueue(conn, &email("corrupt", "corrupt@example.com"))?;
+                diesel::sql_query(
+                    "UPDATE outbox_emails SET topic = 'gossip' WHERE idempotency_key = 'corrupt'",
+                )
+                .execute(conn)
+            })?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let res = app.register("after@example.com", "en").await;
+    assert_eq!(res.status().as_u16(), 201);
+    app.verification_mail("after@example.com").await;
+
+    let admin = app.bureau_admin().await;
+    let listed: Value = app
+        .get_as("/api/v1/admin/outbox?status=pending", &admin.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["to_address"] == "corrupt@example.com")
+        .unwrap_or_else(|| panic!("the unreadable row is listed: {listed}"));
+    assert_eq!(row["topic"], "gossip");
+    assert_eq!(row["attempts"], 0, "never claimed");
+    assert!(
+        app.smtp.mails_to("corrupt@example.com").is_empty(),
+        "never sent"
+    );
+}
