@@ -153,16 +153,25 @@ async fn sigkill_under_concurrent_writes_loses_nothing_acknowledged_and_no_promi
                 ))
             })
             .collect();
-        let before =
-            ledger.users.lock().unwrap().len() + ledger.organizations.lock().unwrap().len();
-        tokio::time::sleep(Duration::from_millis(rng.random_range(300..1500))).await;
+        // Kill while writes are under way: once this round has had a write acknowledged (so
+        // the clients are past connecting, however loaded the machine), after a random delay.
+        let acknowledged =
+            || ledger.users.lock().unwrap().len() + ledger.organizations.lock().unwrap().len();
+        let before = acknowledged();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while acknowledged() == before {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "round {round}: no write was acknowledged within a minute"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(0..1200))).await;
         server.kill();
         stop.store(true, Ordering::Relaxed);
         for w in writers {
             w.await.unwrap();
         }
-        let after = ledger.users.lock().unwrap().len() + ledger.organizations.lock().unwrap().len();
-        assert!(after > before, "round {round}: no write was acknowledged");
     }
     let unexpected = ledger.unexpected.lock().unwrap().clone();
     assert!(
