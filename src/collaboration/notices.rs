@@ -63,10 +63,10 @@ pub fn wording(
     (subject, summary, label)
 }
 
-/// The line that leads to the other organization: its entry in the directory.
-fn organization_line(locale: Locale, name: &str, public_url: &str) -> String {
-    let q: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    let link = format!("{public_url}/organizations?q={q}");
+/// The line that leads to the other organization: its page (verified, so every member
+/// of a verified organization may open it).
+fn organization_line(locale: Locale, name: &str, id: &str, public_url: &str) -> String {
+    let link = format!("{public_url}/organizations/{id}");
     match locale {
         Locale::ZhCn => format!("「{name}」的机构信息：{link}"),
         Locale::En => format!("About {name}: {link}"),
@@ -103,7 +103,12 @@ pub fn tell(
             name: &member.display_name,
             paragraphs: vec![summary.clone()],
             action: Some((label, link.clone())),
-            footer: Some(organization_line(locale, name, postman.public_url())),
+            footer: Some(organization_line(
+                locale,
+                name,
+                &other.id,
+                postman.public_url(),
+            )),
         }
         .render();
         notices.push(Notice {
@@ -147,10 +152,7 @@ mod tests {
             wording(Locale::ZhCn, Step::Sent, "x", "y").0,
             "新的合作意向：x"
         );
-        let line = organization_line(Locale::En, "Weiqiao Al", "http://x.test");
-        assert_eq!(
-            line,
-            "About Weiqiao Al: http://x.test/organizations?q=Weiqiao+Al"
-        );
+        let line = organization_line(Locale::En, "Weiqiao Al", "o-1", "http://x.test");
+        assert_eq!(line, "About Weiqiao Al: http://x.test/organizations/o-1");
     }
 }

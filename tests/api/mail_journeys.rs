@@ -225,20 +225,16 @@ async fn a_new_interest_names_the_interested_organization_and_links_to_it() {
         text.contains("Binzhou University is interested in"),
         "{text}"
     );
-    let link = format!(
-        "{}/organizations?q=Binzhou+University",
-        app.settings.public_url
+    // The link is the interested organization's page, and it opens for the recipient.
+    let link = format!("{}/organizations/{uni}", app.settings.public_url);
+    assert!(
+        text.contains(&format!("About Binzhou University: {link}")),
+        "{text}"
     );
-    assert!(text.contains(&link), "{text}");
-    let res = app
-        .client
-        .get(&link)
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    assert!(res.text().await.unwrap().contains("Binzhou University"));
+    let c = crate::pages_member::signed_in(&app, "ent@example.com").await;
+    let (status, html) = crate::pages::get_html(&c, &link).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Binzhou University"), "{html}");
 }
 
 #[tokio::test]
