@@ -247,6 +247,19 @@ pub fn get(
     view(conn, l)
 }
 
+/// A listing the caller may edit (members of its organization), as its view: what an
+/// edit form starts from. 404 if the caller may not see it, 403 if they see but not edit.
+pub fn editable_view(
+    conn: &mut DbConnection,
+    user: AuthUser,
+    side: Side,
+    id: &str,
+) -> Result<ListingView, ApiError> {
+    let viewer = load_viewer(conn, Some(user))?;
+    let l = editable(conn, &viewer, side, id)?;
+    view(conn, l)
+}
+
 /// Change a listing (members of its organization); only the fields sent change.
 pub fn update(
     conn: &mut DbConnection,

@@ -7,9 +7,10 @@ use askama::Template;
 
 use super::listings::path_of;
 use super::page::{Page, ok};
-use crate::listings::domain::Side;
+use crate::listings::domain::{Side, may_post};
 use crate::listings::service as listings;
 use crate::listings::views::{ListingQuery, ListingView};
+use crate::organizations::domain::OrgKind;
 use crate::organizations::service::my_organizations;
 
 /// One of the user's organizations and its listings.
@@ -20,6 +21,27 @@ pub struct Org {
     pub status: String,
     pub status_name: &'static str,
     pub listings: Vec<Item>,
+    /// "New need" / "new capability" for the sides its kind posts (`may_post`): (href, label).
+    pub new: Vec<(String, &'static str)>,
+}
+
+fn new_links(p: &Page, org_id: &str, kind: &str) -> Vec<(String, &'static str)> {
+    let Ok(kind) = kind.parse::<OrgKind>() else {
+        return Vec::new();
+    };
+    [
+        (Side::Need, "dashboard.new_need"),
+        (Side::Capability, "dashboard.new_capability"),
+    ]
+    .into_iter()
+    .filter(|(side, _)| may_post(*side, kind).is_ok())
+    .map(|(side, key)| {
+        (
+            format!("/{}/new?organization_id={org_id}", side.path()),
+            p.t(key),
+        )
+    })
+    .collect()
 }
 
 /// One need or capability of an organization.
@@ -108,6 +130,7 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
                 .filter(|l| l.organization_id == o.id)
                 .map(|l| item(&p, l))
                 .collect(),
+            new: new_links(&p, &o.id, &o.kind),
             id: o.id.clone(),
             name: p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
             kind: p.t(&format!("kind.{}", o.kind)),

@@ -16,7 +16,7 @@ use super::directory::flatten;
 use super::page::{FormErrors, Page, PageForm, render};
 use crate::collaboration::actions;
 use crate::collaboration::views::NewInterest;
-use crate::listings::domain::Side;
+use crate::listings::domain::{Action, ListingStatus, Side};
 use crate::listings::service as listings;
 use crate::listings::views::ListingView;
 use crate::matching::engine::{Engine, Explanation};
@@ -182,10 +182,26 @@ struct ListingPage<'a> {
     /// The organizations the user may act for (verified, a member), which may express
     /// interest: (id, name).
     senders: Vec<(String, String)>,
+    /// For its members: the lifecycle actions that apply now, (action, label).
+    actions: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
 }
 
-fn side_of(kind: &str) -> Side {
+/// Publish and close as `Action::apply` allows them from the listing's status; only its
+/// members see them (the service decides again when one is pressed).
+fn lifecycle(p: &Page, own: bool, l: &ListingView) -> Vec<(&'static str, &'static str)> {
+    let (Ok(side), Ok(status)) = (l.side.parse::<Side>(), l.status.parse::<ListingStatus>()) else {
+        return Vec::new();
+    };
+    (own.then_some([Action::Publish, Action::Close])
+        .into_iter()
+        .flatten())
+    .filter(|a| a.apply(side, status).is_some())
+    .map(|a| (a.as_str(), p.t(&format!("listing.action.{}", a.as_str()))))
+    .collect()
+}
+
+pub fn side_of(kind: &str) -> Side {
     if kind == "needs" {
         Side::Need
     } else {
@@ -251,6 +267,7 @@ async fn show(
         })
         .collect();
     let tpl = ListingPage {
+        actions: lifecycle(p, own, &l),
         l: shown(p, &l, &names),
         p,
         own,
@@ -307,6 +324,38 @@ pub async fn express_interest(
     };
     match actions::express(&p.state, user, b).await {
         Ok(v) => p.redirect(&format!("/interests/{}", v.id)),
+        Err(e) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            show(&p, engine, side, id, p.form_errors(&e), status).await
+        }
+    }
+}
+
+/// `POST /needs/{id}/publish`, `/close` (and for capabilities): `listings::service::act`,
+/// the JSON API's operation; a refusal comes back on the listing's page.
+pub async fn act(
+    p: Page,
+    engine: web::Data<Engine>,
+    path: web::Path<(String, String, String)>,
+    _form: PageForm<Vec<(String, String)>>,
+) -> HttpResponse {
+    let (kind, id, action) = path.into_inner();
+    let Some(user) = p.user.clone() else {
+        return p.redirect(&format!("/sign-in?next=/{kind}/{id}"));
+    };
+    let (side, lid) = (side_of(&kind), id.clone());
+    let Ok(action) = action.parse::<Action>() else {
+        return p.error(&crate::error::ApiError::NotFound);
+    };
+    let write = p
+        .state
+        .db
+        .write(move |c| listings::act(c, user, side, &lid, action));
+    match write.await {
+        Ok(v) => {
+            p.state.index_wake.notify_one();
+            p.redirect(&path_of(&v.side, &v.id))
+        }
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
             show(&p, engine, side, id, p.form_errors(&e), status).await

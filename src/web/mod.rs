@@ -21,9 +21,11 @@ pub mod events;
 pub mod inbox;
 pub mod interests;
 pub mod links;
+pub mod listing_form;
 pub mod listings;
 pub mod organization;
 pub mod page;
+pub mod posting;
 pub mod projects;
 pub mod public;
 pub mod session;
@@ -95,8 +97,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/events/{id}/register", web::post().to(events::register))
         .route("/dashboard", web::get().to(dashboard::dashboard_page))
         .route(
+            "/{kind:needs|capabilities}/new",
+            web::get().to(posting::new_page),
+        )
+        .route(
+            "/{kind:needs|capabilities}/new",
+            web::post().to(posting::create),
+        )
+        .route(
             "/{kind:needs|capabilities}/{id}",
             web::get().to(listings::listing_page),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/edit",
+            web::get().to(posting::edit_page),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/edit",
+            web::post().to(posting::update),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/{action:publish|close}",
+            web::post().to(listings::act),
         )
         .route(
             "/{kind:needs|capabilities}/{id}/interest",

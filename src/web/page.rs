@@ -130,14 +130,21 @@ impl Page {
         }
     }
 
-    /// The errors of a refused form: field errors next to their inputs, the rest on top.
+    /// The errors of a refused form: field errors next to their inputs (the message of
+    /// `error.{code}.{field}` when the catalog has one, else of `error.{code}`), the rest
+    /// on top.
     pub fn form_errors(&self, err: &ApiError) -> FormErrors {
         match err {
             ApiError::Validation { errors, .. } => FormErrors {
                 general: None,
                 fields: errors
                     .iter()
-                    .map(|e| (e.field.clone(), self.field_message(e.code, &e.message)))
+                    .map(|e| {
+                        let own = i18n::get(self.locale, &format!("error.{}.{}", e.code, e.field));
+                        let m = own
+                            .map_or_else(|| self.field_message(e.code, &e.message), str::to_owned);
+                        (e.field.clone(), m)
+                    })
                     .collect(),
             },
             other => FormErrors {

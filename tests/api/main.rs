@@ -42,6 +42,7 @@ mod pages;
 mod pages_inbox;
 mod pages_links;
 mod pages_member;
+mod pages_posting;
 mod pages_projects;
 mod pages_review;
 mod process;
