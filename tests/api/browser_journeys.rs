@@ -209,19 +209,9 @@ async fn browser_an_enterprise_sees_an_english_capability_among_its_matches_and_
         "field_codes": ["red-mud.iron-recovery"], "cooperation_modes": ["joint_rnd"], "trl": 6})).await;
     let cap_id = cap["id"].as_str().unwrap().to_owned();
     crate::listings::publish(&app, &prof, "capabilities", &cap_id).await;
-    let need = crate::listings::post(&app, &owner, "/api/v1/needs", &serde_json::json!({"organization_id": ent,
-        "title": "赤泥中铁的回收", "description": "我公司拜耳法氧化铝生产每年产生大量赤泥，希望回收其中的铁，实现综合利用。",
-        "keywords": ["赤泥", "铁回收"], "field_codes": ["red-mud.iron-recovery"], "cooperation_modes": ["joint_rnd"], "trl_required": 5})).await;
-    let need_id = need["id"].as_str().unwrap().to_owned();
-    crate::listings::publish(&app, &owner, "needs", &need_id).await;
-    let matches = format!("/api/v1/needs/{need_id}/matches");
-    crate::matching::within_a_second(&app, &owner, &matches, |v| {
-        v["items"].as_array().is_some_and(|a| !a.is_empty())
-    })
-    .await;
 
-    // The enterprise's engineer opens the need from the dashboard and reads why the
-    // English capability matched, in Chinese.
+    // The enterprise's engineer posts the need in Chinese from the dashboard's form,
+    // publishes it, and reads why the English capability matched, in Chinese.
     b.goto(&app.url("/sign-in?next=/dashboard")).await;
     b.fill("email", "engineer@example.com").await;
     b.fill("password", PASSWORD).await;
@@ -229,8 +219,57 @@ async fn browser_an_enterprise_sees_an_english_capability_among_its_matches_and_
     assert_eq!(b.path().await, "/dashboard");
     b.check_page(true).await;
     b.shot("dashboard").await;
-    b.click_and_wait(Locator::Css(&format!("a[href='/needs/{need_id}']")))
+    b.click_and_wait(Locator::Css(&format!(
+        "a[href='/needs/new?organization_id={ent}']"
+    )))
+    .await;
+    b.fill("title", "赤泥中铁的回收").await;
+    b.fill(
+        "description",
+        "我公司拜耳法氧化铝生产每年产生大量赤泥，希望回收其中的铁，实现综合利用。",
+    )
+    .await;
+    b.fill("keywords", "赤泥、铁回收").await;
+    for choice in [
+        "#field_codes option[value='red-mud.iron-recovery']",
+        "input[name=cooperation_modes][value=joint_rnd]",
+        "#trl option[value='5']",
+    ] {
+        let el = b.client.find(Locator::Css(choice)).await.unwrap();
+        el.click().await.unwrap();
+    }
+    b.check_page(true).await;
+    b.client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    b.shot("need-new").await;
+    b.submit().await;
+    let need_path = b.path().await;
+    let need_id = need_path.strip_prefix("/needs/").unwrap().to_owned();
+    let need: serde_json::Value = app
+        .get_as(&format!("/api/v1{need_path}"), &owner.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&need["field_codes"], &need["trl_required"], &need["status"]),
+        (
+            &serde_json::json!(["red-mud.iron-recovery"]),
+            &serde_json::json!(5),
+            &serde_json::json!("draft")
+        ),
+        "{need}"
+    );
+    b.click_and_wait(Locator::Css("form[action$='/publish'] button"))
         .await;
+    let matches = format!("/api/v1/needs/{need_id}/matches");
+    crate::matching::within_a_second(&app, &owner, &matches, |v| {
+        v["items"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    b.goto(&app.url(&need_path)).await;
     let text = b.main_text().await;
     assert!(
         text.contains("Iron recovery from bauxite residue")
