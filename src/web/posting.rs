@@ -69,14 +69,27 @@ async fn posters(p: &Page, side: Side) -> Result<Vec<(String, String)>, ApiError
         .collect())
 }
 
-async fn show(
-    p: &Page,
-    side: Side,
-    target: Target,
-    f: Form,
-    errors: FormErrors,
-    status: StatusCode,
-) -> HttpResponse {
+/// The form's heading, where it posts and where "cancel" leads.
+fn labels(p: &Page, side: Side, target: &Target) -> (&'static str, String, String) {
+    match target {
+        Target::New => (
+            p.t(match side {
+                Side::Need => "post.new_need",
+                Side::Capability => "post.new_capability",
+            }),
+            format!("/{}/new", side.path()),
+            "/dashboard".to_owned(),
+        ),
+        Target::Edit(id) => (
+            p.t("post.edit"),
+            format!("/{}/{id}/edit", side.path()),
+            path_of(side.as_str(), id),
+        ),
+    }
+}
+
+/// The field and region choices in the page's language, and (creating) the posters.
+async fn choices(p: &Page, side: Side, target: &Target) -> Result<Choices, ApiError> {
     let trees = futures_util::future::try_join(
         field_tree(&p.state, p.locale),
         region_tree(&p.state, p.locale),
@@ -87,33 +100,31 @@ async fn show(
             Target::Edit(_) => Ok(None),
         }
     };
-    let ((fields, regions), orgs) = match futures_util::future::try_join(trees, orgs).await {
+    let ((fields, regions), orgs) = futures_util::future::try_join(trees, orgs).await?;
+    Ok((flatten(&fields).0, flatten(&regions).0, orgs))
+}
+
+type Choices = (Vec<Choice>, Vec<Choice>, Option<Vec<(String, String)>>);
+
+async fn show(
+    p: &Page,
+    side: Side,
+    target: Target,
+    f: Form,
+    errors: FormErrors,
+    status: StatusCode,
+) -> HttpResponse {
+    let (fields, regions, orgs) = match choices(p, side, &target).await {
         Ok(x) => x,
         Err(e) => return p.error(&e),
     };
-    let need = side == Side::Need;
-    let (heading, action, back) = match &target {
-        Target::New => (
-            p.t(if need {
-                "post.new_need"
-            } else {
-                "post.new_capability"
-            }),
-            format!("/{}/new", side.path()),
-            "/dashboard".to_owned(),
-        ),
-        Target::Edit(id) => (
-            p.t("post.edit"),
-            format!("/{}/{id}/edit", side.path()),
-            path_of(side.as_str(), id),
-        ),
-    };
+    let (heading, action, back) = labels(p, side, &target);
     let modes = (Mode::ALL.iter())
         .map(|m| (m.as_str(), p.t(&format!("mode.{}", m.as_str()))))
         .collect();
     let tpl = FormPage {
         p,
-        need,
+        need: side == Side::Need,
         heading,
         action,
         back,
@@ -121,8 +132,8 @@ async fn show(
         orgs,
         trl_name: trl_field(side),
         f,
-        fields: flatten(&fields).0,
-        regions: flatten(&regions).0,
+        fields,
+        regions,
         modes,
         trls: (1..=9).map(|t| t.to_string()).collect(),
         errors,
