@@ -21,6 +21,7 @@ use crate::listings::service as listings;
 use crate::listings::views::ListingView;
 use crate::matching::engine::{Engine, Explanation};
 use crate::matching::service::matches_of;
+use crate::matching::views::MatchItem;
 use crate::organizations::model as orgs;
 use crate::organizations::service::acting_organizations;
 use crate::organizations::taxonomy::{field_tree, region_tree};
@@ -209,17 +210,24 @@ pub fn side_of(kind: &str) -> Side {
     }
 }
 
-async fn show(
+/// What a listing's page reads in one trip to the database: the listing, whether the viewer
+/// is one of its organization's members, the matches those members see, and the names of
+/// every organization on the page.
+struct Loaded {
+    l: ListingView,
+    own: bool,
+    matches: Vec<MatchItem>,
+    org_names: HashMap<String, (String, Option<String>)>,
+}
+
+async fn load(
     p: &Page,
     engine: web::Data<Engine>,
     side: Side,
     id: String,
-    errors: FormErrors,
-    status: StatusCode,
-) -> HttpResponse {
+) -> Result<Loaded, crate::error::ApiError> {
     let user = p.user.clone();
-    let found = p
-        .state
+    p.state
         .db
         .run(move |conn| {
             let viewer = crate::app::load_viewer(conn, user)?;
@@ -235,14 +243,50 @@ async fn show(
                 .map(|m| m.listing.organization_id.clone())
                 .collect();
             ids.push(l.organization_id.clone());
-            Ok::<_, crate::error::ApiError>((l, own, matches, orgs::names(conn, &ids)?))
+            let org_names = orgs::names(conn, &ids)?;
+            Ok(Loaded {
+                l,
+                own,
+                matches,
+                org_names,
+            })
         })
-        .await;
-    let ((l, own, matches, org_names), (fields, regions)) =
-        match futures_util::future::try_join(async { found }, taxonomy_names(p)).await {
+        .await
+}
+
+/// The matches as the page lists them, each with why it matched in the reader's words.
+fn matched(p: &Page, matches: Vec<MatchItem>, names: &Names, region: &str) -> Vec<Matched> {
+    matches
+        .into_iter()
+        .map(|m| Matched {
+            path: path_of(&m.listing.side, &m.listing.id),
+            title: m.listing.title.clone(),
+            organization: names.org(p, &m.listing.organization_id),
+            percent: (m.score * 100.0).round() as u32,
+            reasons: reasons(p, &m.explanation, names, region),
+        })
+        .collect()
+}
+
+async fn show(
+    p: &Page,
+    engine: web::Data<Engine>,
+    side: Side,
+    id: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> HttpResponse {
+    let (loaded, (fields, regions)) =
+        match futures_util::future::try_join(load(p, engine, side, id), taxonomy_names(p)).await {
             Ok(x) => x,
             Err(e) => return p.error(&e),
         };
+    let Loaded {
+        l,
+        own,
+        matches,
+        org_names,
+    } = loaded;
     let senders = match (&p.user, own) {
         (Some(u), false) => match acting_organizations(&p.state, u.clone()).await {
             Ok(list) => list.into_iter().map(|o| (o.id, o.name)).collect(),
@@ -256,22 +300,12 @@ async fn show(
         orgs: org_names,
     };
     let region = names.region(&l.region_code);
-    let matches = matches
-        .into_iter()
-        .map(|m| Matched {
-            path: path_of(&m.listing.side, &m.listing.id),
-            title: m.listing.title.clone(),
-            organization: names.org(p, &m.listing.organization_id),
-            percent: (m.score * 100.0).round() as u32,
-            reasons: reasons(p, &m.explanation, &names, &region),
-        })
-        .collect();
     let tpl = ListingPage {
         actions: lifecycle(p, own, &l),
+        matches: matched(p, matches, &names, &region),
         l: shown(p, &l, &names),
         p,
         own,
-        matches,
         senders,
         errors,
     };
