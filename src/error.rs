@@ -83,6 +83,9 @@ pub enum ApiError {
         code: ErrorCode,
         errors: Vec<FieldError>,
     },
+    /// A query string that cannot be read (400 `invalid_query`), the parameter named.
+    #[error("{}", query_detail(errors))]
+    Query { errors: Vec<FieldError> },
     /// A rule of the domain forbids this action in the current state (422).
     #[error("{detail}")]
     Rule { code: ErrorCode, detail: String },
@@ -162,6 +165,7 @@ impl ApiError {
             | ApiError::Conflict { code, .. }
             | ApiError::Rule { code, .. }
             | ApiError::Validation { code, .. } => *code,
+            ApiError::Query { .. } => ErrorCode::InvalidQuery,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
@@ -190,7 +194,7 @@ impl ApiError {
             status: status.as_u16(),
             detail: self.detail(),
             errors: match self {
-                ApiError::Validation { errors, .. } => errors.clone(),
+                ApiError::Validation { errors, .. } | ApiError::Query { errors } => errors.clone(),
                 _ => Vec::new(),
             },
             code,
@@ -201,7 +205,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest { .. } | ApiError::Query { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -243,6 +247,15 @@ impl ResponseError for ApiError {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         res.body(body)
     }
+}
+
+/// `limit: ...`: each parameter at fault with its message.
+fn query_detail(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl From<diesel::result::Error> for ApiError {

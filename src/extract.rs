@@ -3,7 +3,9 @@
 //! `ApiJson<T>` replaces `web::Json<T>`: it enforces the body limit (413), the content
 //! type (415), tells malformed JSON (400) from well-formed but invalid JSON (422), and
 //! names the offending field by its path, including unknown fields (request types use
-//! `#[serde(deny_unknown_fields)]`).
+//! `#[serde(deny_unknown_fields)]`). `ApiQuery<T>` does the same for query strings (400
+//! `invalid_query` naming the parameter). Their texts follow `Accept-Language` (Chinese
+//! unless English is preferred), the expected format said in words ([`problems`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,7 +16,12 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::app::Locale;
+use crate::error::{ApiError, ErrorCode};
+
+mod problems;
+mod query;
+pub use query::{ApiQuery, parse_query};
 
 /// The largest JSON body accepted, kept in app data.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +60,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
+        let locale = request_locale(req);
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType {
@@ -75,7 +83,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_json(&body).map(ApiJson)
+            parse_json(&body, locale).map(ApiJson)
         })
     }
 }
@@ -105,57 +113,24 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
     }
 }
 
-/// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field).
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field),
+/// each said in `locale` ([`problems`]).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8], locale: Locale) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let message = inner.to_string();
-                let (field, code) = field_of(&path, &message);
-                ApiError::Validation {
-                    code,
-                    errors: vec![FieldError::new(field, code, strip_position(&message))],
-                }
+                let message = strip_position(&inner.to_string());
+                ApiError::invalid(vec![problems::explain(&path, &message, locale, false)])
             }
             _ => ApiError::bad_request(
                 ErrorCode::MalformedJson,
-                format!("malformed JSON: {}", strip_position(&inner.to_string())),
+                problems::malformed_json(&inner, locale),
             ),
         }
     })
-}
-
-/// The field a serde data error is about, and our code for it.
-fn field_of(path: &str, message: &str) -> (String, ErrorCode) {
-    let quoted = message.split('`').nth(1).unwrap_or("");
-    let join = |name: &str| {
-        if path == "." || path.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{path}.{name}")
-        }
-    };
-    if message.starts_with("unknown field") {
-        // The path already ends with the unknown key.
-        let field = if path == "." {
-            quoted.to_owned()
-        } else {
-            path.to_owned()
-        };
-        (field, ErrorCode::UnknownField)
-    } else if message.starts_with("missing field") {
-        (join(quoted), ErrorCode::Required)
-    } else {
-        let field = if path == "." {
-            String::new()
-        } else {
-            path.to_owned()
-        };
-        (field, ErrorCode::Invalid)
-    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -178,12 +153,12 @@ pub fn path_config() -> web::PathConfig {
 }
 
 /// The caller's language from `Accept-Language` (Chinese unless English is preferred).
-pub fn request_locale(req: &HttpRequest) -> crate::app::Locale {
+pub fn request_locale(req: &HttpRequest) -> Locale {
     req.headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::app::Locale::from_accept_language)
-        .unwrap_or(crate::app::Locale::ZhCn)
+        .and_then(Locale::from_accept_language)
+        .unwrap_or(Locale::ZhCn)
 }
 
 /// A list without repeats, first occurrences in order. Lists in requests name each entry
@@ -218,7 +193,7 @@ mod tests {
     }
 
     fn err(body: &str) -> ApiError {
-        parse_json::<Outer>(body.as_bytes()).unwrap_err()
+        parse_json::<Outer>(body.as_bytes(), Locale::En).unwrap_err()
     }
 
     #[test]

@@ -160,6 +160,10 @@ pub fn table() -> RouteTable {
         crate::reports::domain::Export,
         crate::app::Locale,
         crate::app::Role,
+        crate::app::when::Day,
+        crate::app::when::Moment,
+        crate::app::when::Bound,
+        crate::app::pagination::Limit,
     )),
     modifiers(&BearerAuth, &ProblemResponses, &UniqueOperationIds),
 )]

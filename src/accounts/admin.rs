@@ -9,6 +9,7 @@ use super::views::UserView;
 use crate::app::pagination::Page;
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -17,7 +18,7 @@ pub struct UserQuery {
     /// Fragment of an email or display name. At most 200 characters (422 `q_too_long`).
     #[param(max_length = 200)]
     pub q: Option<String>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 
@@ -27,7 +28,7 @@ pub struct UserQuery {
 pub async fn list_users(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<UserQuery>,
+    query: ApiQuery<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let page =

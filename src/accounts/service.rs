@@ -216,7 +216,7 @@ pub async fn list_users(
     state: &AppState,
     admin: &AuthUser,
     q: Option<&str>,
-    limit: Option<i64>,
+    limit: Option<crate::app::pagination::Limit>,
     cursor: Option<&str>,
 ) -> Result<Page<UserView>, ApiError> {
     admin.require_bureau()?;

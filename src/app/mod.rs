@@ -15,6 +15,7 @@ pub mod routes;
 pub mod state;
 pub mod text;
 pub mod viewer;
+pub mod when;
 
 pub use locale::Locale;
 pub use pagination::Page;

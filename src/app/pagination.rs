@@ -18,9 +18,50 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// `?limit=` as sent: any whole number ([`limit`] checks the range), so that text that is
+/// not one says "a whole number from 1 to 100" (catalog key `format.limit`) rather than
+/// the range of an `i64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub i64);
+
+impl<'de> serde::Deserialize<'de> for Limit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Limit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("format.limit")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Limit, E> {
+                Ok(Limit(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Limit, E> {
+                i64::try_from(v)
+                    .map(Limit)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+        }
+        d.deserialize_i64(Visit)
+    }
+}
+
+impl utoipa::PartialSchema for Limit {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .description(Some("How many items a page holds, 1 to 100; default 20."))
+            .minimum(Some(1))
+            .maximum(Some(MAX_LIMIT))
+            .default(Some(DEFAULT_LIMIT.into()))
+            .into()
+    }
+}
+impl utoipa::ToSchema for Limit {}
+
 /// A checked limit.
-pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
-    match raw {
+pub fn limit(raw: Option<Limit>) -> Result<i64, ApiError> {
+    match raw.map(|l| l.0) {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::field(
@@ -119,8 +160,9 @@ mod tests {
     #[test]
     fn limits_are_bounded_and_cursors_round_trip() {
         assert_eq!(limit(None).unwrap(), 20);
-        assert!(limit(Some(0)).is_err());
-        assert!(limit(Some(101)).is_err());
+        assert!(limit(Some(Limit(0))).is_err());
+        assert!(limit(Some(Limit(101))).is_err());
+        assert_eq!(limit(Some(Limit(100))).unwrap(), 100);
         let c = encode_cursor("0193-abc");
         assert_eq!(
             decode_cursor(Some(&c)).unwrap().as_deref(),

@@ -9,7 +9,7 @@ use super::views::{
 use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 
 type Ids = web::Path<(String, String)>;
 
@@ -140,7 +140,7 @@ pub async fn test(
 pub async fn messages(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<MessageQuery>,
+    query: ApiQuery<MessageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;

@@ -103,6 +103,6 @@ pub struct ChannelMessageView {
 #[serde(deny_unknown_fields)]
 pub struct MessageQuery {
     pub status: Option<ChannelMessageStatus>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }

@@ -10,7 +10,7 @@ use super::views::{
 };
 use crate::app::{AppState, AuthUser, pagination};
 use crate::error::{ApiError, Problem};
-use crate::extract::{ApiJson, MaybeJson};
+use crate::extract::{ApiJson, ApiQuery, MaybeJson};
 
 /// Express interest in another organization's published need or capability.
 #[utoipa::path(post, path = "/api/v1/interests", tag = "collaboration", security(("bearer" = [])), request_body = NewInterest,
@@ -32,7 +32,7 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<InterestQuery>,
+    query: ApiQuery<InterestQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = actions::list(&state, user, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))

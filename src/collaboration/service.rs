@@ -11,6 +11,7 @@ use super::notices::tell;
 use super::views::{
     AcceptInterest, DeclineInterest, InterestParts, InterestQuery, InterestView, NewInterest,
 };
+use crate::app::when::Day;
 use crate::app::{AuthUser, Page, Postman, acting_organization, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
@@ -317,7 +318,7 @@ pub fn accept(
         need_organization_id: need_org.to_owned(),
         provider_organization_id: provider_org.to_owned(),
         cooperation_mode: mode,
-        start_date: b.start_date.unwrap_or_else(|| now().date()),
+        start_date: b.start_date.map(Day::date).unwrap_or_else(|| now().date()),
         value_yuan: b.value_yuan,
         created_by: Some(user.id.clone()),
         created_at: now(),

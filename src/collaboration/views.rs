@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{DeclineReason, InterestStatus, Standing};
 use super::model::{Agreement, Interest};
+use crate::app::when::Day;
 use crate::db::types::utc;
 use crate::listings::domain::Mode;
 use crate::listings::model::Listing;
@@ -32,7 +33,7 @@ pub struct AcceptInterest {
     /// `joint_rnd`.
     pub cooperation_mode: Option<Mode>,
     /// Default: today.
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Day>,
     /// Contract value in yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub value_yuan: Option<i64>,
@@ -54,7 +55,7 @@ pub struct InterestQuery {
     pub status: Option<InterestStatus>,
     /// Only this one of the caller's organizations.
     pub organization_id: Option<String>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use super::service;
 use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, pagination};
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 /// Draft an event (bureau).
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", security(("bearer" = [])), request_body = NewEvent,
@@ -32,7 +33,7 @@ pub async fn create_event(
 pub async fn list_events(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<EventQuery>,
+    query: ApiQuery<EventQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = service::event_list(&state, Some(&user), query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))

@@ -101,8 +101,8 @@ pub fn list(
             .filter(|s| q.status.is_none_or(|w| w == *s))
             .collect(),
         kind: q.kind,
-        from: q.from.map(|t| t.naive_utc()),
-        to: q.to.map(|t| t.naive_utc()),
+        from: q.from.map(|b| b.start().naive_utc()),
+        to: q.to.map(|b| b.end().naive_utc()),
         after: after(q.cursor.as_deref())?,
     };
     let rows = model::list(conn, &filter, limit + 1)?;

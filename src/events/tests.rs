@@ -145,7 +145,7 @@ fn publishing_invites_the_audience_once_and_not_in_the_past() {
     let v = publish_event(&mut c, &pm, &admin, &ev.id).unwrap();
     assert_eq!(v.status, "published");
     let mut past = draft(5, None);
-    past.starts_at = chrono::Utc::now() - chrono::Duration::hours(1);
+    past.starts_at = (chrono::Utc::now() - chrono::Duration::hours(1)).into();
     let past = create(&mut c, &admin, past).unwrap();
     let err = publish_event(&mut c, &pm, &admin, &past.id).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventInPast);

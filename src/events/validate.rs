@@ -1,11 +1,12 @@
 //! What an event must be before it is stored: the fields of a draft or a change, cleaned and
 //! checked together, so every refusal names all the fields at fault at once.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
 use super::domain::{EventStatus, Zone};
 use super::model::Event;
 use super::views::{AudienceBody, EventChanges, NewEvent};
+use crate::app::when::Moment;
 use crate::app::{AuthUser, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
@@ -18,14 +19,24 @@ const MAX_AUDIENCE_ENTRIES: usize = 500;
 /// Who organizes an event unless the draft names someone.
 const BUREAU: &str = "市工业和信息化局 / Municipal Bureau of Industry and Information Technology";
 
-fn naive(t: DateTime<Utc>) -> NaiveDateTime {
-    t.naive_utc()
+/// The zone a request's local times are read in: the one it names, when that is a zone,
+/// else `current` (an unknown name is [`apply_timezone`]'s error).
+fn reading_zone(name: Option<&str>, current: Zone) -> chrono_tz::Tz {
+    name.and_then(|n| Zone::parse(n, "timezone").ok())
+        .unwrap_or(current)
+        .0
+}
+
+fn at(m: Moment, zone: chrono_tz::Tz) -> NaiveDateTime {
+    m.resolve(zone).naive_utc()
 }
 
 /// A draft event from a request body, with its cleaning errors in `errors`; the caller
 /// adds [`check_event`] and [`check_audience`].
 pub fn new_event(b: &NewEvent, user: &AuthUser, errors: &mut Vec<FieldError>) -> Event {
     let t = now();
+    let zone = reading_zone(b.timezone.as_deref(), Zone::DEFAULT);
+    let naive = |m: Moment| at(m, zone);
     let mut ev = Event {
         id: new_id(),
         kind: b.kind,
@@ -75,6 +86,8 @@ pub fn apply_timezone(ev: &mut Event, name: Option<&str>, errors: &mut Vec<Field
 /// `ev` with the fields `c` sends changed (the zone apart: [`apply_timezone`]), cleaning
 /// errors in `errors`.
 pub fn apply_changes(mut ev: Event, c: &EventChanges, errors: &mut Vec<FieldError>) -> Event {
+    let zone = reading_zone(c.timezone.as_deref(), ev.timezone);
+    let naive = |m: Moment| at(m, zone);
     if let Some(k) = c.kind {
         ev.kind = k;
     }

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{EventKind, EventStatus, local_rfc3339};
 use super::model::{Audience, Event};
 use super::registrations::model::Registration;
+use crate::app::when::{Bound, Moment};
 use crate::db::types::utc;
 
 /// Who an event is for: a filter over verified organizations, or an explicit list.
@@ -58,9 +59,10 @@ pub struct NewEvent {
     pub title: String,
     pub title_en: Option<String>,
     pub description: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    /// IANA zone the event is shown in; default `Asia/Shanghai`.
+    pub starts_at: Moment,
+    pub ends_at: Moment,
+    /// IANA zone the event is shown in, and local times in the body are read in; default
+    /// `Asia/Shanghai`.
     pub timezone: Option<String>,
     pub location: String,
     pub online_url: Option<String>,
@@ -68,9 +70,9 @@ pub struct NewEvent {
     pub organizer: Option<String>,
     pub capacity: i32,
     pub capacity_per_organization: Option<i32>,
-    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_opens_at: Option<Moment>,
     /// Default: the start of the event.
-    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<Moment>,
     #[serde(default)]
     pub audience: AudienceBody,
 }
@@ -84,16 +86,17 @@ pub struct EventChanges {
     pub title: Option<String>,
     pub title_en: Option<String>,
     pub description: Option<String>,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
+    /// Local times are read in the event's zone (the one this change sets, if any).
+    pub starts_at: Option<Moment>,
+    pub ends_at: Option<Moment>,
     pub timezone: Option<String>,
     pub location: Option<String>,
     pub online_url: Option<String>,
     pub organizer: Option<String>,
     pub capacity: Option<i32>,
     pub capacity_per_organization: Option<i32>,
-    pub registration_opens_at: Option<DateTime<Utc>>,
-    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub registration_opens_at: Option<Moment>,
+    pub registration_closes_at: Option<Moment>,
     /// Replaces the audience (drafts only: a published event's invitations are sent).
     pub audience: Option<AudienceBody>,
 }
@@ -113,11 +116,11 @@ pub struct EventQuery {
     /// caller may see.
     pub status: Option<EventStatus>,
     pub kind: Option<EventKind>,
-    /// Events starting at or after this instant.
-    pub from: Option<DateTime<Utc>>,
-    /// Events starting before this instant.
-    pub to: Option<DateTime<Utc>>,
-    pub limit: Option<i64>,
+    /// Events starting at or after this time (a day: from its start, Beijing time).
+    pub from: Option<Bound>,
+    /// Events starting before this time (a day: up to its end, that day included).
+    pub to: Option<Bound>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 

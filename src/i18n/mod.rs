@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::accounts::domain::Locale;
+use crate::app::Locale;
 
 const ZH_CN: &str = include_str!("zh-CN.txt");
 const EN: &str = include_str!("en.txt");

@@ -18,7 +18,7 @@ use crate::app::RouteTable;
 use crate::app::pagination::Page;
 use crate::app::{AuthUser, MaybeUser};
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use domain::{Action, Side};
 use views::{ListingChanges, ListingQuery, ListingView, NewListing};
 
@@ -57,7 +57,7 @@ pub async fn create_need(
 pub async fn list_needs(
     state: web::Data<AppState>,
     user: MaybeUser,
-    q: web::Query<ListingQuery>,
+    q: ApiQuery<ListingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     routes::list(state, user, Side::Need, q.into_inner()).await
 }
@@ -138,7 +138,7 @@ pub async fn create_capability(
 pub async fn list_capabilities(
     state: web::Data<AppState>,
     user: MaybeUser,
-    q: web::Query<ListingQuery>,
+    q: ApiQuery<ListingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     routes::list(state, user, Side::Capability, q.into_inner()).await
 }

@@ -14,6 +14,7 @@ use super::domain::{
 use super::model::{self, Filter, Listing, Lists};
 use super::views::{ListingChanges, ListingQuery, ListingView, NewListing};
 use crate::app::pagination::{self, Page};
+use crate::app::when::Day;
 use crate::app::{AuthUser, ListingText, Viewer, audit, load_viewer, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
@@ -169,7 +170,7 @@ pub fn create(
         },
         budget_min: body.budget_min,
         budget_max: body.budget_max,
-        deadline: body.deadline,
+        deadline: body.deadline.map(Day::date),
         region_code,
         language,
         status: ListingStatus::Draft,
@@ -297,7 +298,7 @@ pub fn update(
     }
     check_budget(l.budget_min, l.budget_max, &mut errors);
     if c.deadline.is_some() {
-        l.deadline = c.deadline;
+        l.deadline = c.deadline.map(Day::date);
     }
     if let Some(lang) = c.language {
         l.language = lang;

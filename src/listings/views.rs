@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{Language, Mode, Side};
 use super::model::{Listing, Lists};
+use crate::app::when::Day;
 use crate::db::types::utc;
 
 /// A new need or capability. Needs are posted by enterprises; capabilities by universities,
@@ -29,7 +30,7 @@ pub struct NewListing {
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_max: Option<i64>,
     /// Needs: answer wanted by this date; the need expires after it.
-    pub deadline: Option<NaiveDate>,
+    pub deadline: Option<Day>,
     /// Defaults to the organization's region.
     pub region_code: Option<String>,
     /// `zh` or `en`; detected from the text when absent.
@@ -52,7 +53,7 @@ pub struct ListingChanges {
     pub budget_min: Option<i64>,
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub budget_max: Option<i64>,
-    pub deadline: Option<NaiveDate>,
+    pub deadline: Option<Day>,
     pub region_code: Option<String>,
     pub language: Option<Language>,
 }
@@ -134,6 +135,6 @@ pub struct ListingQuery {
     /// Free text in title, description or keywords. At most 200 characters (422 `q_too_long`).
     #[param(max_length = 200)]
     pub q: Option<String>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }

@@ -8,7 +8,7 @@ use super::views::{MatchList, MatchParams, MatchRequest};
 use crate::app::AppState;
 use crate::app::MaybeUser;
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::listings::domain::Side;
 
 async fn matches_for(
@@ -35,7 +35,7 @@ pub async fn need_matches(
     engine: web::Data<Engine>,
     user: MaybeUser,
     id: web::Path<String>,
-    q: web::Query<MatchParams>,
+    q: ApiQuery<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
     matches_for(state, engine, user, Side::Need, id.into_inner(), q.limit).await
 }
@@ -48,7 +48,7 @@ pub async fn capability_matches(
     engine: web::Data<Engine>,
     user: MaybeUser,
     id: web::Path<String>,
-    q: web::Query<MatchParams>,
+    q: ApiQuery<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
     matches_for(
         state,

@@ -11,13 +11,14 @@ use crate::app::AppState;
 use crate::app::AuthUser;
 use crate::app::pagination::{self, Page};
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     pub status: Option<OutboxStatus>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 
@@ -27,7 +28,7 @@ pub struct OutboxQuery {
 pub async fn list_outbox(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<OutboxQuery>,
+    query: ApiQuery<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
     let query = query.into_inner();
@@ -88,7 +89,7 @@ pub async fn retry_outbox(
 pub struct InboxQuery {
     /// Only unread notices.
     pub unread_only: Option<bool>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 
@@ -106,7 +107,7 @@ pub struct InboxPage {
 pub async fn list_notifications(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<InboxQuery>,
+    query: ApiQuery<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let unread_only = q.unread_only.unwrap_or(false);
@@ -186,7 +187,7 @@ pub struct Unsubscribed {
     responses((status = 303, description = "To the unsubscribe page, which asks before anything changes"), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe(
     state: web::Data<AppState>,
-    query: web::Query<UnsubscribeQuery>,
+    query: ApiQuery<UnsubscribeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let token = query.into_inner().token;
     unsubscribe_preview(&state, &token).await?;
@@ -209,7 +210,7 @@ fn url_safe(token: &str) -> impl Iterator<Item = char> + '_ {
     responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe_post(
     state: web::Data<AppState>,
-    query: web::Query<UnsubscribeQuery>,
+    query: ApiQuery<UnsubscribeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let topics = unsubscribe_now(&state, &query.into_inner().token).await?;
     Ok(HttpResponse::Ok().json(Unsubscribed {

@@ -8,9 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::audit::{self, Entry, Filter};
 use crate::app::pagination::{self, Page};
+use crate::app::when::Bound;
 use crate::app::{AppState, AuthUser};
 use crate::db::types::utc;
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 /// One audit entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,11 +50,11 @@ pub struct AuditQuery {
     pub subject_id: Option<String>,
     pub actor_id: Option<String>,
     pub action: Option<String>,
-    /// Entries at or after this time (RFC 3339).
-    pub since: Option<DateTime<Utc>>,
-    /// Entries before this time (RFC 3339).
-    pub until: Option<DateTime<Utc>>,
-    pub limit: Option<i64>,
+    /// Entries at or after this time (a day: from its start, Beijing time).
+    pub since: Option<Bound>,
+    /// Entries before this time (a day: up to its end, that day included).
+    pub until: Option<Bound>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 
@@ -63,8 +65,8 @@ impl AuditQuery {
             subject_id: self.subject_id,
             actor_id: self.actor_id,
             action: self.action,
-            since: self.since.map(|t| t.naive_utc()),
-            until: self.until.map(|t| t.naive_utc()),
+            since: self.since.map(|b| b.start().naive_utc()),
+            until: self.until.map(|b| b.end().naive_utc()),
         }
     }
 }
@@ -75,7 +77,7 @@ impl AuditQuery {
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<AuditQuery>,
+    query: ApiQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
     let q = query.into_inner();

@@ -8,7 +8,7 @@ use super::views::*;
 use crate::app::pagination::Page;
 use crate::app::{AppState, AuthUser, MaybeUser};
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 
 /// Register an organization; the caller becomes its owner and it awaits the bureau's review.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "registry", security(("bearer" = [])), request_body = NewOrganization,
@@ -31,7 +31,7 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     user: MaybeUser,
-    query: web::Query<DirectoryQuery>,
+    query: ApiQuery<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = service::directory(&state, user.0, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))

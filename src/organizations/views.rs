@@ -204,7 +204,7 @@ pub struct DirectoryQuery {
     /// Chinese or English name, or an alias. At most 200 characters (422 `q_too_long`).
     #[param(max_length = 200)]
     pub q: Option<String>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 

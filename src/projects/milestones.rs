@@ -8,6 +8,7 @@ use super::model::{self, Milestone, Note};
 use super::notices::{Event, tell_bureau};
 use super::service::{advance, load};
 use super::views::{MilestoneChanges, MilestoneView, NewMilestone, NewNote, NoteView};
+use crate::app::when::Day;
 use crate::app::{AppState, AuthUser, Postman, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
@@ -53,7 +54,7 @@ pub fn create(
         project_id: x.id,
         name,
         stage: b.stage,
-        due_on: b.due_on,
+        due_on: b.due_on.date(),
         done_on: None,
         responsible,
         notes,
@@ -88,17 +89,17 @@ pub fn update(
     if let Some(n) = &c.notes {
         m.notes = Some(text::required("notes", n, 2000, &mut errors));
     }
-    check_done_on(c.done_on, today(), &mut errors);
+    check_done_on(c.done_on.map(Day::date), today(), &mut errors);
     ApiError::fields(errors)?;
     if let Some(d) = c.due_on {
-        m.due_on = d;
+        m.due_on = d.date();
     }
     if let Some(s) = c.stage {
         m.stage = Some(s);
     }
     let completed = c.done_on.is_some() && m.done_on.is_none();
     if c.done_on.is_some() {
-        m.done_on = c.done_on;
+        m.done_on = c.done_on.map(Day::date);
     }
     m.updated_at = now();
     model::save_milestone(conn, &m)?;

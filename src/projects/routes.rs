@@ -10,7 +10,7 @@ use super::views::{
 use super::{milestones, service};
 use crate::app::{AppState, AuthUser, pagination};
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 
 /// Register a key project (bureau).
 #[utoipa::path(post, path = "/api/v1/projects", tag = "oversight", security(("bearer" = [])), request_body = NewProject,
@@ -36,7 +36,7 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ProjectQuery>,
+    query: ApiQuery<ProjectQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let page = state

@@ -54,7 +54,7 @@ fn project(w: &mut World) -> String {
 fn milestone(w: &mut World, project: &str, due: NaiveDate, stage: Option<Stage>) -> String {
     let b = NewMilestone {
         name: "Permit".into(),
-        due_on: due,
+        due_on: due.into(),
         stage,
         responsible: None,
         notes: None,
@@ -92,7 +92,7 @@ fn completing_a_staged_milestone_moves_the_project_forward_and_tells_the_bureau_
     let p = project(&mut w);
     let m = milestone(&mut w, &p, super::domain::today(), Some(Stage::Operation));
     let done = MilestoneChanges {
-        done_on: Some(super::domain::today()),
+        done_on: Some(super::domain::today().into()),
         ..MilestoneChanges::default()
     };
     let (c, postman) = (&mut w.conn, &w.postman);

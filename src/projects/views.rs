@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{Category, Stage, overdue};
 use super::model::{Details, Milestone, Note, Project};
+use crate::app::when::Day;
 use crate::db::types::utc;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,7 +64,7 @@ impl ProjectChanges {
 #[serde(deny_unknown_fields)]
 pub struct NewMilestone {
     pub name: String,
-    pub due_on: NaiveDate,
+    pub due_on: Day,
     /// The stage this milestone completes (done: the project reaches it).
     pub stage: Option<Stage>,
     pub responsible: Option<String>,
@@ -76,10 +77,10 @@ pub struct MilestoneChanges {
     /// Bureau only.
     pub name: Option<String>,
     /// Bureau only.
-    pub due_on: Option<NaiveDate>,
+    pub due_on: Option<Day>,
     /// Bureau only.
     pub stage: Option<Stage>,
-    pub done_on: Option<NaiveDate>,
+    pub done_on: Option<Day>,
     pub responsible: Option<String>,
     pub notes: Option<String>,
 }
@@ -109,7 +110,7 @@ pub struct ProjectQuery {
     pub status: Option<Stage>,
     /// Only projects with (`true`) or without (`false`) overdue milestones.
     pub overdue: Option<bool>,
-    pub limit: Option<i64>,
+    pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
 

@@ -7,6 +7,7 @@ use super::views::{Overview, ReportQuery};
 use super::{exports, service, sheet};
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 /// Every count the bureau works from, filtered by region and time.
 #[utoipa::path(get, path = "/api/v1/reports/overview", tag = "oversight", security(("bearer" = [])), params(ReportQuery),
@@ -14,7 +15,7 @@ use crate::error::{ApiError, Problem};
 pub async fn get_overview(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ReportQuery>,
+    query: ApiQuery<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
     let q = query.into_inner();
@@ -36,7 +37,7 @@ pub async fn export_csv(
     state: web::Data<AppState>,
     user: AuthUser,
     name: web::Path<String>,
-    query: web::Query<ReportQuery>,
+    query: ApiQuery<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     export(
         state,
@@ -56,7 +57,7 @@ pub async fn export_xlsx(
     state: web::Data<AppState>,
     user: AuthUser,
     name: web::Path<String>,
-    query: web::Query<ReportQuery>,
+    query: ApiQuery<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     export(
         state,

@@ -27,8 +27,8 @@ pub fn scope(conn: &mut DbConnection, user: &AuthUser, q: &ReportQuery) -> Resul
         .transpose()?;
     Ok(Scope {
         regions,
-        from: q.from.map(|t| t.naive_utc()),
-        to: q.to.map(|t| t.naive_utc()),
+        from: q.from.map(|b| b.start().naive_utc()),
+        to: q.to.map(|b| b.end().naive_utc()),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The wire shapes of the reports: the filter and the overview's counts.
 
-use chrono::{DateTime, Utc};
+use crate::app::when::Bound;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,10 +12,12 @@ use super::domain::Counts;
 pub struct ReportQuery {
     /// A region code; its subtree is included.
     pub region: Option<String>,
-    /// Created (events: starting) at or after this instant.
-    pub from: Option<DateTime<Utc>>,
-    /// Created (events: starting) before this instant.
-    pub to: Option<DateTime<Utc>>,
+    /// Created (events: starting) at or after this time (a day: from its start, Beijing
+    /// time).
+    pub from: Option<Bound>,
+    /// Created (events: starting) before this time (a day: up to its end, that day
+    /// included).
+    pub to: Option<Bound>,
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]

@@ -79,7 +79,7 @@ fn query(org: &str) -> ListingQuery {
         organization_id: Some(org.to_owned()),
         status: None,
         q: None,
-        limit: Some(50),
+        limit: Some(crate::app::pagination::Limit(50)),
         cursor: None,
     }
 }

@@ -149,7 +149,7 @@ impl Filters {
             status: None,
             is_leading: None,
             q: some(&self.q),
-            limit: Some(20),
+            limit: Some(crate::app::pagination::Limit(20)),
             cursor: self.cursor.clone(),
         })
     }

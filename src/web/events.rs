@@ -78,9 +78,9 @@ pub async fn events_page(p: Page) -> HttpResponse {
     let q = EventQuery {
         status: Some(crate::events::domain::EventStatus::Published),
         kind: None,
-        from: Some(chrono::Utc::now()),
+        from: Some(chrono::Utc::now().into()),
         to: None,
-        limit: Some(50),
+        limit: Some(crate::app::pagination::Limit(50)),
         cursor: None,
     };
     match event_list(&p.state, p.user.as_ref(), q).await {

@@ -59,11 +59,18 @@ pub async fn inbox_page(p: Page, q: web::Query<InboxPath>) -> HttpResponse {
         return p.redirect("/sign-in?next=/inbox");
     };
     let cursor = q.into_inner().cursor;
-    let (page, unread) =
-        match inbox::read(&p.state.db, user.id, false, cursor.as_deref(), Some(20)).await {
-            Ok(x) => x,
-            Err(e) => return p.error(&e),
-        };
+    let (page, unread) = match inbox::read(
+        &p.state.db,
+        user.id,
+        false,
+        cursor.as_deref(),
+        Some(crate::app::pagination::Limit(20)),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => return p.error(&e),
+    };
     let next = (page.next_cursor)
         .map(|c| serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default());
     let items = page.items.into_iter().map(|n| shown(&p, n)).collect();

@@ -191,7 +191,7 @@ pub async fn interests_page(p: Page) -> HttpResponse {
         direction: None,
         status: None,
         organization_id: None,
-        limit: Some(50),
+        limit: Some(crate::app::pagination::Limit(50)),
         cursor: None,
     };
     let found = futures_util::future::try_join(

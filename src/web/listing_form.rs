@@ -4,8 +4,6 @@
 //! says so next to the input when one cannot be read. Every other check is
 //! `listings::service`'s.
 
-use chrono::NaiveDate;
-
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::listings::domain::{Mode, Side};
 use crate::listings::views::{ListingChanges, ListingView, NewListing};
@@ -35,7 +33,7 @@ struct Typed {
     trl: Option<i32>,
     budget_min: Option<i64>,
     budget_max: Option<i64>,
-    deadline: Option<NaiveDate>,
+    deadline: Option<crate::app::when::Day>,
 }
 
 /// The name of the TRL input (the JSON body's field) on `side`.
@@ -164,7 +162,7 @@ impl Form {
                 "deadline",
                 &self.deadline,
                 ErrorCode::Invalid,
-                "a date as YYYY-MM-DD",
+                "a date as YYYY-MM-DD (or 2030/1/31, 2030年1月31日)",
                 &mut errors,
             ),
         };
@@ -244,7 +242,10 @@ mod tests {
         assert_eq!(b.field_codes.unwrap().len(), 2);
         assert_eq!(b.cooperation_modes.unwrap(), [Mode::JointRnd]);
         assert_eq!((b.trl_required, b.trl, b.budget_min), (Some(5), None, None));
-        assert_eq!(b.deadline, NaiveDate::from_ymd_opt(2030, 1, 31));
+        assert_eq!(
+            b.deadline.map(crate::app::when::Day::date),
+            chrono::NaiveDate::from_ymd_opt(2030, 1, 31)
+        );
         assert_eq!(b.region_code, None);
 
         let bad = Form::from_pairs(pairs(&[

@@ -162,15 +162,15 @@ pub async fn milestone_done(
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/projects/{id}"));
     };
-    let result = match form.0.done_on.trim().parse::<chrono::NaiveDate>() {
-        Ok(d) => {
+    let result = match crate::app::when::Day::parse(form.0.done_on.trim()) {
+        Some(d) => {
             let c = MilestoneChanges {
                 done_on: Some(d),
                 ..Default::default()
             };
             milestones::record(&p.state, user, (id.clone(), mid), c).await
         }
-        Err(_) => Err(ApiError::field(
+        None => Err(ApiError::field(
             "done_on",
             ErrorCode::Invalid,
             "a day like 2026-12-03",

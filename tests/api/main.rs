@@ -20,6 +20,7 @@ mod browser_journeys;
 mod channels;
 mod collaboration;
 mod crash;
+mod dates;
 mod deletion;
 mod demo_data;
 mod events;

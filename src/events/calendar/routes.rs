@@ -8,6 +8,7 @@ use super::service;
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
 use crate::events::views::CalendarFeed;
+use crate::extract::ApiQuery;
 
 fn calendar_response(body: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -80,7 +81,7 @@ pub struct FeedQuery {
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = Problem, description = "unknown or revoked token")))]
 pub async fn calendar_feed(
     state: web::Data<AppState>,
-    query: web::Query<FeedQuery>,
+    query: ApiQuery<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let token = query.into_inner().token;
     let postman = state.postman.clone();

@@ -1,17 +1,18 @@
 //! Registration endpoints: list, register, cancel, attendance, participation.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::service;
+use crate::app::when::Bound;
 use crate::app::{AppState, AuthUser};
 use crate::error::{ApiError, Problem};
 use crate::events::views::{
     AttendanceBody, AttendanceResult, NewRegistration, ParticipationReport, RegistrationList,
     RegistrationView,
 };
+use crate::extract::ApiQuery;
 
 /// Registrations: the bureau sees all, members see their organizations'.
 #[utoipa::path(get, path = "/api/v1/events/{id}/registrations", tag = "events", security(("bearer" = [])),
@@ -92,10 +93,10 @@ pub async fn record_attendance(
 pub struct ParticipationQuery {
     /// One organization (members may ask for their own; the bureau for any).
     pub organization_id: Option<String>,
-    /// Events starting at or after this instant.
-    pub from: Option<DateTime<Utc>>,
-    /// Events starting before this instant.
-    pub to: Option<DateTime<Utc>>,
+    /// Events starting at or after this time (a day: from its start, Beijing time).
+    pub from: Option<Bound>,
+    /// Events starting before this time (a day: up to its end, that day included).
+    pub to: Option<Bound>,
 }
 
 /// Per-organization participation in events: invitations, registered attendees,
@@ -105,10 +106,11 @@ pub struct ParticipationQuery {
 pub async fn participation(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ParticipationQuery>,
+    query: ApiQuery<ParticipationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let (from, to) = (q.from.map(|t| t.naive_utc()), q.to.map(|t| t.naive_utc()));
+    let from = q.from.map(|b| b.start().naive_utc());
+    let to = q.to.map(|b| b.end().naive_utc());
     let items = state
         .db
         .run(move |conn| {

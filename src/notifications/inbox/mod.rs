@@ -155,7 +155,7 @@ pub async fn read(
     user_id: String,
     unread_only: bool,
     cursor: Option<&str>,
-    limit: Option<i64>,
+    limit: Option<crate::app::pagination::Limit>,
 ) -> Result<(crate::app::pagination::Page<NotificationView>, i64), ApiError> {
     let limit = crate::app::pagination::limit(limit)?;
     let after = InboxCursor::decode(cursor)?;

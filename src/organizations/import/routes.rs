@@ -7,6 +7,7 @@ use super::views::{ImportQuery, ImportReport};
 use super::{read, service, upload};
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::error::{ApiError, Problem};
+use crate::extract::ApiQuery;
 
 /// Import organizations from a spreadsheet (CSV or XLSX; headers in Chinese or English),
 /// bureau only. Rows whose USCC is registered update that organization; others are
@@ -23,7 +24,7 @@ pub async fn import(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
-    query: web::Query<ImportQuery>,
+    query: ApiQuery<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
