@@ -55,7 +55,13 @@ impl Names {
 
     /// An organization kind's label (the code when the catalog has none).
     fn kind(&self, code: &str) -> Cell {
-        Cell::text(crate::i18n::get(self.locale, &format!("kind.{code}")).unwrap_or(code))
+        self.label("kind", code)
+    }
+
+    /// A code's name in the reader's language: catalog key `{set}.{code}` (a status,
+    /// stage, category, reason or language), the code itself when the catalog has none.
+    fn label(&self, set: &str, code: &str) -> Cell {
+        Cell::text(crate::i18n::get(self.locale, &format!("{set}.{code}")).unwrap_or(code))
     }
 }
 
@@ -111,7 +117,7 @@ pub fn organizations(conn: &mut DbConnection, s: &Scope, n: &Names) -> Result<Ta
                 Cell::opt(uscc),
                 Cell::text(region.clone()),
                 n.region(&region),
-                Cell::text(status),
+                n.label("org_status", &status),
                 yes_no(n.locale, leading),
                 beijing(created),
             ]);
@@ -149,11 +155,11 @@ pub fn listings(
                 Cell::text(org.clone()),
                 n.org(&org),
                 Cell::text(title),
-                Cell::text(status),
+                n.label("listing.status", &status),
                 Cell::text(region.clone()),
                 n.region(&region),
                 trl.map_or(Cell::Empty, |x| Cell::Int(x.into())),
-                Cell::text(lang),
+                n.label("language", &lang),
                 beijing(created),
             ]);
         }
@@ -190,8 +196,8 @@ pub fn interests(conn: &mut DbConnection, s: &Scope, n: &Names) -> Result<Table,
                 n.org(&to),
                 Cell::text(target.clone()),
                 Cell::opt(titles.get(&target).cloned()),
-                Cell::text(status.as_str()),
-                Cell::opt(reason.map(|r| r.as_str())),
+                n.label("interest.status", status.as_str()),
+                reason.map_or(Cell::Empty, |r| n.label("interest.reason", r.as_str())),
                 beijing(created),
             ]);
         }
@@ -271,9 +277,9 @@ pub fn projects(
             n.org(&owner),
             Cell::text(region.clone()),
             n.region(&region),
-            Cell::text(category.as_str()),
+            n.label("category", category.as_str()),
             Cell::Int(year.into()),
-            Cell::text(stage.as_str()),
+            n.label("stage", stage.as_str()),
             money.map_or(Cell::Empty, Cell::Int),
         ];
         let milestones = milestones_of.remove(&id).unwrap_or_default();

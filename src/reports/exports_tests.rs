@@ -57,7 +57,7 @@ fn organizations_in_the_region_one_row_each_after_the_header() {
             "",
             "3716",
             "Zouping",
-            "verified",
+            "Verified",
             "no",
             "2026-01-02 08:00:00"
         ]
@@ -66,7 +66,10 @@ fn organizations_in_the_region_one_row_each_after_the_header() {
     let rows = text(organizations(&mut c, &scope(None), &zh).unwrap());
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][..3], ["编号", "类型", "名称"]);
-    assert_eq!(rows[1][1..7], ["企业", "Org ent", "", "", "3716", "邹平"]);
+    assert_eq!(
+        rows[1][1..8],
+        ["企业", "Org ent", "", "", "3716", "邹平", "已认证"]
+    );
 }
 
 #[test]
@@ -82,7 +85,7 @@ fn needs_and_capabilities_are_exported_apart() {
     assert_eq!(needs.len(), 2);
     assert_eq!(
         needs[1][..5],
-        ["n1", "ent", "Org ent", "Title n1", "published"]
+        ["n1", "ent", "Org ent", "Title n1", "Published"]
     );
     assert_eq!(caps.len(), 2);
     assert_eq!(caps[1][0], "c1");
@@ -114,8 +117,8 @@ fn interests_follow_the_senders_region() {
             "Org ent",
             "n1",
             "Title n1",
-            "declined",
-            "budget",
+            "Declined",
+            "Budget does not fit",
             "2026-02-01 08:00:00"
         ]
     );
@@ -147,9 +150,9 @@ fn projects_have_a_row_per_milestone_and_overdue_as_of_the_day() {
         "Org ent",
         "3716",
         "3716",
-        "alumina",
+        "Alumina",
         "2026",
-        "construction",
+        "Under construction",
         "500",
     ];
     assert_eq!(rows.len(), 4);
@@ -159,7 +162,7 @@ fn projects_have_a_row_per_milestone_and_overdue_as_of_the_day() {
     assert_eq!(
         rows[3],
         [
-            "p2", "Empty", "ent", "Org ent", "3716", "3716", "other", "2027", "approved", "", "",
+            "p2", "Empty", "ent", "Org ent", "3716", "3716", "Other", "2027", "Approved", "", "",
             "", "", ""
         ]
     );

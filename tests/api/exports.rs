@@ -146,3 +146,79 @@ async fn exports_speak_the_callers_language_name_codes_show_beijing_time_and_def
         .await;
     assert_problem(res, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn status_stage_and_category_columns_show_names_in_the_header_language() {
+    let app = spawn_app().await;
+    let bureau = app.bureau_admin().await;
+    let owner = app.verified_user("owner@example.com").await;
+    let org = app
+        .verified_org(&owner, &bureau, &enterprise("魏桥铝业", &uscc(2)))
+        .await;
+    let id = org["id"].as_str().unwrap();
+    let res = app
+        .post_json_as(
+            "/api/v1/projects",
+            &bureau.access,
+            &json!({
+            "name": "赤泥提铁示范线", "owner_organization_id": id, "region_code": "zouping",
+            "category": "red_mud_utilization", "year": 2026, "stage": "operation"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let project = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    for (locale, status, stage, category, headers) in [
+        (
+            "zh-CN",
+            "已认证",
+            "投产运营",
+            "赤泥综合利用",
+            ["状态", "阶段", "类别"],
+        ),
+        (
+            "en",
+            "Verified",
+            "In operation",
+            "Red-mud utilization",
+            ["Status", "Stage", "Category"],
+        ),
+    ] {
+        let res = app
+            .patch_json_as("/api/v1/me", &bureau.access, &json!({"locale": locale}))
+            .await;
+        assert_eq!(res.status().as_u16(), 200);
+        for format in ["csv", "xlsx"] {
+            let read = |b: &[u8]| {
+                if format == "csv" {
+                    parse_csv(b)
+                } else {
+                    parse_xlsx(b)
+                }
+            };
+            let (_, body) = get(
+                &app,
+                &bureau,
+                &format!("/api/v1/reports/organizations.{format}"),
+            )
+            .await;
+            let rows = read(&body);
+            assert_eq!(
+                row_of(&rows, id)[column(&rows, headers[0])],
+                status,
+                "{locale} {format}"
+            );
+            let (_, body) = get(&app, &bureau, &format!("/api/v1/reports/projects.{format}")).await;
+            let rows = read(&body);
+            let r = row_of(&rows, &project);
+            assert_eq!(r[column(&rows, headers[1])], stage, "{locale} {format}");
+            assert_eq!(r[column(&rows, headers[2])], category, "{locale} {format}");
+            for code in ["verified", "operation", "red_mud_utilization"] {
+                assert!(!r.iter().any(|c| c == code), "{locale} {format}: {r:?}");
+            }
+        }
+    }
+}
