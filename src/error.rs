@@ -12,7 +12,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod code;
+mod text;
 pub use code::ErrorCode;
+pub use text::{Msg, Text};
+
+use crate::i18n::{self, Locale};
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
@@ -23,15 +27,50 @@ pub struct FieldError {
     #[schema(value_type = String)]
     pub code: ErrorCode,
     /// Human-readable explanation.
-    pub message: String,
+    #[schema(value_type = String)]
+    pub message: Text,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+    /// A field error whose message is written out here (English in every language).
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<Text>) -> Self {
         FieldError {
             field: field.into(),
             code,
             message: message.into(),
+        }
+    }
+
+    /// A field error whose message is the catalog's `problem.{code}.{field}`, or
+    /// `problem.{code}` when there is none for this field; its `{name}`s are filled by
+    /// [`FieldError::arg`]. Said in the caller's language.
+    pub fn of(field: impl Into<String>, code: ErrorCode) -> Self {
+        let field = field.into();
+        let own = format!("problem.{code}.{field}");
+        let key = if i18n::get(Locale::En, &own).is_some() {
+            own
+        } else {
+            format!("problem.{code}")
+        };
+        FieldError {
+            field,
+            code,
+            message: Text::key(key),
+        }
+    }
+
+    /// The same error with `{name}` of its message filled by `value`.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Text>) -> Self {
+        self.message = self.message.arg(name, value);
+        self
+    }
+
+    /// This error as said in `locale` (the message rendered; field and code unchanged).
+    pub fn in_locale(&self, locale: Locale) -> FieldError {
+        FieldError {
+            field: self.field.clone(),
+            code: self.code,
+            message: Text::from(self.message.in_locale(locale).into_owned()),
         }
     }
 }
@@ -58,7 +97,7 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{detail}")]
-    BadRequest { code: ErrorCode, detail: String },
+    BadRequest { code: ErrorCode, detail: Text },
     #[error("authentication required")]
     /// `detail` says what was wrong with the credential presented (each 401 its own text).
     Unauthorized {
@@ -66,17 +105,17 @@ pub enum ApiError {
         detail: &'static str,
     },
     #[error("{detail}")]
-    Forbidden { code: ErrorCode, detail: String },
+    Forbidden { code: ErrorCode, detail: Text },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("{detail}")]
-    Conflict { code: ErrorCode, detail: String },
+    Conflict { code: ErrorCode, detail: Text },
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{detail}")]
-    UnsupportedMediaType { detail: String },
+    UnsupportedMediaType { detail: Text },
     /// Well-formed but invalid input; `code` is the single field's code or `validation_failed`.
     #[error("invalid request")]
     Validation {
@@ -88,7 +127,7 @@ pub enum ApiError {
     Query { errors: Vec<FieldError> },
     /// A rule of the domain forbids this action in the current state (422).
     #[error("{detail}")]
-    Rule { code: ErrorCode, detail: String },
+    Rule { code: ErrorCode, detail: Text },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service temporarily unavailable")]
@@ -99,7 +138,7 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 for one field.
-    pub fn field(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: ErrorCode, message: impl Into<Text>) -> Self {
         ApiError::Validation {
             code,
             errors: vec![FieldError::new(field, code, message)],
@@ -124,28 +163,28 @@ impl ApiError {
         ApiError::Validation { code, errors }
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Self {
+    pub fn forbidden(detail: impl Into<Text>) -> Self {
         ApiError::Forbidden {
             code: ErrorCode::Forbidden,
             detail: detail.into(),
         }
     }
 
-    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, detail: impl Into<Text>) -> Self {
         ApiError::Conflict {
             code,
             detail: detail.into(),
         }
     }
 
-    pub fn rule(code: ErrorCode, detail: impl Into<String>) -> Self {
+    pub fn rule(code: ErrorCode, detail: impl Into<Text>) -> Self {
         ApiError::Rule {
             code,
             detail: detail.into(),
         }
     }
 
-    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, detail: impl Into<Text>) -> Self {
         ApiError::BadRequest {
             code,
             detail: detail.into(),
@@ -176,29 +215,88 @@ impl ApiError {
         }
     }
 
-    fn detail(&self) -> Option<String> {
-        match self {
-            ApiError::Internal(_) | ApiError::NotFound | ApiError::Validation { .. } => None,
-            ApiError::Unauthorized { detail, .. } => Some((*detail).to_owned()),
-            other => Some(other.to_string()),
-        }
+    fn detail(&self, locale: Locale) -> Option<String> {
+        let text = match self {
+            ApiError::Internal(_) | ApiError::NotFound | ApiError::Validation { .. } => {
+                return None;
+            }
+            ApiError::Unauthorized { detail, .. } => return Some((*detail).to_owned()),
+            ApiError::Query { errors } => {
+                let errors: Vec<FieldError> = errors.iter().map(|e| e.in_locale(locale)).collect();
+                return Some(query_detail(&errors));
+            }
+            ApiError::BadRequest { detail, .. }
+            | ApiError::Forbidden { detail, .. }
+            | ApiError::Conflict { detail, .. }
+            | ApiError::Rule { detail, .. }
+            | ApiError::UnsupportedMediaType { detail } => detail,
+            other => return Some(other.to_string()),
+        };
+        Some(text.in_locale(locale).into_owned())
     }
 
-    /// The problem document for this error.
+    /// The problem document for this error, in English.
     pub fn problem(&self) -> Problem {
+        self.problem_in(Locale::En)
+    }
+
+    /// The problem document for this error, its words in `locale`: the title is the
+    /// catalog's `title.{status}`, the detail and the field errors' messages are said in
+    /// `locale` where they come from the catalogs.
+    pub fn problem_in(&self, locale: Locale) -> Problem {
         let status = self.status_code();
         let code = self.code();
+        let title = i18n::get(locale, &format!("title.{}", status.as_u16()))
+            .or_else(|| status.canonical_reason())
+            .unwrap_or("Error")
+            .to_owned();
         Problem {
             type_: format!("urn:collab-registry:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title,
             status: status.as_u16(),
-            detail: self.detail(),
+            detail: self.detail(locale),
             errors: match self {
-                ApiError::Validation { errors, .. } | ApiError::Query { errors } => errors.clone(),
+                ApiError::Validation { errors, .. } | ApiError::Query { errors } => {
+                    errors.iter().map(|e| e.in_locale(locale)).collect()
+                }
                 _ => Vec::new(),
             },
             code,
         }
+    }
+
+    /// The response for this error with its words in `locale` (what `error_response` gives
+    /// in English, said in the caller's language; `Content-Language` names it).
+    pub fn response_in(&self, locale: Locale) -> HttpResponse {
+        let mut res = self.response_with(&self.problem_in(locale));
+        if let Ok(v) = HeaderValue::from_str(i18n::lang_tag(locale)) {
+            res.headers_mut().insert(header::CONTENT_LANGUAGE, v);
+        }
+        res
+    }
+
+    fn response_with(&self, problem: &Problem) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        ));
+        match self {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    res.insert_header((header::ALLOW, v));
+                }
+            }
+            ApiError::Unauthorized { .. } => {
+                res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            _ => {}
+        }
+        res.body(serde_json::to_vec(problem).unwrap_or_default())
     }
 }
 
@@ -224,28 +322,7 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(err) = self {
             tracing::error!(error = format!("{err:#}"), "request failed");
         }
-        let mut res = HttpResponse::build(self.status_code());
-        res.insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        ));
-        match self {
-            ApiError::TooManyRequests { retry_after_secs }
-            | ApiError::Unavailable { retry_after_secs } => {
-                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-            }
-            ApiError::MethodNotAllowed { allow } => {
-                if let Ok(v) = HeaderValue::from_str(allow) {
-                    res.insert_header((header::ALLOW, v));
-                }
-            }
-            ApiError::Unauthorized { .. } => {
-                res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
-            }
-            _ => {}
-        }
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        res.body(body)
+        self.response_with(&self.problem())
     }
 }
 

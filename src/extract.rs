@@ -5,7 +5,8 @@
 //! names the offending field by its path, including unknown fields (request types use
 //! `#[serde(deny_unknown_fields)]`). `ApiQuery<T>` does the same for query strings (400
 //! `invalid_query` naming the parameter). Their texts follow `Accept-Language` (Chinese
-//! unless English is preferred), the expected format said in words ([`problems`]).
+//! unless English is preferred), the expected format said in words ([`problems`]); every
+//! error response is said in the caller's language by [`localize_problems`] ([`locale`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,8 +20,10 @@ use serde::de::DeserializeOwned;
 use crate::app::Locale;
 use crate::error::{ApiError, ErrorCode};
 
+mod locale;
 mod problems;
 mod query;
+pub use locale::{localize_problems, request_locale};
 pub use query::{ApiQuery, parse_query};
 
 /// The largest JSON body accepted, kept in app data.
@@ -64,7 +67,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType {
-                    detail: "expected Content-Type: application/json".to_owned(),
+                    detail: "expected Content-Type: application/json".into(),
                 });
             }
             if declared_len.is_some_and(|n| n > limit) {
@@ -150,15 +153,6 @@ pub fn query_config() -> web::QueryConfig {
 /// A path segment that does not parse (say, an id that is not a UUID) names no resource.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound.into())
-}
-
-/// The caller's language from `Accept-Language` (Chinese unless English is preferred).
-pub fn request_locale(req: &HttpRequest) -> Locale {
-    req.headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::from_accept_language)
-        .unwrap_or(Locale::ZhCn)
 }
 
 /// A list without repeats, first occurrences in order. Lists in requests name each entry

@@ -247,7 +247,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             .await??;
             print!(
                 "{}",
-                collab_registry::organizations::import::describe(&report)
+                collab_registry::organizations::import::describe(
+                    &report,
+                    collab_registry::app::Locale::of_terminal(|k| std::env::var(k).ok())
+                )
             );
             anyhow::ensure!(
                 report.written || report.dry_run,

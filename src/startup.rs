@@ -110,6 +110,7 @@ impl Application {
                 .app_data(json_limit)
                 .app_data(crate::extract::query_config())
                 .app_data(crate::extract::path_config())
+                .wrap(from_fn(crate::extract::localize_problems))
                 .wrap(from_fn(crate::ops::split_listeners))
                 .wrap(from_fn(telemetry::observe))
                 .configure(|cfg| table.register(cfg))

@@ -84,7 +84,7 @@ pub async fn authenticate(
     if user.disabled_at.is_some() {
         return Err(ApiError::Forbidden {
             code: ErrorCode::AccountDisabled,
-            detail: "this account is disabled".to_owned(),
+            detail: "this account is disabled".into(),
         });
     }
     if let Some(hash) = rehash {

@@ -13,11 +13,7 @@ fn allowed_control(c: char) -> bool {
 
 fn check_controls(field: &str, v: &str, errors: &mut Vec<FieldError>) {
     if v.chars().any(|c| c.is_control() && !allowed_control(c)) {
-        errors.push(FieldError::new(
-            field,
-            ErrorCode::ControlCharacter,
-            "remove control characters (only line breaks and tabs are allowed)",
-        ));
+        errors.push(FieldError::of(field, ErrorCode::ControlCharacter));
     }
 }
 
@@ -26,11 +22,7 @@ pub fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldErro
     let v = value.trim();
     let n = v.chars().count();
     if n == 0 || n > max {
-        errors.push(FieldError::new(
-            field,
-            ErrorCode::Length,
-            format!("use 1 to {max} characters"),
-        ));
+        errors.push(FieldError::of(field, ErrorCode::Length).arg("max", max));
     }
     check_controls(field, v, errors);
     v.to_owned()
@@ -40,11 +32,7 @@ pub fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldErro
 pub fn at_most(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
     if v.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            ErrorCode::TooLong,
-            format!("use at most {max} characters"),
-        ));
+        errors.push(FieldError::of(field, ErrorCode::TooLong).arg("max", max));
     }
     check_controls(field, v, errors);
     v.to_owned()

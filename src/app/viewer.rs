@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -84,7 +84,7 @@ impl AuthUser {
         } else {
             Err(ApiError::Forbidden {
                 code: ErrorCode::EmailNotVerified,
-                detail: "verify your email address first".to_owned(),
+                detail: "verify your email address first".into(),
             })
         }
     }
@@ -140,6 +140,7 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
             let token = token.ok_or(ApiError::Unauthorized {
@@ -147,11 +148,15 @@ impl FromRequest for AuthUser {
                 detail: "a valid bearer token is required",
             })?;
             let claims = state.keys.decode(&token).ok_or(INVALID)?;
-            state
+            let user = state
                 .db
                 .run(move |conn| principal(conn, &claims.sub, claims.ver))
                 .await?
-                .ok_or(INVALID)
+                .ok_or(INVALID)?;
+            // The messages of this request are said in the account's language.
+            req.extensions_mut()
+                .insert(super::locale::AccountLocale(user.locale));
+            Ok(user)
         })
     }
 }
@@ -296,7 +301,7 @@ pub fn acting_organization(
     if !status.may_act() {
         return Err(ApiError::Forbidden {
             code: ErrorCode::OrganizationNotVerified,
-            detail: "the organization must be verified by the bureau".to_owned(),
+            detail: "the organization must be verified by the bureau".into(),
         });
     }
     Ok(())

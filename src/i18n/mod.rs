@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::app::Locale;
+mod locale;
+pub use locale::Locale;
 
 const ZH_CN: &str = include_str!("zh-CN.txt");
 const EN: &str = include_str!("en.txt");
@@ -85,6 +86,34 @@ mod tests {
         for (k, v) in zh.iter().chain(en.iter()) {
             assert!(!v.is_empty(), "empty message for {k}");
         }
+    }
+
+    fn placeholders(v: &str) -> std::collections::BTreeSet<&str> {
+        v.split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    /// A translation fills the same values as the English text (a `{max}` forgotten in one
+    /// language would show the reader the braces).
+    #[test]
+    fn both_languages_of_a_message_fill_the_same_placeholders() {
+        let zh = parse(ZH_CN);
+        let en = parse(EN);
+        let mut differ: Vec<_> = en
+            .iter()
+            .filter(|(k, v)| {
+                zh.get(*k)
+                    .is_some_and(|z| placeholders(z) != placeholders(v))
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        differ.sort();
+        assert!(
+            differ.is_empty(),
+            "placeholders differ between zh-CN and en: {differ:?}"
+        );
     }
 
     /// Every literal key a template or a page handler asks for exists (dynamic keys such

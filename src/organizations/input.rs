@@ -24,11 +24,7 @@ fn clean_list(
         }
     }
     if out.len() > max_items {
-        errors.push(FieldError::new(
-            field,
-            ErrorCode::TooMany,
-            format!("at most {max_items} entries"),
-        ));
+        errors.push(FieldError::of(field, ErrorCode::TooMany).arg("max", max_items));
     }
     out
 }
@@ -47,11 +43,7 @@ fn check_contact(c: &Contact, errors: &mut Vec<FieldError>) -> Contact {
     let email = crate::accounts::domain::Email::parse(&c.email)
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| {
-            errors.push(FieldError::new(
-                "contact.email",
-                ErrorCode::EmailInvalid,
-                "not a valid email address",
-            ));
+            errors.push(FieldError::of("contact.email", ErrorCode::EmailInvalid));
             c.email.clone()
         });
     Contact {
@@ -64,11 +56,7 @@ fn check_contact(c: &Contact, errors: &mut Vec<FieldError>) -> Contact {
 fn check_website(w: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
     let w = text::optional("website", w, 300, errors)?;
     if !(w.starts_with("http://") || w.starts_with("https://")) {
-        errors.push(FieldError::new(
-            "website",
-            ErrorCode::UrlInvalid,
-            "use an http:// or https:// address",
-        ));
+        errors.push(FieldError::of("website", ErrorCode::UrlInvalid));
     }
     Some(w)
 }
@@ -76,21 +64,13 @@ fn check_website(w: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String
 fn name(raw: &str, errors: &mut Vec<FieldError>) -> String {
     let name = text::at_most("name", raw, 200, errors);
     if name.is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            ErrorCode::Required,
-            "the Chinese name is required",
-        ));
+        errors.push(FieldError::of("name", ErrorCode::Required));
     }
     name
 }
 
 fn uscc_required() -> ApiError {
-    ApiError::field(
-        "uscc",
-        ErrorCode::UsccRequired,
-        "enterprises must give their Unified Social Credit Code",
-    )
+    ApiError::invalid(vec![FieldError::of("uscc", ErrorCode::UsccRequired)])
 }
 
 /// A new organization as checked from its request, pending review, with its aliases and
@@ -107,11 +87,10 @@ pub struct Draft {
 /// refused, one whose check character disagrees is flagged.
 pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, ApiError> {
     let kind = b.kind.parse::<OrgKind>().map_err(|_| {
-        ApiError::field(
-            "kind",
-            ErrorCode::KindInvalid,
-            "enterprise, university, research_institute or bureau",
-        )
+        let kinds = OrgKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>();
+        ApiError::invalid(vec![
+            FieldError::of("kind", ErrorCode::KindInvalid).arg("list", kinds.join(", ")),
+        ])
     })?;
     if kind == OrgKind::Bureau && !bureau {
         return Err(ApiError::forbidden(
@@ -211,11 +190,7 @@ pub fn apply(org: &mut Organization, c: &OrganizationChanges) -> Result<Edit, Ap
     if let Some(raw) = c.uscc.as_deref().map(str::trim) {
         if raw.is_empty() {
             if org.kind == OrgKind::Enterprise {
-                errors.push(FieldError::new(
-                    "uscc",
-                    ErrorCode::UsccRequired,
-                    "enterprises must give their Unified Social Credit Code",
-                ));
+                errors.push(FieldError::of("uscc", ErrorCode::UsccRequired));
             }
             org.uscc = None;
             org.uscc_flagged = false;

@@ -90,7 +90,7 @@ pub async fn invite(
             if org.status != OrgStatus::Verified {
                 return Err(ApiError::Forbidden {
                     code: ErrorCode::OrganizationNotVerified,
-                    detail: "only organizations the bureau has verified invite".to_owned(),
+                    detail: "only organizations the bureau has verified invite".into(),
                 });
             }
             let existing = crate::accounts::model::find_by_email(conn, email.as_str())?;
@@ -231,7 +231,7 @@ pub async fn accept_invitation(
             if inv.email != user.email {
                 return Err(ApiError::Forbidden {
                     code: ErrorCode::InvitationForAnotherEmail,
-                    detail: "this invitation was sent to another email address".to_owned(),
+                    detail: "this invitation was sent to another email address".into(),
                 });
             }
             invitations::mark_accepted(conn, &inv.id)?;

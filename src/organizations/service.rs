@@ -11,7 +11,7 @@ use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser, Viewer, load_viewer};
 use crate::db::DbConnection;
 use crate::db::types::now;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// Views of organizations, with their aliases and fields loaded in two queries.
 pub fn views(
@@ -73,10 +73,7 @@ pub fn may_manage(viewer: &Viewer, org_id: &str) -> bool {
 }
 
 fn uscc_taken() -> ApiError {
-    ApiError::conflict(
-        ErrorCode::UsccTaken,
-        "an organization with this Unified Social Credit Code is registered",
-    )
+    ApiError::conflict(ErrorCode::UsccTaken, Text::key("problem.uscc_taken"))
 }
 
 /// Check codes and the parent against the database. A parent must be an organization the
@@ -94,28 +91,18 @@ fn check_references(
     if let Some(r) = region
         && !taxonomy::region_exists(conn, r)?
     {
-        errors.push(FieldError::new(
-            "region_code",
-            ErrorCode::UnknownRegion,
-            format!("no region `{r}`"),
-        ));
+        errors.push(FieldError::of("region_code", ErrorCode::UnknownRegion).arg("code", r));
     }
     let unknown = taxonomy::unknown_fields(conn, fields)?;
     if !unknown.is_empty() {
-        errors.push(FieldError::new(
-            "field_codes",
-            ErrorCode::UnknownField,
-            format!("unknown: {}", unknown.join(", ")),
-        ));
+        errors.push(
+            FieldError::of("field_codes", ErrorCode::UnknownField).arg("codes", unknown.join(", ")),
+        );
     }
     if let Some(p) = parent
         && (Some(p) == self_id || !may_manage(viewer, p) || model::find(conn, p)?.is_none())
     {
-        errors.push(FieldError::new(
-            "parent_id",
-            ErrorCode::ParentNotAllowed,
-            "name an organization you own",
-        ));
+        errors.push(FieldError::of("parent_id", ErrorCode::ParentNotAllowed));
     }
     ApiError::fields(errors)
 }

@@ -26,11 +26,6 @@ const USCC_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
-/// What is accepted, in the words of the refusal.
-pub const ACCEPTED: &str = "a Unified Social Credit Code is 18 characters from 0-9 and A-Y \
-    without I, O, S, V, Z; full-width characters, lower case, spaces and hyphens are accepted \
-    and normalized";
-
 /// A region as the division check reads it: (code, parent code, administrative division code).
 pub type RegionRow = (String, Option<String>, Option<String>);
 
@@ -78,11 +73,9 @@ impl Uscc {
         let code = normalize(raw);
         let malformed = || {
             let got = code.chars().count();
-            FieldError::new(
-                "uscc",
-                ErrorCode::UsccMalformed,
-                format!("{ACCEPTED} (got {got} characters after normalizing: `{code}`)"),
-            )
+            FieldError::of("uscc", ErrorCode::UsccMalformed)
+                .arg("got", got)
+                .arg("code", code.as_str())
         };
         if code.len() != 18 || !code.bytes().all(|b| USCC_CHARSET.contains(&b)) {
             return Err(malformed());
@@ -91,15 +84,11 @@ impl Uscc {
         let check_ok = code.ends_with(expected);
         let mut warnings = Vec::new();
         if !check_ok {
-            warnings.push(FieldError::new(
-                "uscc",
-                ErrorCode::UsccCheckCharacter,
-                format!(
-                    "the check character (the 18th) of this code should be `{expected}`, not `{}`: \
-                     the code may be mistyped; compare it with the business licence",
-                    &code[17..]
-                ),
-            ));
+            warnings.push(
+                FieldError::of("uscc", ErrorCode::UsccCheckCharacter)
+                    .arg("expected", expected)
+                    .arg("got", &code[17..]),
+            );
         }
         Ok(Uscc {
             code,
@@ -159,14 +148,12 @@ pub fn division_warning(
     {
         return None;
     }
-    Some(FieldError::new(
-        "uscc",
-        ErrorCode::UsccRegionMismatch,
-        format!(
-            "characters 3-8 of the code (`{division}`) are not the administrative division code \
-             of region `{region_code}` (`{nearest}`): check the code or the region"
-        ),
-    ))
+    Some(
+        FieldError::of("uscc", ErrorCode::UsccRegionMismatch)
+            .arg("division", division)
+            .arg("region", region_code)
+            .arg("nearest", nearest),
+    )
 }
 
 /// Add the division warning for `region_code` to `uscc` (step 4).

@@ -376,7 +376,10 @@ async fn the_command_line_import_runs_the_same_checks_with_no_acting_user() {
     assert!(!refused.written);
     assert_eq!(refused.refused, 4);
     assert_eq!(organizations(&app).await, orgs);
-    let text = collab_registry::organizations::import::describe(&refused);
+    let text = collab_registry::organizations::import::describe(
+        &refused,
+        collab_registry::app::Locale::En,
+    );
     assert!(text.contains("row    3  REFUSE"), "{text}");
     assert!(text.contains("nothing written"), "{text}");
 
@@ -400,4 +403,157 @@ async fn the_command_line_import_runs_the_same_checks_with_no_acting_user() {
     assert_eq!(university.problems[0].code, "name_registered");
     assert_eq!(university.problems[0].column, "名称");
     assert_eq!(organizations(&app).await, orgs + 2);
+}
+
+/// The messages of each refused row of `report`, by row number.
+fn messages(report: &Value) -> Vec<(u64, String)> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["problems"].as_array().unwrap().iter().map(|p| {
+                (
+                    r["row"].as_u64().unwrap(),
+                    p["message"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn has_han(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+async fn set_locale(app: &TestApp, user: &TestUser, locale: &str) {
+    let res = app
+        .patch_json_as("/api/v1/me", &user.access, &json!({"locale": locale}))
+        .await;
+    assert_eq!(res.status().as_u16(), 200, "set locale {locale}");
+}
+
+async fn dry_run_as(app: &TestApp, user: &TestUser, accept_language: &str, csv: Vec<u8>) -> Value {
+    let res = app
+        .client
+        .post(app.url("/api/v1/organizations/import?dry_run=true"))
+        .bearer_auth(&user.access)
+        .header("content-type", "text/csv")
+        .header("accept-language", accept_language)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    res.json().await.unwrap()
+}
+
+/// Issue 15: a row's problem is said in the reader's language, the account's winning over
+/// `Accept-Language`; the codes and columns stay the same.
+#[tokio::test]
+async fn each_row_problem_is_said_in_the_account_language() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+
+    set_locale(&app, &s.bureau, "zh-CN").await;
+    let zh = dry_run_as(&app, &s.bureau, "en", mixed_csv()).await;
+    let zh_messages = messages(&zh);
+    assert_eq!(zh_messages.len(), 4, "{zh}");
+    for (row, m) in &zh_messages {
+        assert!(has_han(m), "row {row} is not in Chinese: {m}");
+    }
+    let said = |ms: &[(u64, String)], row: u64| {
+        ms.iter()
+            .find(|(r, _)| *r == row)
+            .map(|(_, m)| m.clone())
+            .unwrap()
+    };
+    assert!(
+        said(&zh_messages, 3).contains("统一社会信用代码为 18 位"),
+        "{zh}"
+    );
+    assert_eq!(said(&zh_messages, 4), "没有代码为 `atlantis` 的地区");
+    assert_eq!(said(&zh_messages, 5), "未知的技术领域代码：no-such-field");
+    assert_eq!(said(&zh_messages, 6), "与第 2 行的“统一社会信用代码”相同");
+
+    set_locale(&app, &s.bureau, "en").await;
+    let en = dry_run_as(&app, &s.bureau, "zh-CN", mixed_csv()).await;
+    let en_messages = messages(&en);
+    assert!(said(&en_messages, 3).contains("18 characters"), "{en}");
+    assert_eq!(said(&en_messages, 4), "no region `atlantis`");
+    assert_eq!(
+        said(&en_messages, 5),
+        "unknown technology field codes: no-such-field"
+    );
+    assert_eq!(said(&en_messages, 6), "the same 统一社会信用代码 as row 2");
+    let codes = |r: &Value| {
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["problems"].as_array().unwrap().clone())
+            .map(|p| (p["column"].clone(), p["code"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&zh), codes(&en), "the same codes in both languages");
+
+    // A header's problems, and the refusal of a real import, in Chinese too.
+    set_locale(&app, &s.bureau, "zh-CN").await;
+    let header = dry_run_as(&app, &s.bureau, "en", "名称,工资\n钪业,1\n".into()).await;
+    assert_eq!(
+        messages(&header),
+        [
+            (
+                1,
+                "不是导入可识别的列（列名见 docs/operations.md）".to_owned()
+            ),
+            (1, "缺少必需的列".to_owned()),
+            (1, "缺少必需的列".to_owned())
+        ]
+    );
+    let res = upload(&app, &s.bureau.access, "", "text/csv", mixed_csv()).await;
+    let body = assert_problem(res, 422, "import_refused").await;
+    assert_eq!(body["errors"][1]["message"], "没有代码为 `atlantis` 的地区");
+    assert_eq!(body["title"], "请求内容无效");
+}
+
+/// Issue 15: the command line speaks the terminal's language (LANG / LC_ALL).
+#[tokio::test]
+async fn the_command_line_import_prints_chinese_under_a_chinese_locale() {
+    let app = spawn_app().await;
+    let _s = setup(&app).await;
+    let path = app.dir.path().join("机构.csv");
+    std::fs::write(&path, mixed_csv()).unwrap();
+    let run = |lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_collab-registry"))
+            .args(["import", "organizations"])
+            .arg(&path)
+            .arg("--dry-run")
+            .env("DATABASE_URL", &app.settings.database_url)
+            .env("COLLAB_DATA_DIR", app.dir.path())
+            .env("COLLAB_LOG", "warn")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let zh = run("zh_CN.UTF-8");
+    assert!(zh.contains("第    3 行  拒绝"), "{zh}");
+    assert!(
+        zh.contains("没有代码为 `atlantis` 的地区 (unknown_region)"),
+        "{zh}"
+    );
+    assert!(zh.contains("试运行：未写入任何数据"), "{zh}");
+    assert!(!zh.contains("no region"), "{zh}");
+    let en = run("C.UTF-8");
+    assert!(en.contains("row    3  REFUSE"), "{en}");
+    assert!(en.contains("no region `atlantis` (unknown_region)"), "{en}");
+    assert!(en.contains("dry run: nothing written"), "{en}");
 }

@@ -148,7 +148,7 @@ fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result
     if !in_audience {
         return Err(ApiError::Forbidden {
             code: ErrorCode::NotInAudience,
-            detail: "this event is not open to the organization".to_owned(),
+            detail: "this event is not open to the organization".into(),
         });
     }
     Ok(())

@@ -151,25 +151,17 @@ impl Layout {
                 continue;
             }
             match c {
-                None => problems.push(RowProblem::new(
-                    h,
-                    ErrorCode::UnknownColumn,
-                    "not a column of the import (see docs/operations.md for the names)",
-                )),
-                Some(c) if c != Ignored && columns.contains(&Some(c)) => problems.push(
-                    RowProblem::new(h, ErrorCode::DuplicateColumn, "this column appears twice"),
-                ),
+                None => problems.push(RowProblem::of(h, ErrorCode::UnknownColumn)),
+                Some(c) if c != Ignored && columns.contains(&Some(c)) => {
+                    problems.push(RowProblem::of(h, ErrorCode::DuplicateColumn));
+                }
                 Some(_) => {}
             }
             columns.push(c);
         }
         for r in REQUIRED {
             if !columns.contains(&Some(r)) {
-                problems.push(RowProblem::new(
-                    r.key(),
-                    ErrorCode::MissingColumn,
-                    "a required column is missing",
-                ));
+                problems.push(RowProblem::of(r.key(), ErrorCode::MissingColumn));
             }
         }
         let header = header.to_vec();

@@ -7,7 +7,7 @@ use super::views::{ImportQuery, ImportReport};
 use super::{read, service, upload};
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::error::{ApiError, Problem};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, request_locale};
 
 /// Import organizations from a spreadsheet (CSV or XLSX; headers in Chinese or English),
 /// bureau only. Rows whose USCC is registered update that organization; others are
@@ -47,5 +47,5 @@ pub async fn import(
     if !report.dry_run && !report.written {
         return Err(report.refusal());
     }
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(report.in_locale(request_locale(&req))))
 }

@@ -14,7 +14,7 @@ use super::read::MAX_ROWS;
 use super::views::{ImportQuery, ImportReport, RowAction, RowProblem, RowReport};
 use crate::app::{Locale, Viewer};
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::domain::{OrgKind, OrgStatus};
 use crate::organizations::input::{self, Draft};
 use crate::organizations::model;
@@ -76,11 +76,7 @@ fn rows_in_tx(
     };
     let (layout, mut problems) = Layout::read(&header);
     if rows.len() > MAX_ROWS {
-        problems.push(RowProblem::new(
-            "",
-            ErrorCode::TooManyRows,
-            format!("at most {MAX_ROWS} rows in one import; split the file"),
-        ));
+        problems.push(RowProblem::of("", ErrorCode::TooManyRows).arg("max", MAX_ROWS));
     }
     if !problems.is_empty() {
         report.refused = 1;
@@ -207,7 +203,7 @@ fn problems(l: &Layout, e: ApiError) -> Result<Vec<RowProblem>, ApiError> {
     Ok(match e {
         ApiError::Validation { errors, .. } => errors
             .iter()
-            .map(|f| RowProblem::new(&column(f), f.code, f.message.clone()))
+            .map(|f| RowProblem::from_field(&column(f), f))
             .collect(),
         ApiError::Conflict { code, detail } => {
             vec![RowProblem::new(&l.header(Column::Uscc), code, detail)]
@@ -244,12 +240,9 @@ fn row(
         None => (format!("{}\n{}", d.org.kind, d.org.name), Column::Name),
     };
     if let Some(first) = seen.get(&key) {
-        let what = if uscc.is_some() { "USCC" } else { "name" };
-        let p = RowProblem::new(
-            &l.header(column),
-            ErrorCode::DuplicateInFile,
-            format!("the same {what} as row {first}"),
-        );
+        let p = RowProblem::of(&l.header(column), ErrorCode::DuplicateInFile)
+            .arg("column", l.header(column))
+            .arg("row", *first);
         return Ok(refused(n, name, uscc, vec![p]));
     }
     seen.insert(key, n);
@@ -257,12 +250,7 @@ fn row(
         Some(u) => model::find_by_uscc(conn, u)?,
         None => {
             if model::name_registered(conn, d.org.kind, &d.org.name)? {
-                let p = RowProblem::new(
-                    &l.header(Column::Name),
-                    ErrorCode::NameRegistered,
-                    "an organization of this kind and name is registered; without a USCC \
-                     the import cannot tell whether this row is the same one",
-                );
+                let p = RowProblem::of(&l.header(Column::Name), ErrorCode::NameRegistered);
                 return Ok(refused(n, name, uscc, vec![p]));
             }
             None
@@ -272,14 +260,8 @@ fn row(
     let (action, id, outcome) = match existing {
         Some(mut org) => {
             if org.kind != d.org.kind && l.has(Column::Kind) {
-                let p = RowProblem::new(
-                    &l.header(Column::Kind),
-                    ErrorCode::KindMismatch,
-                    format!(
-                        "registered as {}; the import does not change a kind",
-                        org.kind
-                    ),
-                );
+                let p = RowProblem::of(&l.header(Column::Kind), ErrorCode::KindMismatch)
+                    .arg("kind", Text::key(format!("kind.{}", org.kind.as_str())));
                 return Ok(refused(n, name, uscc, vec![p]));
             }
             let id = org.id.clone();

@@ -32,7 +32,7 @@ fn unsupported() -> ApiError {
     ApiError::UnsupportedMediaType {
         detail: "send text/csv, an XLSX workbook (application/vnd.openxmlformats-\
                  officedocument.spreadsheetml.sheet) or multipart/form-data with a `file` part"
-            .to_owned(),
+            .into(),
     }
 }
 

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ErrorCode;
+use crate::app::Locale;
+use crate::error::{ErrorCode, FieldError, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -15,7 +16,7 @@ pub enum RowAction {
 }
 
 /// Why a row (or the header row) is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RowProblem {
     /// The column as the file names it (or the column's key when the file lacks it).
     pub column: String,
@@ -24,16 +25,42 @@ pub struct RowProblem {
     /// `unknown_column`, `duplicate_column`, `too_many_rows`, `kind_mismatch`).
     #[schema(value_type = String)]
     pub code: ErrorCode,
-    pub message: String,
+    #[schema(value_type = String)]
+    pub message: Text,
 }
 
 impl RowProblem {
-    pub fn new(column: &str, code: ErrorCode, message: impl Into<String>) -> RowProblem {
+    pub fn new(column: &str, code: ErrorCode, message: impl Into<Text>) -> RowProblem {
         RowProblem {
             column: column.trim().to_owned(),
             code,
             message: message.into(),
         }
+    }
+
+    /// A problem whose message is the catalog's `problem.{code}` ([`RowProblem::arg`]
+    /// fills its values).
+    pub fn of(column: &str, code: ErrorCode) -> RowProblem {
+        RowProblem {
+            column: column.trim().to_owned(),
+            code,
+            message: Text::key(format!("problem.{code}")),
+        }
+    }
+
+    /// A refusal of the registration's checks, in the row's column.
+    pub fn from_field(column: &str, e: &FieldError) -> RowProblem {
+        RowProblem {
+            column: column.trim().to_owned(),
+            code: e.code,
+            message: e.message.clone(),
+        }
+    }
+
+    /// The same problem with `{name}` of its message filled by `value`.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Text>) -> RowProblem {
+        self.message = self.message.arg(name, value);
+        self
     }
 }
 
@@ -62,6 +89,17 @@ pub struct ImportReport {
     pub updated: usize,
     pub refused: usize,
     pub rows: Vec<RowReport>,
+}
+
+impl ImportReport {
+    /// The report with every problem said in `locale` (what the upload answers and the
+    /// command line prints).
+    pub fn in_locale(mut self, locale: Locale) -> ImportReport {
+        for p in self.rows.iter_mut().flat_map(|r| r.problems.iter_mut()) {
+            p.message = Text::from(p.message.in_locale(locale).into_owned());
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
