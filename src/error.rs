@@ -100,10 +100,7 @@ pub enum ApiError {
     BadRequest { code: ErrorCode, detail: Text },
     #[error("authentication required")]
     /// `detail` says what was wrong with the credential presented (each 401 its own text).
-    Unauthorized {
-        code: ErrorCode,
-        detail: &'static str,
-    },
+    Unauthorized { code: ErrorCode, detail: Text },
     #[error("{detail}")]
     Forbidden { code: ErrorCode, detail: Text },
     #[error("not found")]
@@ -215,22 +212,33 @@ impl ApiError {
         }
     }
 
+    /// The detail: the error's own words, or its code's (`problem.{code}`) with its values;
+    /// none for a 500 (whose cause is never told).
     fn detail(&self, locale: Locale) -> Option<String> {
+        let of_code = || Text::key(format!("problem.{}", self.code()));
         let text = match self {
-            ApiError::Internal(_) | ApiError::NotFound | ApiError::Validation { .. } => {
-                return None;
-            }
-            ApiError::Unauthorized { detail, .. } => return Some((*detail).to_owned()),
+            ApiError::Internal(_) => return None,
             ApiError::Query { errors } => {
                 let errors: Vec<FieldError> = errors.iter().map(|e| e.in_locale(locale)).collect();
                 return Some(query_detail(&errors));
             }
+            // One field: its message; several, or a refused import: the code's words.
+            ApiError::Validation { code, errors } => match errors.as_slice() {
+                [one] if one.code == *code => one.message.clone(),
+                _ => of_code(),
+            },
             ApiError::BadRequest { detail, .. }
+            | ApiError::Unauthorized { detail, .. }
             | ApiError::Forbidden { detail, .. }
             | ApiError::Conflict { detail, .. }
             | ApiError::Rule { detail, .. }
-            | ApiError::UnsupportedMediaType { detail } => detail,
-            other => return Some(other.to_string()),
+            | ApiError::UnsupportedMediaType { detail } => detail.clone(),
+            ApiError::NotFound | ApiError::MethodNotAllowed { .. } => of_code(),
+            ApiError::PayloadTooLarge { limit } => of_code().arg("limit", *limit),
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable { retry_after_secs } => {
+                of_code().arg("seconds", *retry_after_secs)
+            }
         };
         Some(text.in_locale(locale).into_owned())
     }
@@ -342,7 +350,7 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => ApiError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
                 ErrorCode::AlreadyExists,
-                "a record with these values already exists",
+                Text::key("problem.already_exists"),
             ),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::Unavailable {
@@ -384,6 +392,93 @@ mod tests {
         assert_eq!(p.status, 500);
         assert!(p.detail.is_none());
         assert!(!serde_json::to_string(&p).unwrap().contains("SELECT"));
+    }
+
+    fn missing_words(key: impl Fn(ErrorCode) -> String) -> Vec<String> {
+        let mut missing = Vec::new();
+        for code in ErrorCode::ALL {
+            for locale in [Locale::ZhCn, Locale::En] {
+                let key = key(*code);
+                if i18n::get(locale, &key).is_none() {
+                    missing.push(format!("{}: {key}", i18n::lang_tag(locale)));
+                }
+            }
+        }
+        missing
+    }
+
+    /// A new code without its words in both catalogs fails here, not in front of a reader.
+    #[test]
+    fn every_code_has_its_words_in_both_catalogs() {
+        let missing = missing_words(|c| format!("problem.{c}"));
+        assert!(missing.is_empty(), "add to src/i18n/*.txt: {missing:#?}");
+    }
+
+    #[test]
+    fn every_status_an_error_answers_with_has_a_title_in_both_catalogs() {
+        let errors = [
+            ApiError::bad_request(ErrorCode::MalformedBody, "x"),
+            ApiError::Unauthorized {
+                code: ErrorCode::Unauthorized,
+                detail: "x".into(),
+            },
+            ApiError::forbidden("x"),
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed {
+                allow: "GET".into(),
+            },
+            ApiError::conflict(ErrorCode::AlreadyExists, "x"),
+            ApiError::PayloadTooLarge { limit: 1 },
+            ApiError::UnsupportedMediaType { detail: "x".into() },
+            ApiError::invalid(vec![]),
+            ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            ApiError::Unavailable {
+                retry_after_secs: 1,
+            },
+            ApiError::internal(anyhow::anyhow!("x")),
+        ];
+        for e in errors {
+            let status = e.status_code().as_u16();
+            for locale in [Locale::ZhCn, Locale::En] {
+                assert!(
+                    i18n::get(locale, &format!("title.{status}")).is_some(),
+                    "no title.{status} in {}",
+                    i18n::lang_tag(locale)
+                );
+            }
+        }
+        let zh = ApiError::NotFound.problem_in(Locale::ZhCn);
+        assert_eq!((zh.title.as_str(), zh.status), ("未找到", 404));
+        assert_eq!(ApiError::NotFound.problem().title, "Not Found");
+    }
+
+    #[test]
+    fn a_problem_is_said_in_the_asked_language_with_the_same_code() {
+        let e = ApiError::invalid(vec![
+            FieldError::of("name", ErrorCode::Length).arg("max", 200usize),
+        ]);
+        let (zh, en) = (e.problem_in(Locale::ZhCn), e.problem_in(Locale::En));
+        assert_eq!((zh.code, en.code), (ErrorCode::Length, ErrorCode::Length));
+        assert_eq!(en.detail.as_deref(), Some("use 1 to 200 characters"));
+        assert_eq!(zh.errors[0].message, "请填写 1 到 200 个字符");
+        assert_eq!(zh.detail.as_deref(), Some("请填写 1 到 200 个字符"));
+        let throttled = ApiError::TooManyRequests {
+            retry_after_secs: 30,
+        };
+        assert!(
+            throttled
+                .problem_in(Locale::ZhCn)
+                .detail
+                .unwrap()
+                .contains("30 秒")
+        );
+        let written = ApiError::forbidden("as written");
+        assert_eq!(
+            written.problem_in(Locale::ZhCn).detail.as_deref(),
+            Some("as written")
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::app::Locale;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 mod locale;
 mod problems;
@@ -78,7 +78,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 let chunk = chunk.map_err(|_| {
                     ApiError::bad_request(
                         ErrorCode::MalformedBody,
-                        "the request body could not be read",
+                        Text::key("problem.malformed_body"),
                     )
                 })?;
                 if body.len() + chunk.len() > limit {

@@ -1,7 +1,7 @@
 //! Amounts of money in yuan: one range for every field that holds one, so that totals
 //! over many rows stay far from the integer's limit.
 
-use crate::error::{ErrorCode, FieldError};
+use crate::error::{ErrorCode, FieldError, Text};
 
 /// The largest amount a field accepts: one trillion yuan (10^12), above any single
 /// contract or project the cluster will see. A sum of 9 million such amounts still fits
@@ -11,9 +11,11 @@ pub const MAX_YUAN: i64 = 1_000_000_000_000;
 /// Check an optional amount: 0 to `MAX_YUAN`.
 pub fn check_yuan(field: &str, v: Option<i64>, errors: &mut Vec<FieldError>) {
     match v {
-        Some(v) if v < 0 => {
-            errors.push(FieldError::new(field, ErrorCode::Negative, "not negative"))
-        }
+        Some(v) if v < 0 => errors.push(FieldError::new(
+            field,
+            ErrorCode::Negative,
+            Text::key("problem.negative"),
+        )),
         Some(v) if v > MAX_YUAN => errors.push(FieldError::new(
             field,
             ErrorCode::OutOfRange,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 pub use crate::app::{Locale, Role};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// A normalized email address (trimmed, lower-cased).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,7 @@ impl Email {
             FieldError::new(
                 "email",
                 ErrorCode::EmailInvalid,
-                "not a valid email address",
+                Text::key("problem.email_invalid"),
             )
         };
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -55,7 +55,7 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             "display_name",
             ErrorCode::DisplayNameInvalid,
-            "use 1 to 100 characters without control characters",
+            Text::key("problem.display_name_invalid"),
         ));
     }
     Ok(s.to_owned())
@@ -63,8 +63,13 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
 
 /// A language a caller chose (`zh-CN` or `en`, in the forms `Locale::parse` accepts).
 pub fn chosen_locale(raw: &str) -> Result<Locale, FieldError> {
-    Locale::parse(raw)
-        .ok_or_else(|| FieldError::new("locale", ErrorCode::LocaleUnsupported, "use zh-CN or en"))
+    Locale::parse(raw).ok_or_else(|| {
+        FieldError::new(
+            "locale",
+            ErrorCode::LocaleUnsupported,
+            Text::key("problem.locale_unsupported"),
+        )
+    })
 }
 
 /// An IANA time zone name such as `Asia/Shanghai`.
@@ -75,7 +80,7 @@ pub fn time_zone(raw: &str) -> Result<String, FieldError> {
             FieldError::new(
                 "timezone",
                 ErrorCode::TimezoneUnknown,
-                "use an IANA time zone such as Asia/Shanghai",
+                Text::key("problem.timezone_unknown"),
             )
         })
 }

@@ -15,7 +15,7 @@ use crate::auth::throttle::Action;
 use crate::auth::tokens;
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now, utc};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::notifications::inbox::{PreferenceChanges, Recipient};
 
 /// Queue the verification email for a user, in the caller's transaction.
@@ -90,10 +90,9 @@ pub async fn register(
                 updated_at: t,
             };
             model::insert(conn, &new).map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict { .. } => ApiError::conflict(
-                    ErrorCode::EmailTaken,
-                    "an account with this email already exists",
-                ),
+                ApiError::Conflict { .. } => {
+                    ApiError::conflict(ErrorCode::EmailTaken, Text::key("problem.email_taken"))
+                }
                 other => other,
             })?;
             let to = Recipient {
@@ -113,7 +112,7 @@ pub async fn register(
 pub(super) fn invalid_token() -> ApiError {
     ApiError::rule(
         ErrorCode::TokenInvalidOrExpired,
-        "this link is invalid, used or expired",
+        Text::key("problem.token_invalid_or_expired"),
     )
 }
 
@@ -137,7 +136,7 @@ pub async fn resend_verification(state: &Arc<AppState>, user: AuthUser) -> Resul
     if user.email_verified {
         return Err(ApiError::rule(
             ErrorCode::AlreadyVerified,
-            "this email address is already verified",
+            Text::key("problem.already_verified"),
         ));
     }
     state
@@ -254,7 +253,7 @@ pub async fn set_disabled(
     if disabled && id == admin.id {
         return Err(ApiError::rule(
             ErrorCode::CannotDisableSelf,
-            "you cannot disable your own account",
+            Text::key("problem.cannot_disable_self"),
         ));
     }
     let actor = admin.id.clone();

@@ -13,7 +13,7 @@ use crate::auth::throttle::Action;
 use crate::auth::{password, tokens};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 /// Issue an access token and a refresh token, in `family` or a new one.
 fn issue_pair(
@@ -43,7 +43,7 @@ fn issue_pair(
 fn bad_credentials() -> ApiError {
     ApiError::Unauthorized {
         code: ErrorCode::InvalidCredentials,
-        detail: "the email address or the password is not correct",
+        detail: Text::key("problem.invalid_credentials"),
     }
 }
 
@@ -84,7 +84,7 @@ pub async fn authenticate(
     if user.disabled_at.is_some() {
         return Err(ApiError::Forbidden {
             code: ErrorCode::AccountDisabled,
-            detail: "this account is disabled".into(),
+            detail: Text::key("problem.account_disabled"),
         });
     }
     if let Some(hash) = rehash {
@@ -119,7 +119,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
     let st = state.clone();
     let invalid = || ApiError::Unauthorized {
         code: ErrorCode::InvalidToken,
-        detail: "this refresh token is not valid (unknown, expired or revoked); sign in again",
+        detail: Text::key("problem.invalid_token.refresh_token"),
     };
     // The outer result is the transaction's (it commits, so a reuse's revocation stays);
     // the inner one is the answer.
@@ -140,7 +140,7 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
                     tracing::warn!(user_id = %token.user_id, "refresh token reused; session family revoked");
                     return Ok(Err(ApiError::Unauthorized {
                         code: ErrorCode::RefreshTokenReused,
-                        detail: "this refresh token was used before, so its session has ended; sign in again",
+                        detail: Text::key("problem.refresh_token_reused"),
                     }));
                 }
             }
@@ -290,7 +290,7 @@ pub async fn change_password(
         ApiError::field(
             "current_password",
             ErrorCode::PasswordIncorrect,
-            "the current password is not correct",
+            Text::key("problem.password_incorrect"),
         )
     })?;
     let st = state.clone();

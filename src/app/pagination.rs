@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -103,7 +103,7 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
             ApiError::field(
                 "cursor",
                 ErrorCode::CursorInvalid,
-                "not a cursor this service issued",
+                Text::key("problem.cursor_invalid"),
             )
         })
 }

@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use super::{AppState, Locale};
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, users};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 crate::text_enum! {
     /// Platform role. Organization roles live in memberships.
@@ -73,7 +73,9 @@ impl AuthUser {
         if self.is_bureau() {
             Ok(())
         } else {
-            Err(ApiError::forbidden("only the bureau may do this"))
+            Err(ApiError::forbidden(Text::key(
+                "problem.forbidden.bureau_only",
+            )))
         }
     }
 
@@ -84,7 +86,7 @@ impl AuthUser {
         } else {
             Err(ApiError::Forbidden {
                 code: ErrorCode::EmailNotVerified,
-                detail: "verify your email address first".into(),
+                detail: Text::key("problem.email_not_verified"),
             })
         }
     }
@@ -128,10 +130,12 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
-const INVALID: ApiError = ApiError::Unauthorized {
-    code: ErrorCode::InvalidToken,
-    detail: "a valid bearer token is required",
-};
+fn invalid() -> ApiError {
+    ApiError::Unauthorized {
+        code: ErrorCode::InvalidToken,
+        detail: Text::key("problem.invalid_token"),
+    }
+}
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
@@ -145,14 +149,14 @@ impl FromRequest for AuthUser {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no app state")))?;
             let token = token.ok_or(ApiError::Unauthorized {
                 code: ErrorCode::Unauthorized,
-                detail: "a valid bearer token is required",
+                detail: Text::key("problem.unauthorized"),
             })?;
-            let claims = state.keys.decode(&token).ok_or(INVALID)?;
+            let claims = state.keys.decode(&token).ok_or_else(invalid)?;
             let user = state
                 .db
                 .run(move |conn| principal(conn, &claims.sub, claims.ver))
                 .await?
-                .ok_or(INVALID)?;
+                .ok_or_else(invalid)?;
             // The messages of this request are said in the account's language.
             req.extensions_mut()
                 .insert(super::locale::AccountLocale(user.locale));
@@ -276,7 +280,7 @@ pub fn acting_organization(
     user_id: &str,
     org_id: &str,
     field: &str,
-    not_member: &str,
+    not_member: impl Into<Text>,
 ) -> Result<(), ApiError> {
     let status: OrgStatus = organizations::table
         .find(org_id)
@@ -287,7 +291,7 @@ pub fn acting_organization(
             ApiError::field(
                 field,
                 ErrorCode::OrganizationUnknown,
-                "no such organization",
+                Text::key("problem.organization_unknown"),
             )
         })?;
     let member: Option<MemberRole> = memberships::table
@@ -301,7 +305,7 @@ pub fn acting_organization(
     if !status.may_act() {
         return Err(ApiError::Forbidden {
             code: ErrorCode::OrganizationNotVerified,
-            detail: "the organization must be verified by the bureau".into(),
+            detail: Text::key("problem.organization_not_verified"),
         });
     }
     Ok(())

@@ -88,24 +88,20 @@ pub fn check_webhook(
     test_hosts: &[String],
     field: &str,
 ) -> Result<String, FieldError> {
-    let bad = |code: ErrorCode, message: &str| FieldError::new(field, code, message);
+    let bad = |code: ErrorCode| FieldError::of(field, code);
     let raw = raw.trim();
     if raw.is_empty() || raw.chars().count() > MAX_URL || raw.chars().any(char::is_control) {
-        return Err(bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"));
+        return Err(bad(ErrorCode::WebhookUrlInvalid));
     }
-    let url =
-        Url::parse(raw).map_err(|_| bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"))?;
+    let url = Url::parse(raw).map_err(|_| bad(ErrorCode::WebhookUrlInvalid))?;
     if test_hosts.iter().any(|base| under_base(&url, base)) {
         return Ok(url.to_string());
     }
     if url.scheme() != "https" {
-        return Err(bad(
-            ErrorCode::WebhookUrlNotHttps,
-            "the webhook URL must use https",
-        ));
+        return Err(bad(ErrorCode::WebhookUrlNotHttps));
     }
     if !url.username().is_empty() || url.password().is_some() || url.port().is_some() {
-        return Err(bad(ErrorCode::WebhookUrlInvalid, "not a webhook URL"));
+        return Err(bad(ErrorCode::WebhookUrlInvalid));
     }
     let host = url.host_str().unwrap_or_default();
     let known = platform
@@ -113,10 +109,7 @@ pub fn check_webhook(
         .iter()
         .any(|(h, path)| *h == host && url.path().starts_with(path));
     if !known {
-        return Err(bad(
-            ErrorCode::WebhookUrlUnknownHost,
-            "the webhook URL is not one the platform serves",
-        ));
+        return Err(bad(ErrorCode::WebhookUrlUnknownHost));
     }
     Ok(url.to_string())
 }

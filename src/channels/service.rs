@@ -12,7 +12,7 @@ use crate::app::{AuthUser, Locale, MemberRole, OrgStatus, audit, load_viewer, te
 use crate::db::DbConnection;
 use crate::db::schema::organizations;
 use crate::db::types::{new_id, now, utc};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::notifications::inbox::CHOOSABLE;
 use crate::notifications::outbox::Topic;
 
@@ -48,12 +48,12 @@ fn authorize(
     match access {
         Access::View if owner || viewer.is_bureau() => Ok(()),
         Access::Manage if owner => Ok(()),
-        Access::View => Err(ApiError::forbidden(
-            "only the organization's owners and the bureau see its group-chat robots",
-        )),
-        Access::Manage => Err(ApiError::forbidden(
-            "only the organization's owners manage its group-chat robots",
-        )),
+        Access::View => Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.robots_view",
+        ))),
+        Access::Manage => Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.robots_manage",
+        ))),
     }
 }
 
@@ -119,7 +119,7 @@ fn topics(given: Option<&[Topic]>, errors: &mut Vec<FieldError>) -> Vec<Topic> {
         errors.push(FieldError::new(
             "topics",
             ErrorCode::TopicNotChoosable,
-            "use registry, matches, events or collaboration",
+            Text::key("problem.topic_not_choosable"),
         ));
     }
     let mut out: Vec<Topic> = given.to_vec();
@@ -137,7 +137,7 @@ fn secret_for(
         Some(_) if !platform.signs() => Err(FieldError::new(
             "secret",
             ErrorCode::SecretNotUsed,
-            "WeCom robots do not sign their messages: send no secret",
+            Text::key("problem.secret_not_used"),
         )),
         Some(s) => domain::check_secret(s, "secret").map(Some),
     }

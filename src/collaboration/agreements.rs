@@ -4,7 +4,7 @@
 use super::model::{self, Agreement};
 use crate::app::{AuthUser, pagination};
 use crate::db::DbConnection;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::listings::domain::{Action, Side};
 use crate::listings::service as listing_service;
 use crate::listings::views::ListingView;
@@ -33,12 +33,8 @@ pub fn need_of_agreement(
     if !(mine.contains(&a.need_organization_id) || mine.contains(&a.provider_organization_id)) {
         return Err(ApiError::NotFound);
     }
-    a.need_id.ok_or_else(|| {
-        ApiError::rule(
-            ErrorCode::NoNeed,
-            "this agreement is about a capability, not a need",
-        )
-    })
+    a.need_id
+        .ok_or_else(|| ApiError::rule(ErrorCode::NoNeed, Text::key("problem.no_need")))
 }
 
 /// Mark the agreement's need fulfilled: the agreement check above, then the listings

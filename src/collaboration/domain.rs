@@ -2,7 +2,7 @@
 //! interest, who may take which decision, the caller's direction, which listing is the
 //! target, and the terms an accepted interest gives its agreement.
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::listings::domain::{Mode, Side};
 
 crate::text_enum! {
@@ -112,9 +112,9 @@ impl Standing {
         match (mine, other) {
             (true, _) => Ok(()),
             (false, true) => Err(ApiError::forbidden(if d.by_receiver() {
-                "only the receiving organization decides"
+                Text::key("problem.forbidden.receiver_decides")
             } else {
-                "only the sender withdraws"
+                Text::key("problem.forbidden.sender_withdraws")
             })),
             (false, false) => Err(ApiError::NotFound),
         }
@@ -177,7 +177,7 @@ pub fn target_and_offer<'a, T>(
         (Some(n), Some(c)) if owned(n) && !owned(c) => Ok((c, Some(n))),
         (Some(_), Some(_)) => Err(ApiError::rule(
             ErrorCode::PairInvalid,
-            "one listing must be the sender's and the other another organization's",
+            Text::key("problem.pair_invalid"),
         )),
         (Some(x), None) | (None, Some(x)) => Ok((x, None)),
         (None, None) => Err(ApiError::field(

@@ -15,7 +15,7 @@ use crate::app::when::Day;
 use crate::app::{AuthUser, Page, Postman, acting_organization, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::listings::domain::{ListingStatus, Mode, Side};
 use crate::listings::model::{self as listing_model, Listing};
 use crate::organizations::domain::OrgStatus;
@@ -68,7 +68,7 @@ fn listing_with_owner(
         ApiError::field(
             field,
             ErrorCode::ListingUnknown,
-            "no such published listing",
+            Text::key("problem.listing_unknown"),
         )
     };
     let listing = listing_model::find(conn, id)?.ok_or_else(unknown)?;
@@ -88,12 +88,12 @@ fn check_side(found: &Option<(Listing, Organization)>, side: Side) -> Result<(),
         Side::Need => ApiError::field(
             "need_id",
             ErrorCode::NotANeed,
-            "this listing is a capability",
+            Text::key("problem.not_a_need"),
         ),
         Side::Capability => ApiError::field(
             "capability_id",
             ErrorCode::NotACapability,
-            "this listing is a need",
+            Text::key("problem.not_a_capability"),
         ),
     })
 }
@@ -123,7 +123,7 @@ pub fn create(
         &user.id,
         &from,
         "from_organization_id",
-        "only members of the organization speak for it",
+        Text::key("problem.forbidden.speak_for"),
     )?;
     let need = b
         .need_id
@@ -144,19 +144,19 @@ pub fn create(
     if target.organization_id == from {
         return Err(ApiError::rule(
             ErrorCode::OwnListing,
-            "an organization cannot express interest in its own listing",
+            Text::key("problem.own_listing"),
         ));
     }
     if target.status != ListingStatus::Published || target_org.status() != OrgStatus::Verified {
         return Err(ApiError::rule(
             ErrorCode::ListingNotOpen,
-            "only published listings of verified organizations take interest",
+            Text::key("problem.listing_not_open"),
         ));
     }
     if model::has_open(conn, &from, &target.id)? {
         return Err(ApiError::conflict(
             ErrorCode::InterestOpen,
-            "this organization already has an open interest in this listing",
+            Text::key("problem.interest_open"),
         ));
     }
     let t = now();

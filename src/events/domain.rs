@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::error::{ErrorCode, FieldError};
+use crate::error::{ErrorCode, FieldError, Text};
 
 crate::text_enum! {
     /// What sort of gathering an event is.
@@ -191,7 +191,7 @@ impl Zone {
             FieldError::new(
                 field,
                 ErrorCode::TimezoneUnknown,
-                "use an IANA time zone such as Asia/Shanghai",
+                Text::key("problem.timezone_unknown"),
             )
         })
     }

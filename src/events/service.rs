@@ -16,7 +16,7 @@ use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, Postman, audit, pagination, text};
 use crate::db::types::{now, utc};
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::notifications::templates::EventNews;
 
 /// Views with audiences and counts loaded in two queries.
@@ -80,7 +80,7 @@ fn after(cursor: Option<&str>) -> Result<Option<(NaiveDateTime, String)>, ApiErr
                     ApiError::field(
                         "cursor",
                         ErrorCode::CursorInvalid,
-                        "not a cursor this service issued",
+                        Text::key("problem.cursor_invalid"),
                     )
                 })
         })
@@ -140,13 +140,13 @@ pub fn update(
         if matches!(status, EventStatus::Cancelled | EventStatus::Completed) {
             return Err(ApiError::rule(
                 ErrorCode::EventClosed,
-                "a cancelled or completed event cannot change",
+                Text::key("problem.event_closed"),
             ));
         }
         if status == EventStatus::Published && c.audience.is_some() {
             return Err(ApiError::rule(
                 ErrorCode::AudienceLocked,
-                "the audience of a published event is fixed: its invitations are sent",
+                Text::key("problem.audience_locked"),
             ));
         }
         let mut errors = Vec::new();
@@ -215,7 +215,7 @@ pub fn publish_event(
             EventStatus::Cancelled | EventStatus::Completed => {
                 return Err(ApiError::rule(
                     ErrorCode::EventClosed,
-                    "a cancelled or completed event cannot be published",
+                    Text::key("problem.event_closed.publish"),
                 ));
             }
         }
@@ -223,7 +223,7 @@ pub fn publish_event(
         if ev.starts_at <= t {
             return Err(ApiError::rule(
                 ErrorCode::EventInPast,
-                "the event has already started",
+                Text::key("problem.event_in_past"),
             ));
         }
         publish(conn, postman, &mut ev, t)?;
@@ -282,7 +282,7 @@ pub fn cancel_event(
             EventStatus::Completed => {
                 return Err(ApiError::rule(
                     ErrorCode::EventClosed,
-                    "a completed event cannot be cancelled",
+                    Text::key("problem.event_closed.cancel"),
                 ));
             }
             EventStatus::Draft => false,

@@ -10,7 +10,7 @@ use crate::app::when::Moment;
 use crate::app::{AuthUser, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::domain::OrgKind;
 use crate::organizations::{model as orgs, taxonomy};
 
@@ -158,7 +158,7 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             "ends_at",
             ErrorCode::EndsBeforeStart,
-            "the event must end after it starts",
+            Text::key("problem.ends_before_start"),
         ));
     }
     if !(1..=100_000).contains(&ev.capacity) {
@@ -183,14 +183,14 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             "registration_closes_at",
             ErrorCode::WindowEmpty,
-            "registration must close after it opens",
+            Text::key("problem.window_empty"),
         ));
     }
     if ev.registration_closes_at.is_some_and(|c| c > ev.ends_at) {
         errors.push(FieldError::new(
             "registration_closes_at",
             ErrorCode::ClosesAfterEnd,
-            "registration must close before the event ends",
+            Text::key("problem.closes_after_end"),
         ));
     }
     if let Some(url) = &ev.online_url {
@@ -221,7 +221,7 @@ pub fn check_audience(
         errors.push(FieldError::new(
             "audience.organization_ids",
             ErrorCode::AudienceAmbiguous,
-            "give either an explicit list of organizations or a filter, not both",
+            Text::key("problem.audience_ambiguous"),
         ));
     }
     for (i, k) in a.kinds.iter().enumerate() {
@@ -238,7 +238,7 @@ pub fn check_audience(
             errors.push(FieldError::new(
                 format!("audience.region_codes[{i}]"),
                 ErrorCode::RegionUnknown,
-                "not a region code from /api/v1/regions",
+                Text::key("problem.region_unknown.plain"),
             ));
         }
     }
@@ -254,7 +254,7 @@ pub fn check_audience(
             errors.push(FieldError::new(
                 format!("audience.organization_ids[{i}]"),
                 ErrorCode::OrganizationUnknown,
-                "no such organization",
+                Text::key("problem.organization_unknown"),
             ));
         }
     }

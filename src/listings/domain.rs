@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::domain::OrgKind;
 
 crate::text_enum! {
@@ -91,11 +91,11 @@ pub fn may_post(side: Side, kind: OrgKind) -> Result<(), ApiError> {
         ) => Ok(()),
         (Side::Need, _) => Err(ApiError::rule(
             ErrorCode::NeedsAreForEnterprises,
-            "needs are posted by enterprises",
+            Text::key("problem.needs_are_for_enterprises"),
         )),
         (Side::Capability, _) => Err(ApiError::rule(
             ErrorCode::CapabilitiesNotForBureau,
-            "the bureau does not post capabilities",
+            Text::key("problem.capabilities_not_for_bureau"),
         )),
     }
 }
@@ -109,14 +109,14 @@ pub fn may_publish(
     if !organization_verified {
         return Err(ApiError::rule(
             ErrorCode::OrganizationNotVerified,
-            "only verified organizations publish",
+            Text::key("problem.organization_not_verified.publish"),
         ));
     }
     if deadline.is_some_and(|d| d < today) {
         return Err(ApiError::field(
             "deadline",
             ErrorCode::DeadlinePassed,
-            "move the deadline before publishing",
+            Text::key("problem.deadline_passed"),
         ));
     }
     Ok(())
@@ -129,7 +129,7 @@ pub fn may_delete(status: ListingStatus, has_history: bool) -> Result<(), ApiErr
     if status != ListingStatus::Draft || has_history {
         return Err(ApiError::conflict(
             ErrorCode::ListingNotDeletable,
-            "only a draft that nobody has expressed interest in can be deleted; close it instead",
+            Text::key("problem.listing_not_deletable"),
         ));
     }
     Ok(())
@@ -183,7 +183,7 @@ pub fn check_trl(field: &str, trl: Option<i32>, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             field,
             ErrorCode::TrlOutOfRange,
-            "TRL is 1 to 9",
+            Text::key("problem.trl_out_of_range"),
         ));
     }
 }
@@ -203,7 +203,7 @@ pub fn check_side_fields(side: Side, f: SideFields, errors: &mut Vec<FieldError>
         FieldError::new(
             f,
             ErrorCode::NotApplicable,
-            "this field belongs to the other kind of listing",
+            Text::key("problem.not_applicable"),
         )
     };
     match side {
@@ -232,7 +232,7 @@ pub fn check_budget(min: Option<i64>, max: Option<i64>, errors: &mut Vec<FieldEr
         errors.push(FieldError::new(
             "budget_max",
             ErrorCode::BelowMinimum,
-            "budget_max is below budget_min",
+            Text::key("problem.below_minimum"),
         ));
     }
 }

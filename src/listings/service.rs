@@ -4,7 +4,7 @@
 //! and its index-change row, and returns the view. No HTTP here: the JSON handlers and the
 //! pages call the same functions.
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use std::sync::Arc;
 
 use super::domain::{
@@ -80,9 +80,9 @@ fn editable(
 ) -> Result<Listing, ApiError> {
     let l = visible(conn, viewer, side, id)?;
     if viewer.role_in(&l.organization_id).is_none() {
-        return Err(ApiError::forbidden(
-            "only members of the posting organization edit it",
-        ));
+        return Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.listing_edit",
+        )));
     }
     Ok(l)
 }
@@ -147,11 +147,13 @@ pub fn create(
             ApiError::field(
                 "organization_id",
                 ErrorCode::UnknownOrganization,
-                "no such organization",
+                Text::key("problem.unknown_organization"),
             )
         })?;
     if viewer.role_in(&org.id).is_none() {
-        return Err(ApiError::forbidden("only members post for an organization"));
+        return Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.listing_post",
+        )));
     }
     may_post(side, org.kind)?;
     check_fields(conn, &field_codes)?;
@@ -346,9 +348,9 @@ pub fn delete(
     let viewer = load_viewer(conn, Some(user))?;
     let l = editable(conn, &viewer, side, id)?;
     if viewer.role_in(&l.organization_id) != Some(MemberRole::Owner) {
-        return Err(ApiError::forbidden(
-            "only owners of the posting organization delete a draft; members close it",
-        ));
+        return Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.listing_delete",
+        )));
     }
     let has_history = l.status == ListingStatus::Draft && model::has_history(conn, &l.id)?;
     may_delete(l.status, has_history)?;

@@ -10,7 +10,7 @@ use crate::app::AuthUser;
 use crate::app::load_viewer;
 use crate::db::DbConnection;
 use crate::db::schema::{fields, regions};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::listings::domain::Side;
 use crate::listings::model::{self as listings, Lists};
 use crate::listings::service::visible;
@@ -143,7 +143,7 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
             return Err(ApiError::field(
                 "side",
                 ErrorCode::SideInvalid,
-                "capabilities or needs",
+                Text::key("problem.side_invalid"),
             ));
         }
     };
@@ -151,7 +151,7 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
         return Err(ApiError::field(
             "trl_required",
             ErrorCode::TrlOutOfRange,
-            "TRL is 1 to 9",
+            Text::key("problem.trl_out_of_range"),
         ));
     }
     let query = Query {

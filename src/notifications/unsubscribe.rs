@@ -6,13 +6,13 @@ use super::inbox::{self, Delivery};
 use super::outbox::Topic;
 use crate::app::AppState;
 use crate::db::DbConnection;
-use crate::error::ApiError;
 use crate::error::ErrorCode;
+use crate::error::{ApiError, Text};
 
 fn invalid_unsubscribe() -> ApiError {
     ApiError::bad_request(
         ErrorCode::UnsubscribeTokenInvalid,
-        "this unsubscribe link is not valid",
+        Text::key("problem.unsubscribe_token_invalid"),
     )
 }
 

@@ -8,7 +8,7 @@ use super::model::Organization;
 use super::views::{Contact, NewOrganization, OrganizationChanges};
 use crate::app::text;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 fn clean_list(
     field: &str,
@@ -93,9 +93,9 @@ pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, A
         ])
     })?;
     if kind == OrgKind::Bureau && !bureau {
-        return Err(ApiError::forbidden(
-            "only the bureau registers bureau organizations",
-        ));
+        return Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.bureau_organizations",
+        )));
     }
     let uscc = match b.uscc.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(raw) => Some(Uscc::parse(raw).map_err(|e| ApiError::invalid(vec![e]))?),

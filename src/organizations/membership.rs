@@ -14,7 +14,7 @@ use crate::accounts::domain::Email;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::auth::tokens;
 use crate::db::types::{new_id, now, utc};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::quota;
@@ -31,9 +31,9 @@ pub async fn members(
             let viewer = load_viewer(conn, Some(user))?;
             let org = visible(conn, &viewer, &id)?;
             if !viewer.is_insider(&org.id) {
-                return Err(ApiError::forbidden(
-                    "only members and the bureau see the member list",
-                ));
+                return Err(ApiError::forbidden(Text::key(
+                    "problem.forbidden.member_list",
+                )));
             }
             let mut out = Vec::new();
             for m in model::members(conn, &id)? {
@@ -85,12 +85,14 @@ pub async fn invite(
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let org = visible(conn, &viewer, &id)?;
             if !may_manage(&viewer, &id) {
-                return Err(ApiError::forbidden("only owners invite members"));
+                return Err(ApiError::forbidden(Text::key(
+                    "problem.forbidden.owners_invite",
+                )));
             }
             if org.status != OrgStatus::Verified {
                 return Err(ApiError::Forbidden {
                     code: ErrorCode::OrganizationNotVerified,
-                    detail: "only organizations the bureau has verified invite".into(),
+                    detail: Text::key("problem.organization_not_verified.invite"),
                 });
             }
             let existing = crate::accounts::model::find_by_email(conn, email.as_str())?;
@@ -99,7 +101,7 @@ pub async fn invite(
             {
                 return Err(ApiError::conflict(
                     ErrorCode::AlreadyMember,
-                    "this person is already a member",
+                    Text::key("problem.already_member"),
                 ));
             }
             let t = now();
@@ -225,13 +227,13 @@ pub async fn accept_invitation(
             let inv = invitations::find_open(conn, &hash)?.ok_or_else(|| {
                 ApiError::rule(
                     ErrorCode::TokenInvalidOrExpired,
-                    "this invitation is invalid, used or expired",
+                    Text::key("problem.token_invalid_or_expired.invitation"),
                 )
             })?;
             if inv.email != user.email {
                 return Err(ApiError::Forbidden {
                     code: ErrorCode::InvitationForAnotherEmail,
-                    detail: "this invitation was sent to another email address".into(),
+                    detail: Text::key("problem.invitation_for_another_email"),
                 });
             }
             invitations::mark_accepted(conn, &inv.id)?;
@@ -273,13 +275,15 @@ pub async fn remove_member(
             visible(conn, &viewer, &org_id)?;
             let is_self = member_id == user.id;
             if !may_remove_member(viewer.is_bureau(), viewer.role_in(&org_id), is_self) {
-                return Err(ApiError::forbidden("only owners remove other members"));
+                return Err(ApiError::forbidden(Text::key(
+                    "problem.forbidden.owners_remove",
+                )));
             }
             let role = model::role_of(conn, &org_id, &member_id)?.ok_or(ApiError::NotFound)?;
             if is_last_owner(role, model::owner_count(conn, &org_id)?) {
                 return Err(ApiError::rule(
                     ErrorCode::LastOwner,
-                    "the last owner cannot leave; make someone else an owner first",
+                    Text::key("problem.last_owner"),
                 ));
             }
             model::remove_member(conn, &org_id, &member_id)?;

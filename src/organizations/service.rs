@@ -184,7 +184,11 @@ pub async fn directory(
     let bureau = user.as_ref().is_some_and(AuthUser::is_bureau);
     let statuses = match q.status {
         Some(s) if bureau => vec![s],
-        Some(_) => return Err(ApiError::forbidden("only the bureau filters by status")),
+        Some(_) => {
+            return Err(ApiError::forbidden(Text::key(
+                "problem.forbidden.status_filter",
+            )));
+        }
         None => vec![OrgStatus::Verified],
     };
     let limit = pagination::limit(q.limit)?;
@@ -294,14 +298,12 @@ pub async fn update(
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let mut org = visible(conn, &viewer, &id)?;
             if !may_manage(&viewer, &id) {
-                return Err(ApiError::forbidden(
-                    "only the organization's owners and the bureau edit it",
-                ));
+                return Err(ApiError::forbidden(Text::key(
+                    "problem.forbidden.organization_edit",
+                )));
             }
             if c.is_leading.is_some() && !viewer.is_bureau() {
-                return Err(ApiError::forbidden(
-                    "only the bureau marks leading enterprises",
-                ));
+                return Err(ApiError::forbidden(Text::key("problem.forbidden.leading")));
             }
             edit(conn, &viewer, &mut org, &c)?;
             if viewer.is_bureau() {

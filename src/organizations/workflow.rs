@@ -11,7 +11,7 @@ use super::service::view;
 use super::views::OrganizationView;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 /// A review's reason: trimmed, empty is none; reject and suspend need one; at most 1000
 /// characters.
@@ -21,7 +21,7 @@ pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<Strin
         return Err(ApiError::field(
             "reason",
             ErrorCode::ReasonRequired,
-            "say why",
+            Text::key("problem.reason_required"),
         ));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 crate::text_enum! {
     /// Where a key project is, in order.
@@ -57,9 +57,9 @@ impl Party {
     pub fn may_edit(self, only_stage: bool) -> Result<(), ApiError> {
         match (self, only_stage) {
             (Party::Bureau, _) | (Party::Owner, true) => Ok(()),
-            _ => Err(ApiError::forbidden(
-                "owners move the stage; the bureau edits the rest",
-            )),
+            _ => Err(ApiError::forbidden(Text::key(
+                "problem.forbidden.project_edit",
+            ))),
         }
     }
 
@@ -67,12 +67,12 @@ impl Party {
     /// milestone's plan (name, due date, stage).
     pub fn may_record(self, changes_plan: bool) -> Result<(), ApiError> {
         match (self, changes_plan) {
-            (Party::Partner, _) => Err(ApiError::forbidden(
-                "the owner organization and the bureau record progress",
-            )),
-            (Party::Owner, true) => Err(ApiError::forbidden(
-                "only the bureau changes a milestone's name, due date or stage",
-            )),
+            (Party::Partner, _) => Err(ApiError::forbidden(Text::key(
+                "problem.forbidden.milestone_progress",
+            ))),
+            (Party::Owner, true) => Err(ApiError::forbidden(Text::key(
+                "problem.forbidden.milestone_plan",
+            ))),
             _ => Ok(()),
         }
     }
@@ -112,7 +112,7 @@ pub fn check_done_on(done_on: Option<NaiveDate>, today: NaiveDate, errors: &mut 
         errors.push(FieldError::new(
             "done_on",
             ErrorCode::InFuture,
-            "a milestone is done on a past or present day",
+            Text::key("problem.in_future"),
         ));
     }
 }

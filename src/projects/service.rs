@@ -9,7 +9,7 @@ use super::views::{NewProject, ProjectChanges, ProjectQuery, ProjectView};
 use crate::app::{AppState, AuthUser, Page, Postman, audit, pagination, text};
 use crate::db::DbConnection;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::{model as orgs, taxonomy};
 
 /// Views of `rows` (notes only for the bureau).
@@ -66,13 +66,13 @@ fn check_partners(
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OwnerIsPartner,
-                "the owner is not its own partner",
+                Text::key("problem.owner_is_partner"),
             ));
         } else if orgs::find(conn, id)?.is_none() {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OrganizationUnknown,
-                "no such organization",
+                Text::key("problem.organization_unknown"),
             ));
         }
     }
@@ -89,7 +89,7 @@ fn check_agreements(
             errors.push(FieldError::new(
                 format!("agreement_ids[{n}]"),
                 ErrorCode::AgreementUnknown,
-                "no such agreement",
+                Text::key("problem.agreement_unknown"),
             ));
         }
     }
@@ -115,7 +115,7 @@ pub fn create(
         errors.push(FieldError::new(
             "owner_organization_id",
             ErrorCode::OrganizationUnknown,
-            "no such organization",
+            Text::key("problem.organization_unknown"),
         ));
     }
     check_partners(
@@ -129,7 +129,7 @@ pub fn create(
         errors.push(FieldError::new(
             "region_code",
             ErrorCode::RegionUnknown,
-            "not a region code from /api/v1/regions",
+            Text::key("problem.region_unknown.plain"),
         ));
     }
     ApiError::fields(errors)?;

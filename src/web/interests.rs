@@ -15,7 +15,7 @@ use crate::collaboration::domain::DeclineReason;
 use crate::collaboration::views::{
     AcceptInterest, CounterpartContact, DeclineInterest, InterestQuery, InterestView,
 };
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use crate::organizations::model as orgs;
 
 /// The fixed reasons a receiver may give, in the order the form lists them.
@@ -138,7 +138,11 @@ fn decision(f: DecisionForm) -> Result<Decide, crate::error::ApiError> {
         "withdraw" => Ok(Decide::Withdraw),
         "decline" => {
             let reason = f.reason.parse::<DeclineReason>().map_err(|_| {
-                crate::error::ApiError::field("reason", ErrorCode::ReasonInvalid, "choose a reason")
+                crate::error::ApiError::field(
+                    "reason",
+                    ErrorCode::ReasonInvalid,
+                    Text::key("problem.reason_invalid"),
+                )
             })?;
             let comment = Some(f.comment.trim().to_owned()).filter(|c| !c.is_empty());
             Ok(Decide::Decline(DeclineInterest { reason, comment }))

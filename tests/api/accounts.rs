@@ -604,7 +604,8 @@ async fn create_admin_command_creates_a_bureau_admin_who_can_log_in() {
 async fn a_wrong_password_and_a_garbage_refresh_token_each_get_their_own_401_text() {
     let app = spawn_app().await;
     app.verified_user("honest@example.com").await;
-    let bearer_text = "a valid bearer token is required";
+    // Without Accept-Language the words are Chinese (problem_language.rs has English).
+    let bearer_text = "需要有效的访问令牌（Bearer）";
 
     let wrong = app
         .login("honest@example.com", "not the right password at all")
@@ -614,7 +615,7 @@ async fn a_wrong_password_and_a_garbage_refresh_token_each_get_their_own_401_tex
     assert_eq!(wrong["code"], "invalid_credentials");
     let detail = wrong["detail"].as_str().unwrap();
     assert_ne!(detail, bearer_text);
-    assert!(detail.contains("password"), "{detail}");
+    assert!(detail.contains("密码"), "{detail}");
 
     let garbage = app
         .post_json("/api/v1/auth/refresh", &json!({"refresh_token": "garbage"}))
@@ -624,7 +625,7 @@ async fn a_wrong_password_and_a_garbage_refresh_token_each_get_their_own_401_tex
     assert_eq!(garbage["code"], "invalid_token");
     let detail = garbage["detail"].as_str().unwrap();
     assert_ne!(detail, bearer_text);
-    assert!(detail.contains("refresh token"), "{detail}");
+    assert!(detail.contains("刷新令牌"), "{detail}");
 
     // A bad bearer token is still told as such.
     let me = app.get_as("/api/v1/me", "garbage").await;

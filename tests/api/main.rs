@@ -46,6 +46,7 @@ mod pages_member;
 mod pages_posting;
 mod pages_projects;
 mod pages_review;
+mod problem_language;
 mod process;
 mod quotas;
 mod raw_targets;

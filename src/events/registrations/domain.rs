@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::model::Registration;
 use crate::accounts::domain::Email;
 use crate::app::text;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::events::domain::RegistrationStatus;
 use crate::events::views::Attendee;
 
@@ -41,7 +41,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
                 errors.push(FieldError::new(
                     format!("attendees[{i}].email"),
                     ErrorCode::EmailInvalid,
-                    "not a valid email address",
+                    Text::key("problem.email_invalid"),
                 ));
                 continue;
             }
@@ -50,7 +50,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
             errors.push(FieldError::new(
                 format!("attendees[{i}].email"),
                 ErrorCode::Duplicate,
-                "each attendee once",
+                Text::key("problem.duplicate"),
             ));
         }
         let phone = a.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
@@ -60,7 +60,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
             errors.push(FieldError::new(
                 format!("attendees[{i}].phone"),
                 ErrorCode::PhoneInvalid,
-                "digits, spaces and + - ( ), at most 30",
+                Text::key("problem.phone_invalid"),
             ));
         }
         people.push(AttendeeInput {

@@ -9,7 +9,7 @@ use super::model::{self, Registration};
 use crate::app::{AppState, AuthUser, Postman, acting_organization};
 use crate::db::types::{new_id, now};
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::events::access::visible_to;
 use crate::events::domain::{EventStatus, Places, RegistrationStatus, allocate, registration_open};
 use crate::events::model::{self as events, Event};
@@ -104,7 +104,7 @@ pub fn register(
             &user.id,
             org_id,
             "organization_id",
-            "only members of the organization register its attendees",
+            Text::key("problem.forbidden.register_attendees"),
         )?;
         let t = now();
         registration_open(
@@ -148,7 +148,7 @@ fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result
     if !in_audience {
         return Err(ApiError::Forbidden {
             code: ErrorCode::NotInAudience,
-            detail: "this event is not open to the organization".into(),
+            detail: Text::key("problem.not_in_audience"),
         });
     }
     Ok(())
@@ -251,7 +251,7 @@ pub fn cancel(
         if ev.status == EventStatus::Completed {
             return Err(ApiError::rule(
                 ErrorCode::EventCompleted,
-                "the event is over",
+                Text::key("problem.event_completed"),
             ));
         }
         let t = now();
@@ -326,7 +326,7 @@ pub fn record_attendance(
         {
             return Err(ApiError::rule(
                 ErrorCode::EventNotStarted,
-                "attendance is recorded once a held event has started",
+                Text::key("problem.event_not_started"),
             ));
         }
         let n = model::set_attended(conn, &ev.id, ids, attended, now())?;
@@ -357,9 +357,9 @@ pub fn participation(
         (None, true) => None,
         (Some(id), false) => {
             if orgs::role_of(conn, id, &user.id)?.is_none() {
-                return Err(ApiError::forbidden(
-                    "members see their own organization's participation",
-                ));
+                return Err(ApiError::forbidden(Text::key(
+                    "problem.forbidden.participation",
+                )));
             }
             Some(vec![id.to_owned()])
         }

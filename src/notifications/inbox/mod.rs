@@ -5,7 +5,7 @@
 mod delivery;
 mod preferences;
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Text};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ impl InboxCursor {
                 return Err(ApiError::field(
                     "cursor",
                     ErrorCode::CursorInvalid,
-                    "not a cursor this service issued",
+                    Text::key("problem.cursor_invalid"),
                 ));
             }
         };

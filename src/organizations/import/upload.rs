@@ -6,7 +6,7 @@ use actix_web::web;
 use futures_util::StreamExt;
 
 use super::read::{Format, MAX_BYTES};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 /// The body, at most [`MAX_BYTES`] (413 beyond; a multipart form may add a few hundred
 /// bytes of its own).
@@ -17,7 +17,7 @@ pub async fn body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
         let chunk = chunk.map_err(|_| {
             ApiError::bad_request(
                 ErrorCode::MalformedBody,
-                "the request body could not be read",
+                Text::key("problem.malformed_body"),
             )
         })?;
         if body.len() + chunk.len() > limit {
