@@ -343,6 +343,13 @@ fn query_detail(errors: &[FieldError]) -> String {
         .join("; ")
 }
 
+/// One field's refusal: a 422 with its code.
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::invalid(vec![e])
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

@@ -16,11 +16,14 @@ pub fn check_yuan(field: &str, v: Option<i64>, errors: &mut Vec<FieldError>) {
             ErrorCode::Negative,
             Text::key("problem.negative"),
         )),
-        Some(v) if v > MAX_YUAN => errors.push(FieldError::new(
-            field,
-            ErrorCode::OutOfRange,
-            format!("at most {MAX_YUAN} yuan"),
-        )),
+        Some(v) if v > MAX_YUAN => errors.push(
+            FieldError::new(
+                field,
+                ErrorCode::OutOfRange,
+                Text::key("problem.out_of_range.yuan"),
+            )
+            .arg("max", MAX_YUAN),
+        ),
         _ => {}
     }
 }

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -64,11 +64,9 @@ pub fn limit(raw: Option<Limit>) -> Result<i64, ApiError> {
     match raw.map(|l| l.0) {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::field(
-            "limit",
-            ErrorCode::LimitOutOfRange,
-            format!("use 1 to {MAX_LIMIT}"),
-        )),
+        Some(_) => Err(FieldError::of("limit", ErrorCode::LimitOutOfRange)
+            .arg("max", MAX_LIMIT)
+            .into()),
     }
 }
 
@@ -82,11 +80,9 @@ pub fn search_text(raw: Option<&str>) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     if t.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::field(
-            "q",
-            ErrorCode::QTooLong,
-            format!("use at most {MAX_QUERY_CHARS} characters"),
-        ));
+        return Err(FieldError::of("q", ErrorCode::QTooLong)
+            .arg("max", MAX_QUERY_CHARS)
+            .into());
     }
     Ok(Some(t.to_owned()))
 }

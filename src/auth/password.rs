@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// Pinned argon2id parameters (OWASP's recommendation): m=19456 KiB, t=2, p=1.
 pub const MEMORY_KIB: u32 = 19456;
@@ -26,18 +26,14 @@ fn argon2() -> Argon2<'static> {
 pub fn check_strength(field: &str, password: &str, context: &[&str]) -> Result<(), ApiError> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(ApiError::field(
-            field,
-            ErrorCode::PasswordTooShort,
-            format!("use at least {MIN_CHARS} characters"),
-        ));
+        return Err(FieldError::of(field, ErrorCode::PasswordTooShort)
+            .arg("min", MIN_CHARS)
+            .into());
     }
     if chars > MAX_CHARS {
-        return Err(ApiError::field(
-            field,
-            ErrorCode::PasswordTooLong,
-            format!("use at most {MAX_CHARS} characters"),
-        ));
+        return Err(FieldError::of(field, ErrorCode::PasswordTooLong)
+            .arg("max", MAX_CHARS)
+            .into());
     }
     // The estimator's cost grows with length; a long prefix already tells a strong password.
     let sample: String = password.chars().take(100).collect();
@@ -46,12 +42,13 @@ pub fn check_strength(field: &str, password: &str, context: &[&str]) -> Result<(
         let reason = estimate
             .feedback()
             .and_then(|f| f.warning().map(|w| w.to_string()))
-            .unwrap_or_else(|| "this password is too easy to guess".to_owned());
-        return Err(ApiError::field(
-            field,
-            ErrorCode::PasswordTooWeak,
-            format!("{reason}; add more words or characters that are not common"),
-        ));
+            .map_or_else(
+                || Text::key("problem.password_too_weak.guessable"),
+                Text::from,
+            );
+        return Err(FieldError::of(field, ErrorCode::PasswordTooWeak)
+            .arg("reason", reason)
+            .into());
     }
     Ok(())
 }

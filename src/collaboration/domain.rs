@@ -70,7 +70,10 @@ impl InterestStatus {
             InterestStatus::Open => Ok(d.outcome()),
             done => Err(ApiError::conflict(
                 ErrorCode::InvalidTransition,
-                format!("the interest is already {done}"),
+                Text::key("problem.invalid_transition.interest").arg(
+                    "status",
+                    Text::key(format!("interest.status.{}", done.as_str())),
+                ),
             )),
         }
     }

@@ -163,7 +163,7 @@ pub fn update(
         if i64::from(ev.capacity) < confirmed {
             return Err(ApiError::rule(
                 ErrorCode::CapacityBelowConfirmed,
-                format!("{confirmed} attendees are confirmed; cancel registrations first"),
+                Text::key("problem.capacity_below_confirmed").arg("confirmed", confirmed),
             ));
         }
         let moved = moved(&old, &ev);

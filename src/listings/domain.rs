@@ -144,11 +144,9 @@ pub fn transition(
     action.apply(side, from).ok_or_else(|| {
         ApiError::conflict(
             ErrorCode::InvalidTransition,
-            format!(
-                "cannot {} a listing that is {}",
-                action.as_str(),
-                from.as_str()
-            ),
+            Text::key("problem.invalid_transition.listing")
+                .arg("action", action.as_str())
+                .arg("status", from.as_str()),
         )
     })
 }

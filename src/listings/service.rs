@@ -4,7 +4,7 @@
 //! and its index-change row, and returns the view. No HTTP here: the JSON handlers and the
 //! pages call the same functions.
 
-use crate::error::{ErrorCode, Text};
+use crate::error::{ErrorCode, FieldError, Text};
 use std::sync::Arc;
 
 use super::domain::{
@@ -91,11 +91,9 @@ fn check_region(conn: &mut DbConnection, code: &str) -> Result<(), ApiError> {
     if taxonomy::region_exists(conn, code)? {
         Ok(())
     } else {
-        Err(ApiError::field(
-            "region_code",
-            ErrorCode::UnknownRegion,
-            "no such region",
-        ))
+        Err(FieldError::of("region_code", ErrorCode::UnknownRegion)
+            .arg("code", code)
+            .into())
     }
 }
 
@@ -104,11 +102,9 @@ fn check_fields(conn: &mut DbConnection, codes: &[String]) -> Result<(), ApiErro
     if unknown.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::field(
-            "field_codes",
-            ErrorCode::UnknownField,
-            format!("unknown: {}", unknown.join(", ")),
-        ))
+        Err(FieldError::of("field_codes", ErrorCode::UnknownField)
+            .arg("codes", unknown.join(", "))
+            .into())
     }
 }
 

@@ -10,7 +10,7 @@ use crate::app::AuthUser;
 use crate::app::load_viewer;
 use crate::db::DbConnection;
 use crate::db::schema::{fields, regions};
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::listings::domain::Side;
 use crate::listings::model::{self as listings, Lists};
 use crate::listings::service::visible;
@@ -21,11 +21,9 @@ pub fn check_limit(limit: Option<usize>) -> Result<usize, ApiError> {
     match limit {
         None => Ok(10),
         Some(n) if (1..=50).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::field(
-            "limit",
-            ErrorCode::LimitOutOfRange,
-            "use 1 to 50",
-        )),
+        Some(_) => Err(FieldError::of("limit", ErrorCode::LimitOutOfRange)
+            .arg("max", 50usize)
+            .into()),
     }
 }
 
@@ -130,11 +128,9 @@ pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
     let limit = check_limit(b.limit)?;
     let n = b.text.trim().chars().count();
     if n == 0 || n > 10_000 {
-        return Err(ApiError::field(
-            "text",
-            ErrorCode::Length,
-            "use 1 to 10000 characters",
-        ));
+        return Err(FieldError::of("text", ErrorCode::Length)
+            .arg("max", 10_000usize)
+            .into());
     }
     let target = match b.side.as_deref() {
         None | Some("capabilities") => EngineSide::Capability,

@@ -11,7 +11,7 @@ use super::service::view;
 use super::views::OrganizationView;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// A review's reason: trimmed, empty is none; reject and suspend need one; at most 1000
 /// characters.
@@ -25,11 +25,9 @@ pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<Strin
         ));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-        return Err(ApiError::field(
-            "reason",
-            ErrorCode::TooLong,
-            "use at most 1000 characters",
-        ));
+        return Err(FieldError::of("reason", ErrorCode::TooLong)
+            .arg("max", 1000usize)
+            .into());
     }
     Ok(reason)
 }
@@ -55,11 +53,9 @@ pub async fn review(
             let to = action.apply(from).ok_or_else(|| {
                 ApiError::conflict(
                     ErrorCode::InvalidTransition,
-                    format!(
-                        "cannot {} an organization that is {}",
-                        action.as_str(),
-                        from.as_str()
-                    ),
+                    Text::key("problem.invalid_transition.organization")
+                        .arg("action", action.as_str())
+                        .arg("status", Text::key(format!("org_status.{}", from.as_str()))),
                 )
             })?;
             org.status = to;

@@ -192,3 +192,22 @@ async fn the_account_locale_wins_over_accept_language() {
         "only the bureau registers bureau organizations"
     );
 }
+
+/// Checks written with values (a limit, a transition) say their values in both languages.
+#[tokio::test]
+async fn a_refusal_with_values_says_them_in_either_language() {
+    let app = spawn_app().await;
+    for (lang, message) in [("zh-CN", "请使用 1 到 100"), ("en", "use 1 to 100")] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/organizations?limit=500"))
+            .header("accept-language", lang)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(res, 422, "limit_out_of_range").await;
+        assert_eq!(body["errors"][0]["field"], "limit");
+        assert_eq!(body["errors"][0]["message"], message, "{body}");
+        assert_eq!(body["detail"], message, "{body}");
+    }
+}

@@ -176,10 +176,7 @@ fn require_unregistered(
         .collect();
     Err(ApiError::conflict(
         ErrorCode::AlreadyRegistered,
-        format!(
-            "the organization already registered for this event: {}",
-            at.join(", ")
-        ),
+        Text::key("problem.already_registered").arg("which", at.join(", ")),
     ))
 }
 

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::app::{AppState, Locale};
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldError};
 
 pub use service::{field_tree, region_tree};
 
@@ -188,11 +188,9 @@ pub fn region_filter(
     code: &str,
 ) -> Result<Vec<String>, ApiError> {
     if !region_exists(conn, code)? {
-        return Err(ApiError::field(
-            param,
-            ErrorCode::RegionUnknown,
-            format!("`{code}` is not a region code from /api/v1/regions"),
-        ));
+        return Err(FieldError::of(param, ErrorCode::RegionUnknown)
+            .arg("code", code)
+            .into());
     }
     Ok(region_subtree(conn, code)?)
 }
