@@ -147,7 +147,7 @@ fn check_url(field: &str, url: &str, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             field,
             ErrorCode::UrlInvalid,
-            "use an http(s) address of at most 500 characters",
+            Text::key("problem.url_invalid.online_url"),
         ));
     }
 }
@@ -165,7 +165,7 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             "capacity",
             ErrorCode::OutOfRange,
-            "capacity is 1 to 100000",
+            Text::key("problem.out_of_range.capacity"),
         ));
     }
     if let Some(p) = ev.capacity_per_organization
@@ -174,7 +174,7 @@ pub fn check_event(ev: &Event, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::new(
             "capacity_per_organization",
             ErrorCode::OutOfRange,
-            "between 1 and the total capacity",
+            Text::key("problem.out_of_range.capacity_per_organization"),
         ));
     }
     if let (Some(o), Some(c)) = (ev.registration_opens_at, ev.registration_closes_at)
@@ -206,11 +206,8 @@ pub fn check_audience(
     let total =
         a.kinds.len() + a.region_codes.len() + a.field_codes.len() + a.organization_ids.len();
     if total > MAX_AUDIENCE_ENTRIES {
-        errors.push(FieldError::new(
-            "audience",
-            ErrorCode::TooMany,
-            format!("at most {MAX_AUDIENCE_ENTRIES} entries"),
-        ));
+        errors
+            .push(FieldError::of("audience", ErrorCode::TooMany).arg("max", MAX_AUDIENCE_ENTRIES));
         return Ok(());
     }
     let filtered = !a.kinds.is_empty()
@@ -229,7 +226,8 @@ pub fn check_audience(
             errors.push(FieldError::new(
                 format!("audience.kinds[{i}]"),
                 ErrorCode::KindUnknown,
-                "enterprise, university, research_institute or bureau",
+                Text::key("problem.kind_unknown")
+                    .arg("list", "enterprise, university, research_institute, bureau"),
             ));
         }
     }
@@ -246,7 +244,7 @@ pub fn check_audience(
         errors.push(FieldError::new(
             "audience.field_codes",
             ErrorCode::FieldUnknown,
-            format!("`{f}` is not a field code from /api/v1/fields"),
+            Text::key("problem.field_unknown").arg("code", f.as_str()),
         ));
     }
     for (i, id) in a.organization_ids.iter().enumerate() {
