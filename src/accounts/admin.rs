@@ -8,6 +8,7 @@ use super::service;
 use super::views::UserView;
 use crate::app::pagination::Page;
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::UserId;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 
@@ -43,7 +44,7 @@ pub async fn list_users(
 pub async fn disable_user(
     state: web::Data<AppState>,
     admin: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
     let user = service::set_disabled(&state, &admin, id.into_inner(), true).await?;
     Ok(HttpResponse::Ok().json(user))
@@ -56,7 +57,7 @@ pub async fn disable_user(
 pub async fn enable_user(
     state: web::Data<AppState>,
     admin: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
     let user = service::set_disabled(&state, &admin, id.into_inner(), false).await?;
     Ok(HttpResponse::Ok().json(user))

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::domain::{Locale, Role};
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::schema::{one_time_tokens, refresh_tokens, users};
 use crate::db::types::{new_id, now};
 
@@ -12,7 +13,7 @@ use crate::db::types::{new_id, now};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
@@ -31,7 +32,7 @@ pub struct User {
 #[derive(Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
-    pub id: &'a str,
+    pub id: &'a UserId,
     pub email: &'a str,
     pub password_hash: &'a str,
     pub display_name: &'a str,
@@ -43,7 +44,7 @@ pub struct NewUser<'a> {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+pub fn find(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<User>> {
     users::table
         .find(id)
         .select(User::as_select())
@@ -78,7 +79,7 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser) -> QueryResult<()> {
 
 /// Set a new password hash; bump the token version so older access tokens die, and end
 /// every session.
-pub fn set_password(conn: &mut DbConnection, user_id: &str, hash: &str) -> QueryResult<()> {
+pub fn set_password(conn: &mut DbConnection, user_id: &UserId, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(hash),
@@ -90,14 +91,14 @@ pub fn set_password(conn: &mut DbConnection, user_id: &str, hash: &str) -> Query
 }
 
 /// Replace a hash made with older parameters, without ending sessions.
-pub fn rehash(conn: &mut DbConnection, user_id: &str, hash: &str) -> QueryResult<()> {
+pub fn rehash(conn: &mut DbConnection, user_id: &UserId, hash: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set(users::password_hash.eq(hash))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn bump_token_version(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+pub fn bump_token_version(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((
             users::token_version.eq(users::token_version + 1),
@@ -120,7 +121,7 @@ crate::text_enum! {
 /// Store a one-time token's hash; returns the row id.
 pub fn create_one_time_token(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     purpose: TokenPurpose,
     token_hash: &str,
     ttl: chrono::Duration,
@@ -145,8 +146,8 @@ pub fn peek_one_time_token(
     conn: &mut DbConnection,
     purpose: TokenPurpose,
     token_hash: &str,
-) -> QueryResult<Option<String>> {
-    let user_id: Option<Option<String>> = one_time_tokens::table
+) -> QueryResult<Option<UserId>> {
+    let user_id: Option<Option<UserId>> = one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash))
         .filter(one_time_tokens::purpose.eq(purpose.as_str()))
         .filter(one_time_tokens::used_at.is_null())
@@ -163,9 +164,9 @@ pub fn consume_one_time_token(
     conn: &mut DbConnection,
     purpose: TokenPurpose,
     token_hash: &str,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<UserId>> {
     let t = now();
-    let found: Option<(String, Option<String>)> = one_time_tokens::table
+    let found: Option<(String, Option<UserId>)> = one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash))
         .filter(one_time_tokens::purpose.eq(purpose.as_str()))
         .filter(one_time_tokens::used_at.is_null())
@@ -194,7 +195,7 @@ pub fn consume_one_time_token(
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub family_id: String,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
@@ -205,7 +206,7 @@ pub struct RefreshToken {
 
 pub fn insert_refresh_token(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     family_id: &str,
     token_hash: &str,
     ttl: chrono::Duration,
@@ -258,7 +259,7 @@ pub fn revoke_family(conn: &mut DbConnection, family_id: &str) -> QueryResult<()
     Ok(())
 }
 
-pub fn revoke_all_sessions(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+pub fn revoke_all_sessions(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<()> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -301,7 +302,11 @@ pub fn list(
     query.load(conn)
 }
 
-pub fn set_disabled(conn: &mut DbConnection, user_id: &str, disabled: bool) -> QueryResult<usize> {
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    disabled: bool,
+) -> QueryResult<usize> {
     let t = now();
     let n = diesel::update(users::table.find(user_id))
         .set((
@@ -318,7 +323,7 @@ pub fn set_disabled(conn: &mut DbConnection, user_id: &str, disabled: bool) -> Q
 
 pub fn set_profile(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     display_name: Option<&str>,
     locale: Option<Locale>,
 ) -> QueryResult<()> {
@@ -336,14 +341,14 @@ pub fn set_profile(
     Ok(())
 }
 
-pub fn set_timezone(conn: &mut DbConnection, user_id: &str, tz: &str) -> QueryResult<()> {
+pub fn set_timezone(conn: &mut DbConnection, user_id: &UserId, tz: &str) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::timezone.eq(tz), users::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn mark_email_verified(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+pub fn mark_email_verified(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<()> {
     let t = now();
     diesel::update(
         users::table
@@ -358,7 +363,7 @@ pub fn mark_email_verified(conn: &mut DbConnection, user_id: &str) -> QueryResul
     Ok(())
 }
 
-pub fn set_role(conn: &mut DbConnection, user_id: &str, role: Role) -> QueryResult<()> {
+pub fn set_role(conn: &mut DbConnection, user_id: &UserId, role: Role) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::role.eq(role), users::updated_at.eq(now())))
         .execute(conn)?;

@@ -6,7 +6,8 @@ use super::domain::{Email, Locale, Role, display_name};
 use super::model::{self, NewUser};
 use crate::auth::password;
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now};
+use crate::db::ids::UserId;
+use crate::db::types::now;
 use crate::error::ApiError;
 
 /// A verified account with `role`; the caller has checked the address is free. Returns
@@ -17,7 +18,7 @@ pub fn create_verified(
     password: &str,
     locale: Locale,
     role: Role,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<UserId> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
     let name = display_name(name).map_err(|e| anyhow::anyhow!("--name: {}", e.message))?;
     password::check_strength("password", password, &[email.as_str(), &name]).map_err(
@@ -29,7 +30,7 @@ pub fn create_verified(
         },
     )?;
     let hash = password::hash(password)?;
-    let id = new_id();
+    let id = UserId::new();
     let t = now();
     model::insert(
         conn,

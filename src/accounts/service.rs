@@ -14,7 +14,8 @@ use crate::auth::password;
 use crate::auth::throttle::Action;
 use crate::auth::tokens;
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now, utc};
+use crate::db::ids::UserId;
+use crate::db::types::{now, utc};
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::notifications::inbox::{PreferenceChanges, Recipient};
 
@@ -58,14 +59,14 @@ pub async fn register(
     let user = state
         .db
         .write(move |conn| {
-            let id = new_id();
+            let id = UserId::new();
             let t = now();
             if let Some(owner) = model::find_by_email(conn, reg.email.as_str())? {
                 let hour = chrono::Utc::now().timestamp() / 3600;
                 let notice = notices::account_exists(&st.settings.public_url, &owner, hour);
                 st.postman.deliver(conn, notice)?;
                 return Ok(UserView {
-                    id,
+                    id: id.into(),
                     email: reg.email.as_str().to_owned(),
                     display_name: reg.display_name,
                     locale: reg.locale.as_str().to_owned(),
@@ -118,7 +119,7 @@ pub(super) fn invalid_token() -> ApiError {
 
 /// Mark an email address verified with the single-use token of its verification email;
 /// answers the user's id.
-pub async fn confirm_email(state: &AppState, token: &str) -> Result<String, ApiError> {
+pub async fn confirm_email(state: &AppState, token: &str) -> Result<UserId, ApiError> {
     let hash = tokens::hash_token(token.trim());
     state
         .db
@@ -159,11 +160,11 @@ pub async fn resend_verification(state: &Arc<AppState>, user: AuthUser) -> Resul
 }
 
 /// A user that must exist.
-pub(super) fn find(conn: &mut DbConnection, id: &str) -> Result<model::User, ApiError> {
+pub(super) fn find(conn: &mut DbConnection, id: &UserId) -> Result<model::User, ApiError> {
     model::find(conn, id)?.ok_or(ApiError::NotFound)
 }
 
-fn profile_of(conn: &mut DbConnection, user_id: &str) -> Result<ProfileView, ApiError> {
+fn profile_of(conn: &mut DbConnection, user_id: &UserId) -> Result<ProfileView, ApiError> {
     let u = find(conn, user_id)?;
     Ok(ProfileView {
         notification_preferences: crate::notifications::inbox::preferences(conn, user_id)?,
@@ -172,7 +173,7 @@ fn profile_of(conn: &mut DbConnection, user_id: &str) -> Result<ProfileView, Api
 }
 
 /// The caller's profile with notification preferences.
-pub async fn profile(state: &AppState, user_id: String) -> Result<ProfileView, ApiError> {
+pub async fn profile(state: &AppState, user_id: UserId) -> Result<ProfileView, ApiError> {
     state.db.run(move |conn| profile_of(conn, &user_id)).await
 }
 
@@ -180,7 +181,7 @@ pub async fn profile(state: &AppState, user_id: String) -> Result<ProfileView, A
 /// changes, in one transaction.
 pub async fn update_profile(
     state: &AppState,
-    user_id: String,
+    user_id: UserId,
     edit: ProfileEdit,
     prefs: Option<PreferenceChanges>,
 ) -> Result<ProfileView, ApiError> {
@@ -201,7 +202,7 @@ pub async fn update_profile(
 
 /// Set the account's language (the pages' language switch: the same change as a
 /// `PATCH /api/v1/me` with only `locale`).
-pub async fn set_locale(state: &AppState, user_id: String, locale: Locale) -> Result<(), ApiError> {
+pub async fn set_locale(state: &AppState, user_id: UserId, locale: Locale) -> Result<(), ApiError> {
     let edit = ProfileEdit {
         locale: Some(locale),
         ..ProfileEdit::default()
@@ -236,7 +237,7 @@ pub async fn list_users(
     Ok(pagination::page(
         rows,
         limit,
-        |u| u.id.clone(),
+        |u| u.id.to_string(),
         UserView::from,
     ))
 }
@@ -246,7 +247,7 @@ pub async fn list_users(
 pub async fn set_disabled(
     state: &AppState,
     admin: &AuthUser,
-    id: String,
+    id: UserId,
     disabled: bool,
 ) -> Result<UserView, ApiError> {
     admin.require_bureau()?;
@@ -279,8 +280,8 @@ pub async fn set_disabled(
 /// What `create-admin` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdminCreated {
-    Created(String),
-    Promoted(String),
+    Created(UserId),
+    Promoted(UserId),
 }
 
 /// Create a verified `bureau_admin`, or promote the existing account with that email

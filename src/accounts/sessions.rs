@@ -12,6 +12,7 @@ use crate::app::{AppState, AuthUser};
 use crate::auth::throttle::Action;
 use crate::auth::{password, tokens};
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, ErrorCode, Text};
 
@@ -19,7 +20,7 @@ use crate::error::{ApiError, ErrorCode, Text};
 fn issue_pair(
     conn: &mut DbConnection,
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     version: i32,
     family: Option<&str>,
 ) -> Result<TokenPair, ApiError> {
@@ -172,7 +173,7 @@ pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiErro
 
 /// End every session of a user by moving the token version on (the pages' sign-out: page
 /// sessions and API tokens end alike).
-pub async fn end_sessions(state: &AppState, user_id: String) -> Result<(), ApiError> {
+pub async fn end_sessions(state: &AppState, user_id: UserId) -> Result<(), ApiError> {
     state
         .db
         .write(move |conn| Ok(model::bump_token_version(conn, &user_id)?))
@@ -246,12 +247,11 @@ pub async fn reset_password(
     )?;
     let pw = new_password;
     let new_hash = password::blocking(move || password::hash(&pw)).await??;
-    let (postman, public_url) = (state.postman.clone(), state.settings.public_url.clone());
+    let public_url = state.settings.public_url.clone();
     state
-        .db
-        .write(move |conn| {
+        .write_and_mail(move |conn, postman| {
             let consumed = model::consume_one_time_token(conn, TokenPurpose::PasswordReset, &hash)?;
-            if consumed.as_deref() != Some(user.id.as_str()) {
+            if consumed.as_ref() != Some(&user.id) {
                 return Err(invalid_token());
             }
             model::set_password(conn, &user.id, &new_hash)?;
@@ -259,9 +259,7 @@ pub async fn reset_password(
             postman.deliver(conn, notice)?;
             Ok(())
         })
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(())
+        .await
 }
 
 /// Change the password (the current one is required; throttled like sign-in). Every other

@@ -113,7 +113,7 @@ impl From<User> for UserView {
         UserView {
             email_verified: u.email_verified_at.is_some(),
             disabled: u.disabled_at.is_some(),
-            id: u.id,
+            id: u.id.into(),
             email: u.email,
             display_name: u.display_name,
             locale: u.locale.as_str().to_owned(),

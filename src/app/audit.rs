@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::schema::audit_log;
 use crate::db::types::{new_id, now};
 
@@ -14,7 +15,7 @@ use crate::db::types::{new_id, now};
 #[diesel(table_name = audit_log)]
 pub struct Entry {
     pub id: String,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
@@ -26,8 +27,9 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct Filter {
     pub subject_type: Option<String>,
+    /// Any record's id: the subject's type says which.
     pub subject_id: Option<String>,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub action: Option<String>,
     pub since: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
@@ -72,7 +74,7 @@ pub fn list(
 /// Record an entry inside the caller's transaction.
 pub fn record(
     conn: &mut DbConnection,
-    actor: Option<&str>,
+    actor: Option<&UserId>,
     action: &str,
     subject_type: &str,
     subject_id: &str,

@@ -12,6 +12,8 @@ use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
+use crate::db::ids::UserId;
+
 /// Delivers notices and signs the unsubscribe links they carry.
 #[derive(Clone)]
 pub struct Postman {
@@ -111,7 +113,7 @@ impl Postman {
     }
 
     /// A token that unsubscribes `user_id` from `scope` (a topic, or `digest`).
-    pub fn unsubscribe_token(&self, user_id: &str, scope: &str) -> String {
+    pub fn unsubscribe_token(&self, user_id: &UserId, scope: &str) -> String {
         let payload = format!("{user_id}:{scope}");
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
@@ -123,7 +125,7 @@ impl Postman {
     }
 
     /// The user and scope of a genuine token.
-    pub fn check_unsubscribe(&self, token: &str) -> Option<(String, String)> {
+    pub fn check_unsubscribe(&self, token: &str) -> Option<(UserId, String)> {
         let (payload, sig) = token.split_once('.')?;
         let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
         let sig = URL_SAFE_NO_PAD.decode(sig).ok()?;
@@ -132,12 +134,12 @@ impl Postman {
         mac.verify_slice(&sig).ok()?;
         let text = String::from_utf8(payload).ok()?;
         let (user, scope) = text.rsplit_once(':')?;
-        Some((user.to_owned(), scope.to_owned()))
+        Some((UserId::from(user), scope.to_owned()))
     }
 
     /// The page a person opens from the mail's body: it shows the topic and asks before
     /// anything changes (mail scanners follow links).
-    pub fn unsubscribe_page_url(&self, user_id: &str, scope: &str) -> String {
+    pub fn unsubscribe_page_url(&self, user_id: &UserId, scope: &str) -> String {
         format!(
             "{}/unsubscribe?token={}",
             self.public_url,
@@ -146,7 +148,7 @@ impl Postman {
     }
 
     /// The RFC 8058 one-click address for the `List-Unsubscribe` header (a `POST`).
-    pub fn unsubscribe_url(&self, user_id: &str, scope: &str) -> String {
+    pub fn unsubscribe_url(&self, user_id: &UserId, scope: &str) -> String {
         format!(
             "{}/api/v1/unsubscribe?token={}",
             self.public_url,
@@ -174,12 +176,13 @@ mod tests {
     #[test]
     fn unsubscribe_tokens_round_trip_and_resist_tampering() {
         let p = postman();
-        let t = p.unsubscribe_token("user-1", "events");
+        let user = UserId::from("user-1");
+        let t = p.unsubscribe_token(&user, "events");
         assert_eq!(
             p.check_unsubscribe(&t),
-            Some(("user-1".to_owned(), "events".to_owned()))
+            Some((user.clone(), "events".to_owned()))
         );
-        let forged = p.unsubscribe_token("user-1", "matches");
+        let forged = p.unsubscribe_token(&user, "matches");
         let (_, sig) = forged.split_once('.').unwrap();
         let (payload, _) = t.split_once('.').unwrap();
         assert_eq!(p.check_unsubscribe(&format!("{payload}.{sig}")), None);

@@ -6,11 +6,12 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::ids::{ListingId, OrganizationId};
 use crate::db::schema::{index_changes, listings};
 use crate::db::types::now;
 
 /// Note that a listing changed, in the caller's transaction, for every instance's indexer.
-pub fn record_change(conn: &mut DbConnection, listing_id: &str) -> QueryResult<()> {
+pub fn record_change(conn: &mut DbConnection, listing_id: &ListingId) -> QueryResult<()> {
     diesel::insert_into(index_changes::table)
         .values((
             index_changes::listing_id.eq(listing_id),
@@ -23,9 +24,9 @@ pub fn record_change(conn: &mut DbConnection, listing_id: &str) -> QueryResult<(
 /// Note that every listing of an organization changed (its status changed).
 pub fn record_organization_change(
     conn: &mut DbConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
 ) -> QueryResult<()> {
-    let ids: Vec<String> = listings::table
+    let ids: Vec<ListingId> = listings::table
         .filter(listings::organization_id.eq(organization_id))
         .select(listings::id)
         .load(conn)?;

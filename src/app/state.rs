@@ -8,7 +8,8 @@ use super::Postman;
 use crate::auth::throttle::Limiters;
 use crate::auth::tokens::Keys;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
 
 /// What every handler can reach through `web::Data<AppState>`.
 pub struct AppState {
@@ -35,6 +36,32 @@ impl AppState {
             self.settings.trust_proxy,
             &self.settings.trusted_proxies,
         )
+    }
+
+    /// Run `f` in one write transaction with the postman (the notices it delivers are rows
+    /// of that transaction), then wake the mail worker: after commit, and only on success.
+    /// The one shape of every operation that tells someone.
+    pub async fn write_and_mail<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Postman) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let postman = self.postman.clone();
+        let v = self.db.write(move |conn| f(conn, &postman)).await?;
+        self.mail_wake.notify_one();
+        Ok(v)
+    }
+
+    /// Run `f` in one write transaction that changes listings (their index-change rows are
+    /// part of it), then wake the search indexer: after commit, and only on success.
+    pub async fn write_and_index<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let v = self.db.write(f).await?;
+        self.index_wake.notify_one();
+        Ok(v)
     }
 }
 

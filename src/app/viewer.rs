@@ -14,6 +14,7 @@ use diesel::prelude::*;
 
 use super::{AppState, Locale};
 use crate::db::DbConnection;
+use crate::db::ids::{OrganizationId, UserId};
 use crate::db::schema::{memberships, organizations, users};
 use crate::error::{ApiError, ErrorCode, Text};
 
@@ -55,7 +56,7 @@ crate::text_enum! {
 /// disabled account or a bumped token version takes effect at once.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub locale: Locale,
@@ -97,7 +98,7 @@ impl AuthUser {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct Principal {
-    id: String,
+    id: UserId,
     email: String,
     display_name: String,
     locale: Locale,
@@ -202,7 +203,7 @@ impl FromRequest for MaybeUser {
 #[derive(Debug, Default)]
 pub struct Viewer {
     pub user: Option<AuthUser>,
-    pub memberships: HashMap<String, (MemberRole, OrgStatus)>,
+    pub memberships: HashMap<OrganizationId, (MemberRole, OrgStatus)>,
 }
 
 impl Viewer {
@@ -210,25 +211,25 @@ impl Viewer {
         self.user.as_ref().is_some_and(AuthUser::is_bureau)
     }
 
-    pub fn role_in(&self, org_id: &str) -> Option<MemberRole> {
+    pub fn role_in(&self, org_id: &OrganizationId) -> Option<MemberRole> {
         self.memberships.get(org_id).map(|(r, _)| *r)
     }
 
     /// Members and the bureau see everything about an organization.
-    pub fn is_insider(&self, org_id: &str) -> bool {
+    pub fn is_insider(&self, org_id: &OrganizationId) -> bool {
         self.is_bureau() || self.memberships.contains_key(org_id)
     }
 
     /// Pending, rejected and suspended organizations are visible to insiders only.
-    pub fn can_see(&self, org_id: &str, status: OrgStatus) -> bool {
+    pub fn can_see(&self, org_id: &OrganizationId, status: OrgStatus) -> bool {
         status == OrgStatus::Verified || self.is_insider(org_id)
     }
 
     /// The caller's organizations they may act for (member, and verified by the bureau).
-    pub fn acting_for(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = (self.memberships.iter())
+    pub fn acting_for(&self) -> Vec<&OrganizationId> {
+        let mut ids: Vec<&OrganizationId> = (self.memberships.iter())
             .filter(|(_, (_, status))| status.may_act())
-            .map(|(id, _)| id.as_str())
+            .map(|(id, _)| id)
             .collect();
         ids.sort_unstable();
         ids
@@ -237,7 +238,11 @@ impl Viewer {
     /// Named contacts are for insiders and for partners: organizations of the viewer's
     /// that have an agreement with this one (`partners`, from
     /// `organizations::model::partners_of`).
-    pub fn can_see_contact(&self, org_id: &str, partners: &HashSet<String>) -> bool {
+    pub fn can_see_contact(
+        &self,
+        org_id: &OrganizationId,
+        partners: &HashSet<OrganizationId>,
+    ) -> bool {
         self.is_insider(org_id) || partners.contains(org_id)
     }
 }
@@ -246,9 +251,9 @@ impl Viewer {
 /// strictly: an unknown stored value is an error, not a member of a pending organization).
 pub fn memberships_of(
     conn: &mut DbConnection,
-    user_id: &str,
-) -> QueryResult<HashMap<String, (MemberRole, OrgStatus)>> {
-    let rows: Vec<(String, MemberRole, OrgStatus)> = memberships::table
+    user_id: &UserId,
+) -> QueryResult<HashMap<OrganizationId, (MemberRole, OrgStatus)>> {
+    let rows: Vec<(OrganizationId, MemberRole, OrgStatus)> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq(user_id))
         .select((
@@ -277,8 +282,8 @@ pub fn load_viewer(conn: &mut DbConnection, user: Option<AuthUser>) -> Result<Vi
 /// have verified it (else 403 `organization_not_verified`).
 pub fn acting_organization(
     conn: &mut DbConnection,
-    user_id: &str,
-    org_id: &str,
+    user_id: &UserId,
+    org_id: &OrganizationId,
     field: &str,
     not_member: impl Into<Text>,
 ) -> Result<(), ApiError> {
@@ -344,9 +349,12 @@ mod tests {
         let mut c = setup();
         let u = principal(&mut c, "u1", 0).unwrap().unwrap();
         assert_eq!((u.locale, u.role), (Locale::ZhCn, Role::User));
-        let m = memberships_of(&mut c, "u1").unwrap();
+        let m = memberships_of(&mut c, &"u1".into()).unwrap();
         assert_eq!(m["o1"], (MemberRole::Owner, OrgStatus::Verified));
-        assert!(acting_organization(&mut c, "u1", "o1", "organization_id", "no").is_ok());
+        assert!(
+            acting_organization(&mut c, &"u1".into(), &"o1".into(), "organization_id", "no")
+                .is_ok()
+        );
     }
 
     #[test]
@@ -367,9 +375,13 @@ mod tests {
         ] {
             let mut c = setup();
             c.batch_execute(corrupt).unwrap();
-            assert!(memberships_of(&mut c, "u1").is_err(), "{corrupt} was read");
+            assert!(
+                memberships_of(&mut c, &"u1".into()).is_err(),
+                "{corrupt} was read"
+            );
             assert!(load_viewer(&mut c, None).is_ok());
-            let acting = acting_organization(&mut c, "u1", "o1", "organization_id", "no");
+            let acting =
+                acting_organization(&mut c, &"u1".into(), &"o1".into(), "organization_id", "no");
             assert!(acting.is_err(), "{corrupt} was read");
         }
     }

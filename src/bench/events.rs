@@ -191,7 +191,7 @@ pub fn migrated(url: &str, dir: &std::path::Path) -> anyhow::Result<(Settings, D
 pub fn draft_event(capacity: i32) -> Event {
     let t = now();
     Event {
-        id: new_id(),
+        id: crate::db::ids::EventId::new(),
         kind: crate::events::domain::EventKind::Training,
         title: "赤泥综合利用技术培训".to_owned(),
         title_en: Some("Red mud utilization training".to_owned()),

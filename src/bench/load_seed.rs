@@ -122,7 +122,9 @@ pub(super) fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<Lo
     event.status = crate::events::domain::EventStatus::Published;
     event.published_at = Some(now());
     crate::events::model::insert(conn, &event)?;
-    crate::events::model::invite(conn, &event.id, &org_ids, now())?;
+    let invited: Vec<crate::db::ids::OrganizationId> =
+        org_ids.iter().map(|o| o.as_str().into()).collect();
+    crate::events::model::invite(conn, &event.id, &invited, now())?;
 
     let get = |path: String| format!("GET\t{path}\t-\t-");
     let sample = |ids: &[String], n: usize, rng: &mut StdRng| -> Vec<String> {
@@ -174,7 +176,7 @@ pub(super) fn seed(conn: &mut DbConnection, opts: &Options) -> anyhow::Result<Lo
         text_matches,
         logins,
         members,
-        event: event.id,
+        event: event.id.into(),
     })
 }
 
@@ -198,7 +200,7 @@ pub(super) fn prebuild_index(
         let Some((last, _)) = page.last() else {
             break;
         };
-        after = last.id.clone();
+        after = last.id.to_string();
         let docs: Vec<Doc> = page
             .iter()
             .map(|(l, lists)| crate::matching::sync::doc_of(l, lists))

@@ -10,6 +10,7 @@ use super::model::{self, ChannelRow, MessageRow, NewChannel, NewMessage};
 use super::views::{ChannelMessageView, ChannelView, CreateChannel, UpdateChannel};
 use crate::app::{AuthUser, Locale, MemberRole, OrgStatus, audit, load_viewer, text};
 use crate::db::DbConnection;
+use crate::db::ids::OrganizationId;
 use crate::db::schema::organizations;
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
@@ -34,6 +35,7 @@ fn authorize(
     if !crate::db::storable(org_id) {
         return Err(ApiError::NotFound);
     }
+    let org_id = &OrganizationId::from(org_id);
     let status: OrgStatus = organizations::table
         .find(org_id)
         .select(organizations::status)

@@ -5,6 +5,7 @@ use super::service;
 use super::views::{AcceptInterest, DeclineInterest, InterestQuery, InterestView, NewInterest};
 use crate::app::{AppState, AuthUser, pagination};
 use crate::auth::throttle::Action;
+use crate::db::ids::InterestId;
 use crate::error::ApiError;
 
 /// Express interest (throttled per user).
@@ -15,13 +16,9 @@ pub async fn express(
 ) -> Result<InterestView, ApiError> {
     user.require_verified()?;
     state.limits.check(Action::Interest, &user.id).await?;
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| service::create(conn, &postman, &user, b))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| service::create(conn, postman, &user, b))
+        .await
 }
 
 /// The interests the caller's organizations sent and received.
@@ -37,7 +34,11 @@ pub async fn list(
 }
 
 /// One interest the caller is a party to (or the bureau).
-pub async fn get(state: &AppState, user: AuthUser, id: String) -> Result<InterestView, ApiError> {
+pub async fn get(
+    state: &AppState,
+    user: AuthUser,
+    id: InterestId,
+) -> Result<InterestView, ApiError> {
     state
         .db
         .run(move |conn| service::get(conn, &user, &id))
@@ -55,18 +56,14 @@ pub enum Decide {
 pub async fn decide(
     state: &AppState,
     user: AuthUser,
-    id: String,
+    id: InterestId,
     what: Decide,
 ) -> Result<InterestView, ApiError> {
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| match what {
-            Decide::Accept(b) => service::accept(conn, &postman, &user, &id, b),
-            Decide::Decline(b) => service::decline(conn, &postman, &user, &id, b),
-            Decide::Withdraw => service::withdraw(conn, &postman, &user, &id),
+    state
+        .write_and_mail(move |conn, postman| match what {
+            Decide::Accept(b) => service::accept(conn, postman, &user, &id, b),
+            Decide::Decline(b) => service::decline(conn, postman, &user, &id, b),
+            Decide::Withdraw => service::withdraw(conn, postman, &user, &id),
         })
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+        .await
 }

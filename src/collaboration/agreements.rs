@@ -4,6 +4,7 @@
 use super::model::{self, Agreement};
 use crate::app::{AuthUser, pagination};
 use crate::db::DbConnection;
+use crate::db::ids::{AgreementId, ListingId};
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::listings::domain::{Action, Side};
 use crate::listings::service as listing_service;
@@ -26,8 +27,8 @@ pub fn list(conn: &mut DbConnection, user: &AuthUser) -> Result<Vec<Agreement>, 
 pub fn need_of_agreement(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
-) -> Result<String, ApiError> {
+    id: &AgreementId,
+) -> Result<ListingId, ApiError> {
     let a = model::find_agreement(conn, id)?.ok_or(ApiError::NotFound)?;
     let mine = orgs::organization_ids_of(conn, &user.id)?;
     if !(mine.contains(&a.need_organization_id) || mine.contains(&a.provider_organization_id)) {
@@ -43,7 +44,7 @@ pub fn need_of_agreement(
 pub fn fulfil_need(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: &AgreementId,
 ) -> Result<ListingView, ApiError> {
     let need = need_of_agreement(conn, user, id)?;
     listing_service::act(conn, user.clone(), Side::Need, &need, Action::Fulfil)

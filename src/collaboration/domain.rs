@@ -202,11 +202,11 @@ pub fn agreement_mode(asked: Option<Mode>, target: &[Mode], offered: &[Mode]) ->
 
 /// Which side of an agreement each organization is on: `(need side, provider)`. The
 /// receiver of an interest in a need owns the need; in a capability, it provides.
-pub fn agreement_sides<'a>(
+pub fn agreement_sides<'a, T: ?Sized>(
     target_side: Side,
-    sender: &'a str,
-    receiver: &'a str,
-) -> (&'a str, &'a str) {
+    sender: &'a T,
+    receiver: &'a T,
+) -> (&'a T, &'a T) {
     match target_side {
         Side::Need => (receiver, sender),
         Side::Capability => (sender, receiver),

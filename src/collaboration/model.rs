@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::domain::{DeclineReason, Direction, InterestStatus};
 use crate::db::DbConnection;
+use crate::db::ids::{AgreementId, InterestId, ListingId, OrganizationId, UserId};
 use crate::db::schema::{agreements as ag, interests as i};
 use crate::listings::domain::Mode;
 
@@ -12,17 +13,17 @@ use crate::listings::domain::Mode;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = i)]
 pub struct Interest {
-    pub id: String,
-    pub from_organization_id: String,
-    pub to_organization_id: String,
-    pub target_listing_id: String,
-    pub offered_listing_id: Option<String>,
+    pub id: InterestId,
+    pub from_organization_id: OrganizationId,
+    pub to_organization_id: OrganizationId,
+    pub target_listing_id: ListingId,
+    pub offered_listing_id: Option<ListingId>,
     pub message: String,
     pub status: InterestStatus,
     pub decline_reason: Option<DeclineReason>,
     pub decline_comment: Option<String>,
-    pub created_by: Option<String>,
-    pub decided_by: Option<String>,
+    pub created_by: Option<UserId>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -32,20 +33,20 @@ pub struct Interest {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ag)]
 pub struct Agreement {
-    pub id: String,
-    pub interest_id: String,
-    pub need_id: Option<String>,
-    pub capability_id: Option<String>,
-    pub need_organization_id: String,
-    pub provider_organization_id: String,
+    pub id: AgreementId,
+    pub interest_id: InterestId,
+    pub need_id: Option<ListingId>,
+    pub capability_id: Option<ListingId>,
+    pub need_organization_id: OrganizationId,
+    pub provider_organization_id: OrganizationId,
     pub cooperation_mode: Mode,
     pub start_date: NaiveDate,
     pub value_yuan: Option<i64>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Interest>> {
+pub fn find(conn: &mut DbConnection, id: &InterestId) -> QueryResult<Option<Interest>> {
     i::table
         .find(id)
         .select(Interest::as_select())
@@ -59,7 +60,11 @@ pub fn insert(conn: &mut DbConnection, x: &Interest) -> QueryResult<()> {
 }
 
 /// Whether `org` already has an open interest in `listing`.
-pub fn has_open(conn: &mut DbConnection, org: &str, listing: &str) -> QueryResult<bool> {
+pub fn has_open(
+    conn: &mut DbConnection,
+    org: &OrganizationId,
+    listing: &ListingId,
+) -> QueryResult<bool> {
     let n: i64 = i::table
         .filter(i::from_organization_id.eq(org))
         .filter(i::target_listing_id.eq(listing))
@@ -87,10 +92,10 @@ pub fn save_decision(conn: &mut DbConnection, x: &Interest) -> QueryResult<()> {
 /// What the interest list shows.
 pub struct InterestFilter {
     /// The organizations whose interests are shown; `None`: all (the bureau).
-    pub organizations: Option<Vec<String>>,
+    pub organizations: Option<Vec<OrganizationId>>,
     pub direction: Option<Direction>,
     pub status: Option<InterestStatus>,
-    pub before: Option<String>,
+    pub before: Option<InterestId>,
 }
 
 /// Interests newest first, at most `limit`.
@@ -125,7 +130,7 @@ pub fn insert_agreement(conn: &mut DbConnection, a: &Agreement) -> QueryResult<(
     Ok(())
 }
 
-pub fn find_agreement(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Agreement>> {
+pub fn find_agreement(conn: &mut DbConnection, id: &AgreementId) -> QueryResult<Option<Agreement>> {
     ag::table
         .find(id)
         .select(Agreement::as_select())
@@ -133,7 +138,10 @@ pub fn find_agreement(conn: &mut DbConnection, id: &str) -> QueryResult<Option<A
         .optional()
 }
 
-pub fn agreement_of(conn: &mut DbConnection, interest: &str) -> QueryResult<Option<Agreement>> {
+pub fn agreement_of(
+    conn: &mut DbConnection,
+    interest: &InterestId,
+) -> QueryResult<Option<Agreement>> {
     ag::table
         .filter(ag::interest_id.eq(interest))
         .select(Agreement::as_select())
@@ -142,7 +150,7 @@ pub fn agreement_of(conn: &mut DbConnection, interest: &str) -> QueryResult<Opti
 }
 
 /// Whether an agreement `id` exists.
-pub fn agreement_exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn agreement_exists(conn: &mut DbConnection, id: &AgreementId) -> QueryResult<bool> {
     let n: i64 = ag::table.filter(ag::id.eq(id)).count().get_result(conn)?;
     Ok(n > 0)
 }
@@ -150,7 +158,7 @@ pub fn agreement_exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> 
 /// Agreements newest first, at most `limit`: of `organizations` (either side), or all.
 pub fn agreements(
     conn: &mut DbConnection,
-    organizations: Option<Vec<String>>,
+    organizations: Option<Vec<OrganizationId>>,
     limit: i64,
 ) -> QueryResult<Vec<Agreement>> {
     let mut q = ag::table

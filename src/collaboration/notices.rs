@@ -5,6 +5,7 @@ use super::domain::Step;
 use super::model::Interest;
 use crate::app::{Locale, Postman};
 use crate::db::DbConnection;
+use crate::db::ids::OrganizationId;
 use crate::error::ApiError;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::Topic;
@@ -79,13 +80,13 @@ fn organization_line(locale: Locale, name: &str, id: &str, public_url: &str) -> 
 pub fn tell(
     conn: &mut DbConnection,
     postman: &Postman,
-    org_id: &str,
+    org_id: &OrganizationId,
     x: &Interest,
     step: Step,
     title: &str,
 ) -> Result<(), ApiError> {
     let link = format!("{}/interests/{}", postman.public_url(), x.id);
-    let other_id = if org_id == x.to_organization_id {
+    let other_id = if *org_id == x.to_organization_id {
         &x.from_organization_id
     } else {
         &x.to_organization_id

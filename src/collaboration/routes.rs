@@ -9,6 +9,7 @@ use super::views::{
     AcceptInterest, AgreementView, DeclineInterest, InterestQuery, InterestView, NewInterest,
 };
 use crate::app::{AppState, AuthUser, pagination};
+use crate::db::ids::{AgreementId, InterestId};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery, MaybeJson};
 
@@ -45,7 +46,7 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<InterestId>,
 ) -> Result<HttpResponse, ApiError> {
     let v = actions::get(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(v))
@@ -59,7 +60,7 @@ pub async fn get(
 pub async fn accept(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<InterestId>,
     body: MaybeJson<AcceptInterest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (id.into_inner(), body.0.unwrap_or_default());
@@ -74,7 +75,7 @@ pub async fn accept(
 pub async fn decline(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<InterestId>,
     body: ApiJson<DeclineInterest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (id.into_inner(), body.0);
@@ -89,7 +90,7 @@ pub async fn decline(
 pub async fn withdraw(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<InterestId>,
 ) -> Result<HttpResponse, ApiError> {
     let v = actions::decide(&state, user, id.into_inner(), Decide::Withdraw).await?;
     Ok(HttpResponse::Ok().json(v))
@@ -122,7 +123,7 @@ pub async fn list_agreements(
 pub async fn fulfil_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<AgreementId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let v = state

@@ -14,14 +14,15 @@ use super::views::{
 use crate::app::when::Day;
 use crate::app::{AuthUser, Page, Postman, acting_organization, pagination, text};
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now};
+use crate::db::ids::{AgreementId, InterestId, ListingId, OrganizationId};
+use crate::db::types::now;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::listings::domain::{ListingStatus, Mode, Side};
 use crate::listings::model::{self as listing_model, Listing};
 use crate::organizations::domain::OrgStatus;
 use crate::organizations::model::{self as orgs, Organization};
 
-fn standing(x: &Interest, mine: &[String]) -> Standing {
+fn standing(x: &Interest, mine: &[OrganizationId]) -> Standing {
     Standing {
         sender: mine.contains(&x.from_organization_id),
         receiver: mine.contains(&x.to_organization_id),
@@ -33,7 +34,7 @@ fn view(
     conn: &mut DbConnection,
     x: Interest,
     user: &AuthUser,
-    mine: &[String],
+    mine: &[OrganizationId],
 ) -> Result<InterestView, ApiError> {
     let standing = standing(&x, mine);
     let target = listing_model::find(conn, &x.target_listing_id)?;
@@ -61,7 +62,7 @@ fn view(
 /// A published listing `id` with its organization, else `listing_unknown` on `field`.
 fn listing_with_owner(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ListingId,
     field: &str,
 ) -> Result<(Listing, Organization), ApiError> {
     let unknown = || {
@@ -117,7 +118,7 @@ pub fn create(
         ));
     }
     ApiError::fields(errors)?;
-    let from = b.from_organization_id;
+    let from = OrganizationId::from(b.from_organization_id);
     acting_organization(
         conn,
         &user.id,
@@ -127,13 +128,11 @@ pub fn create(
     )?;
     let need = b
         .need_id
-        .as_deref()
-        .map(|id| listing_with_owner(conn, id, "need_id"))
+        .map(|id| listing_with_owner(conn, &ListingId::from(id), "need_id"))
         .transpose()?;
     let cap = b
         .capability_id
-        .as_deref()
-        .map(|id| listing_with_owner(conn, id, "capability_id"))
+        .map(|id| listing_with_owner(conn, &ListingId::from(id), "capability_id"))
         .transpose()?;
     check_side(&need, Side::Need)?;
     check_side(&cap, Side::Capability)?;
@@ -161,7 +160,7 @@ pub fn create(
     }
     let t = now();
     let x = Interest {
-        id: new_id(),
+        id: InterestId::new(),
         from_organization_id: from,
         to_organization_id: target.organization_id.clone(),
         target_listing_id: target.id.clone(),
@@ -204,7 +203,7 @@ pub fn list(
     let shown = (!everything).then(|| {
         let mut shown = mine.clone();
         if let Some(o) = &q.organization_id {
-            shown.retain(|x| x == o);
+            shown.retain(|x| x.as_str() == o);
         }
         shown
     });
@@ -212,13 +211,13 @@ pub fn list(
         organizations: shown,
         direction,
         status: q.status,
-        before,
+        before: before.map(InterestId::from),
     };
     let rows = model::list(conn, &filter, limit + 1)?;
     pagination::try_page(
         rows,
         limit,
-        |x: &Interest| x.id.clone(),
+        |x: &Interest| x.id.to_string(),
         |rows| {
             rows.into_iter()
                 .map(|x| view(conn, x, user, &mine))
@@ -228,7 +227,11 @@ pub fn list(
 }
 
 /// One interest the caller is party to (or the bureau), else 404.
-pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<InterestView, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    id: &InterestId,
+) -> Result<InterestView, ApiError> {
     let x = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let mine = orgs::organization_ids_of(conn, &user.id)?;
     if !(user.is_bureau() || standing(&x, &mine).party()) {
@@ -241,9 +244,9 @@ pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<Interes
 fn open_for(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: &InterestId,
     d: Decision,
-) -> Result<(Interest, Vec<String>), ApiError> {
+) -> Result<(Interest, Vec<OrganizationId>), ApiError> {
     let x = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let mine = orgs::organization_ids_of(conn, &user.id)?;
     standing(&x, &mine).may(d)?;
@@ -268,8 +271,8 @@ fn record(
 }
 
 fn modes_of(
-    lists: &std::collections::HashMap<String, listing_model::Lists>,
-    id: Option<&str>,
+    lists: &std::collections::HashMap<ListingId, listing_model::Lists>,
+    id: Option<&ListingId>,
 ) -> Vec<Mode> {
     id.and_then(|id| lists.get(id))
         .map(|l| l.modes.clone())
@@ -282,7 +285,7 @@ pub fn accept(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &InterestId,
     b: AcceptInterest,
 ) -> Result<InterestView, ApiError> {
     let mut errors = Vec::new();
@@ -301,7 +304,7 @@ pub fn accept(
     let mode = agreement_mode(
         b.cooperation_mode,
         &modes_of(&lists, Some(&target.id)),
-        &modes_of(&lists, offered_id.as_deref()),
+        &modes_of(&lists, offered_id.as_ref()),
     );
     let side: Side = target.side;
     let (need, cap) = match side {
@@ -311,12 +314,12 @@ pub fn accept(
     let (need_org, provider_org) =
         agreement_sides(side, &x.from_organization_id, &x.to_organization_id);
     let agreement = Agreement {
-        id: new_id(),
+        id: AgreementId::new(),
         interest_id: x.id.clone(),
         need_id: need,
         capability_id: cap,
-        need_organization_id: need_org.to_owned(),
-        provider_organization_id: provider_org.to_owned(),
+        need_organization_id: need_org.clone(),
+        provider_organization_id: provider_org.clone(),
         cooperation_mode: mode,
         start_date: b.start_date.map(Day::date).unwrap_or_else(|| now().date()),
         value_yuan: b.value_yuan,
@@ -336,7 +339,7 @@ pub fn accept(
     view(conn, x, user, &mine)
 }
 
-fn title_of(conn: &mut DbConnection, listing: &str) -> Result<String, ApiError> {
+fn title_of(conn: &mut DbConnection, listing: &ListingId) -> Result<String, ApiError> {
     Ok(listing_model::find(conn, listing)?
         .map(|l| l.title)
         .unwrap_or_default())
@@ -347,7 +350,7 @@ pub fn decline(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &InterestId,
     b: DeclineInterest,
 ) -> Result<InterestView, ApiError> {
     let mut errors = Vec::new();
@@ -377,7 +380,7 @@ pub fn withdraw(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &InterestId,
 ) -> Result<InterestView, ApiError> {
     let (mut x, mine) = open_for(conn, user, id, Decision::Withdraw)?;
     record(conn, &mut x, user, Decision::Withdraw)?;

@@ -102,7 +102,14 @@ fn accepting_records_one_agreement_with_the_shared_mode_and_reveals_contacts() {
     let mut w = world();
     let v = send(&mut w);
     let (c, p) = (&mut w.conn, &w.postman);
-    let accepted = accept(c, p, &w.receiver, &v.id, AcceptInterest::default()).unwrap();
+    let accepted = accept(
+        c,
+        p,
+        &w.receiver,
+        &v.id.as_str().into(),
+        AcceptInterest::default(),
+    )
+    .unwrap();
     assert_eq!(accepted.status, "accepted");
     let a = accepted.agreement.unwrap();
     assert_eq!(
@@ -123,7 +130,14 @@ fn accepting_records_one_agreement_with_the_shared_mode_and_reveals_contacts() {
     );
     assert_eq!(told, 1);
     // Decided once: a second decision is a conflict and writes nothing.
-    let e = accept(c, p, &w.receiver, &v.id, AcceptInterest::default()).unwrap_err();
+    let e = accept(
+        c,
+        p,
+        &w.receiver,
+        &v.id.as_str().into(),
+        AcceptInterest::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidTransition);
     assert_eq!(count(c, "SELECT COUNT(*) AS n FROM agreements"), 1);
 }
@@ -137,15 +151,15 @@ fn only_the_receiver_declines_and_only_the_sender_withdraws() {
         reason: DeclineReason::Budget,
         comment: None,
     };
-    let e = decline(c, p, &w.sender, &v.id, decline_body()).unwrap_err();
+    let e = decline(c, p, &w.sender, &v.id.as_str().into(), decline_body()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
-    let e = decline(c, p, &w.outsider, &v.id, decline_body()).unwrap_err();
+    let e = decline(c, p, &w.outsider, &v.id.as_str().into(), decline_body()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NotFound);
-    let e = withdraw(c, p, &w.receiver, &v.id).unwrap_err();
+    let e = withdraw(c, p, &w.receiver, &v.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Forbidden);
-    let done = withdraw(c, p, &w.sender, &v.id).unwrap();
+    let done = withdraw(c, p, &w.sender, &v.id.as_str().into()).unwrap();
     assert_eq!(done.status, "withdrawn");
-    let e = decline(c, p, &w.receiver, &v.id, decline_body()).unwrap_err();
+    let e = decline(c, p, &w.receiver, &v.id.as_str().into(), decline_body()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidTransition);
 }
 
@@ -155,11 +169,15 @@ fn an_outsider_does_not_see_an_interest_and_the_bureau_does() {
     let v = send(&mut w);
     let bureau = t::user(&mut w.conn, "u-bureau", true);
     assert_eq!(
-        get(&mut w.conn, &w.outsider, &v.id).unwrap_err().code(),
+        get(&mut w.conn, &w.outsider, &v.id.as_str().into())
+            .unwrap_err()
+            .code(),
         ErrorCode::NotFound
     );
     assert_eq!(
-        get(&mut w.conn, &bureau, &v.id).unwrap().direction,
+        get(&mut w.conn, &bureau, &v.id.as_str().into())
+            .unwrap()
+            .direction,
         "bureau"
     );
 }
@@ -169,7 +187,7 @@ fn an_unknown_stored_status_is_an_error_not_a_default() {
     let mut w = world();
     let v = send(&mut w);
     t::run(&mut w.conn, "UPDATE interests SET status = 'opne'");
-    let e = get(&mut w.conn, &w.sender, &v.id).unwrap_err();
+    let e = get(&mut w.conn, &w.sender, &v.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InternalError);
 }
 
@@ -178,16 +196,32 @@ fn either_side_of_an_agreement_may_fulfil_its_need_and_outsiders_do_not_see_it()
     let mut w = world();
     let v = send(&mut w);
     let (c, p) = (&mut w.conn, &w.postman);
-    let a = accept(c, p, &w.receiver, &v.id, AcceptInterest::default())
-        .unwrap()
-        .agreement
-        .unwrap();
-    assert_eq!(need_of_agreement(c, &w.sender, &a.id).unwrap(), "need");
-    assert_eq!(need_of_agreement(c, &w.receiver, &a.id).unwrap(), "need");
-    let e = need_of_agreement(c, &w.outsider, &a.id).unwrap_err();
+    let a = accept(
+        c,
+        p,
+        &w.receiver,
+        &v.id.as_str().into(),
+        AcceptInterest::default(),
+    )
+    .unwrap()
+    .agreement
+    .unwrap();
+    assert_eq!(
+        need_of_agreement(c, &w.sender, &a.id.as_str().into())
+            .unwrap()
+            .as_str(),
+        "need"
+    );
+    assert_eq!(
+        need_of_agreement(c, &w.receiver, &a.id.as_str().into())
+            .unwrap()
+            .as_str(),
+        "need"
+    );
+    let e = need_of_agreement(c, &w.outsider, &a.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NotFound);
     t::run(c, "UPDATE agreements SET need_id = NULL");
-    let e = need_of_agreement(c, &w.sender, &a.id).unwrap_err();
+    let e = need_of_agreement(c, &w.sender, &a.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoNeed);
 }
 
@@ -196,19 +230,25 @@ fn fulfilling_an_agreements_need_is_one_operation_and_happens_once() {
     let mut w = world();
     let v = send(&mut w);
     let (c, p) = (&mut w.conn, &w.postman);
-    let a = accept(c, p, &w.receiver, &v.id, AcceptInterest::default())
-        .unwrap()
-        .agreement
-        .unwrap();
-    let need = fulfil_need(c, &w.receiver, &a.id).unwrap();
+    let a = accept(
+        c,
+        p,
+        &w.receiver,
+        &v.id.as_str().into(),
+        AcceptInterest::default(),
+    )
+    .unwrap()
+    .agreement
+    .unwrap();
+    let need = fulfil_need(c, &w.receiver, &a.id.as_str().into()).unwrap();
     assert_eq!(need.id, "need");
     let status = count(
         c,
         "SELECT COUNT(*) AS n FROM listings WHERE id = 'need' AND status = 'fulfilled'",
     );
     assert_eq!(status, 1);
-    let e = fulfil_need(c, &w.receiver, &a.id).unwrap_err();
+    let e = fulfil_need(c, &w.receiver, &a.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidTransition);
-    let e = fulfil_need(c, &w.outsider, &a.id).unwrap_err();
+    let e = fulfil_need(c, &w.outsider, &a.id.as_str().into()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NotFound);
 }

@@ -39,7 +39,7 @@ pub fn user(conn: &mut DbConnection, id: &str, bureau: bool) -> AuthUser {
         ),
     );
     AuthUser {
-        id: id.to_owned(),
+        id: id.into(),
         email: format!("{id}@example.com"),
         display_name: id.to_owned(),
         locale: Locale::En,

@@ -72,7 +72,7 @@ pub struct CounterpartContact {
 impl From<&Organization> for CounterpartContact {
     fn from(org: &Organization) -> Self {
         CounterpartContact {
-            organization_id: org.id.clone(),
+            organization_id: org.id.to_string(),
             organization_name: org.name.clone(),
             name: org.contact_name.clone(),
             email: org.contact_email.clone(),
@@ -100,12 +100,12 @@ pub struct AgreementView {
 impl From<Agreement> for AgreementView {
     fn from(a: Agreement) -> Self {
         AgreementView {
-            id: a.id,
-            interest_id: a.interest_id,
-            need_id: a.need_id,
-            capability_id: a.capability_id,
-            need_organization_id: a.need_organization_id,
-            provider_organization_id: a.provider_organization_id,
+            id: a.id.into(),
+            interest_id: a.interest_id.into(),
+            need_id: a.need_id.map(String::from),
+            capability_id: a.capability_id.map(String::from),
+            need_organization_id: a.need_organization_id.into(),
+            provider_organization_id: a.provider_organization_id.into(),
             cooperation_mode: a.cooperation_mode.as_str().to_owned(),
             start_date: a.start_date,
             value_yuan: a.value_yuan,
@@ -158,11 +158,11 @@ impl InterestView {
                 .map(|t| t.side.as_str().to_owned())
                 .unwrap_or_default(),
             target_title: p.target.map(|t| t.title).unwrap_or_default(),
-            id: x.id,
-            from_organization_id: x.from_organization_id,
-            to_organization_id: x.to_organization_id,
-            target_listing_id: x.target_listing_id,
-            offered_listing_id: x.offered_listing_id,
+            id: x.id.into(),
+            from_organization_id: x.from_organization_id.into(),
+            to_organization_id: x.to_organization_id.into(),
+            target_listing_id: x.target_listing_id.into(),
+            offered_listing_id: x.offered_listing_id.map(String::from),
             message: x.message,
             status: x.status.as_str().to_owned(),
             decline_reason: x.decline_reason.map(|r| r.as_str().to_owned()),

@@ -4,6 +4,7 @@
 //! Backend-specific SQL lives only here or in a model function that matches on the
 //! `DbConnection` variant; handlers never see the backend.
 
+pub mod ids;
 pub mod migrations;
 pub mod schema;
 pub mod scratch;

@@ -1,4 +1,4 @@
-//! Small portable value helpers: ids, clock, and text-backed enums.
+//! Small portable value helpers: ids, clock, text-backed enums and text-backed id newtypes.
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 
@@ -100,6 +100,124 @@ macro_rules! text_enum {
     };
 }
 
+/// Defines an id newtype over the stored text (a UUIDv7 for ids the service generates, see
+/// [`new_id`]), so that a function taking one kind of id cannot be given another: stored as
+/// `Text` on both backends, serialized as the plain string (`serde(transparent)`), documented
+/// as a plain string. The type does not validate: a path segment that names nothing is an id
+/// that finds nothing (a 404), as before.
+///
+/// It derefs to `str`, so reading it where text is wanted (formatting, `storable`, a key)
+/// needs nothing; going the other way is explicit (`From<String>`, `From<&str>`).
+/// In a request or response body give the field `#[schema(value_type = String)]` (or keep a
+/// `String` there): utoipa's derive would otherwise name a component that is not registered.
+#[macro_export]
+macro_rules! text_id {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+            serde::Deserialize, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+        #[serde(transparent)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        $vis struct $name(String);
+
+        impl $name {
+            /// A new time-ordered id (UUIDv7), as every id this service creates.
+            #[allow(clippy::new_without_default, reason = "an id is generated, never empty")]
+            pub fn new() -> Self {
+                $name($crate::db::types::new_id())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(
+                    self.0.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(
+                    bytes,
+                )
+                .map($name)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <String as utoipa::PartialSchema>::schema()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                $name(s)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_owned())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +228,46 @@ mod tests {
         let b = new_id();
         assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 7);
         assert!(a < b);
+    }
+
+    crate::text_id! {
+        /// An id for the tests below.
+        struct SampleId;
+    }
+
+    crate::text_id! {
+        struct OtherId;
+    }
+
+    #[test]
+    fn a_text_id_is_its_string_on_the_wire_and_in_the_schema() {
+        let id = SampleId::from("0190f6e2-7c4a-7b1e-9d3c-1a2b3c4d5e6f");
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, "\"0190f6e2-7c4a-7b1e-9d3c-1a2b3c4d5e6f\"");
+        assert_eq!(serde_json::from_str::<SampleId>(&json).unwrap(), id);
+        assert_eq!(id.to_string(), id.as_str());
+        assert_eq!(
+            serde_json::to_value(<SampleId as utoipa::PartialSchema>::schema()).unwrap(),
+            serde_json::to_value(<String as utoipa::PartialSchema>::schema()).unwrap()
+        );
+    }
+
+    #[test]
+    fn generated_text_ids_are_uuid_v7_and_sort_by_time() {
+        let (a, b) = (SampleId::new(), SampleId::new());
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 7);
+        assert!(a < b);
+        let other = OtherId::new();
+        assert_ne!(other.as_str(), a.as_str());
+        assert_eq!(other.clone().into_string(), other.to_string());
+        assert_eq!(a.clone().into_string(), String::from(a));
+    }
+
+    #[test]
+    fn a_text_id_finds_by_str_in_a_map() {
+        let id = SampleId::new();
+        let map = std::collections::HashMap::from([(id.clone(), 1)]);
+        assert_eq!(map.get(id.as_str()), Some(&1));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::domain::EventStatus;
 use super::model::{self, Event};
 use crate::app::AuthUser;
 use crate::db::DbConnection;
+use crate::db::ids::EventId;
 use crate::error::ApiError;
 
 fn is_bureau(user: Option<&AuthUser>) -> bool {
@@ -29,7 +30,7 @@ pub fn visible_statuses(user: Option<&AuthUser>) -> Vec<EventStatus> {
 pub fn visible_to(
     conn: &mut DbConnection,
     user: Option<&AuthUser>,
-    id: &str,
+    id: &EventId,
 ) -> Result<Event, ApiError> {
     let ev = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
     if !visible_statuses(user).contains(&ev.status) {

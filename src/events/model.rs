@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::domain::{Dimension, EventKind, EventStatus, RegistrationStatus, Zone};
 use crate::app::Locale;
 use crate::db::DbConnection;
+use crate::db::ids::{EventId, OrganizationId, UserId};
 use crate::db::schema::{
     event_audience as ea, event_invitations as ei, event_registrations as er, events as e,
     memberships as m, organization_fields as of, organizations as o, users as u,
@@ -18,7 +19,7 @@ use crate::organizations::domain::OrgStatus;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = e, treat_none_as_null = true)]
 pub struct Event {
-    pub id: String,
+    pub id: EventId,
     pub kind: EventKind,
     pub title: String,
     pub title_en: Option<String>,
@@ -38,7 +39,7 @@ pub struct Event {
     pub sequence: i32,
     pub cancel_reason: Option<String>,
     pub published_at: Option<NaiveDateTime>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -52,7 +53,7 @@ pub struct Audience {
     pub organization_ids: Vec<String>,
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Event>> {
+pub fn find(conn: &mut DbConnection, id: &EventId) -> QueryResult<Option<Event>> {
     e::table
         .find(id)
         .select(Event::as_select())
@@ -62,7 +63,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Event>> {
 
 /// The event row, locked against concurrent registrations until the transaction ends
 /// (PostgreSQL; SQLite's write transaction already holds the only write lock).
-pub fn find_for_update(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Event>> {
+pub fn find_for_update(conn: &mut DbConnection, id: &EventId) -> QueryResult<Option<Event>> {
     match conn {
         DbConnection::Postgres(c) => e::table
             .find(id)
@@ -88,14 +89,14 @@ pub fn update(conn: &mut DbConnection, ev: &Event) -> QueryResult<()> {
 
 pub fn audiences(
     conn: &mut DbConnection,
-    ids: &[String],
-) -> QueryResult<HashMap<String, Audience>> {
-    let rows: Vec<(String, Dimension, String)> = ea::table
+    ids: &[EventId],
+) -> QueryResult<HashMap<EventId, Audience>> {
+    let rows: Vec<(EventId, Dimension, String)> = ea::table
         .select((ea::event_id, ea::dimension, ea::value))
         .filter(ea::event_id.eq_any(ids))
         .order((ea::event_id, ea::dimension, ea::value))
         .load(conn)?;
-    let mut out: HashMap<String, Audience> = HashMap::new();
+    let mut out: HashMap<EventId, Audience> = HashMap::new();
     for (id, dim, value) in rows {
         let a = out.entry(id).or_default();
         match dim {
@@ -108,7 +109,7 @@ pub fn audiences(
     Ok(out)
 }
 
-pub fn set_audience(conn: &mut DbConnection, id: &str, a: &Audience) -> QueryResult<()> {
+pub fn set_audience(conn: &mut DbConnection, id: &EventId, a: &Audience) -> QueryResult<()> {
     diesel::delete(ea::table.filter(ea::event_id.eq(id))).execute(conn)?;
     let rows: Vec<_> = [
         (Dimension::Kind, &a.kinds),
@@ -143,15 +144,15 @@ pub fn audience_organizations(
     conn: &mut DbConnection,
     a: &Audience,
     leading_only: bool,
-    only: Option<&str>,
-) -> QueryResult<Vec<String>> {
+    only: Option<&OrganizationId>,
+) -> QueryResult<Vec<OrganizationId>> {
     let mut q = o::table
         .select(o::id)
         .filter(o::status.eq(OrgStatus::Verified.as_str()))
         .order(o::id)
         .into_boxed();
     if let Some(id) = only {
-        q = q.filter(o::id.eq(id.to_owned()));
+        q = q.filter(o::id.eq(id.clone()));
     }
     if !a.organization_ids.is_empty() {
         q = q.filter(o::id.eq_any(a.organization_ids.clone()));
@@ -188,8 +189,8 @@ pub fn audience_organizations(
 /// Record the invited organizations; returns how many were new.
 pub fn invite(
     conn: &mut DbConnection,
-    event_id: &str,
-    orgs: &[String],
+    event_id: &EventId,
+    orgs: &[OrganizationId],
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     let mut n = 0;
@@ -199,7 +200,7 @@ pub fn invite(
             .map(|org| {
                 (
                     ei::event_id.eq(event_id),
-                    ei::organization_id.eq(org.as_str()),
+                    ei::organization_id.eq(org),
                     ei::created_at.eq(at),
                 )
             })
@@ -209,21 +210,25 @@ pub fn invite(
     Ok(n)
 }
 
-pub fn is_invited(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResult<bool> {
+pub fn is_invited(
+    conn: &mut DbConnection,
+    event_id: &EventId,
+    org_id: &OrganizationId,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(ei::table.find((event_id, org_id)))).get_result(conn)
 }
 
 /// A user to notify, with what rendering needs.
 #[derive(Debug, Clone, Queryable)]
 pub struct Person {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub locale: Locale,
 }
 
 /// Active members (verified email, not disabled) of the organizations invited to an event.
-pub fn invitees(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<Person>> {
+pub fn invitees(conn: &mut DbConnection, event_id: &EventId) -> QueryResult<Vec<Person>> {
     m::table
         .inner_join(u::table)
         .inner_join(ei::table.on(ei::organization_id.eq(m::organization_id)))
@@ -235,7 +240,7 @@ pub fn invitees(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<Pers
         .load(conn)
 }
 
-pub fn people(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Person>> {
+pub fn people(conn: &mut DbConnection, ids: &[UserId]) -> QueryResult<Vec<Person>> {
     u::table
         .filter(u::id.eq_any(ids))
         .filter(u::disabled_at.is_null())
@@ -278,10 +283,10 @@ pub struct Participation {
 
 pub fn participation(
     conn: &mut DbConnection,
-    orgs: Option<&[String]>,
+    orgs: Option<&[OrganizationId]>,
     from: Option<NaiveDateTime>,
     to: Option<NaiveDateTime>,
-) -> QueryResult<HashMap<String, Participation>> {
+) -> QueryResult<HashMap<OrganizationId, Participation>> {
     let mut inv = ei::table
         .inner_join(e::table)
         .filter(e::status.ne(EventStatus::Draft))
@@ -306,11 +311,11 @@ pub fn participation(
         inv = inv.filter(e::starts_at.lt(t));
         reg = reg.filter(e::starts_at.lt(t));
     }
-    let mut out: HashMap<String, Participation> = HashMap::new();
-    for (org, n) in inv.load::<(String, i64)>(conn)? {
+    let mut out: HashMap<OrganizationId, Participation> = HashMap::new();
+    for (org, n) in inv.load::<(OrganizationId, i64)>(conn)? {
         out.entry(org).or_default().invited = n;
     }
-    for (org, attended, n) in reg.load::<(String, bool, i64)>(conn)? {
+    for (org, attended, n) in reg.load::<(OrganizationId, bool, i64)>(conn)? {
         let p = out.entry(org).or_default();
         p.registered += n;
         if attended {
@@ -323,12 +328,12 @@ pub fn participation(
 /// Names of organizations by id (for the participation report).
 pub fn organization_names(
     conn: &mut DbConnection,
-    ids: &[String],
-) -> QueryResult<HashMap<String, String>> {
+    ids: &[OrganizationId],
+) -> QueryResult<HashMap<OrganizationId, String>> {
     Ok(o::table
         .filter(o::id.eq_any(ids))
         .select((o::id, o::name))
-        .load::<(String, String)>(conn)?
+        .load::<(OrganizationId, String)>(conn)?
         .into_iter()
         .collect())
 }

@@ -12,6 +12,7 @@ use super::model::{self, Event, Person};
 use super::registrations::model::{self as registrations, Registration};
 use crate::app::Locale;
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::notifications::inbox::{Delivered, Notice, Postman, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::templates::{self, EventFacts, EventNews};
@@ -221,11 +222,11 @@ pub fn everyone(conn: &mut DbConnection, ev: &Event) -> QueryResult<Vec<Target>>
 /// For each registration: the member who registered and the attendee (as an account
 /// holder when the address belongs to one, else as a guest in the registrant's language).
 pub fn targets_of(conn: &mut DbConnection, regs: &[Registration]) -> QueryResult<Vec<Target>> {
-    let registrants: Vec<String> = regs
+    let registrants: Vec<UserId> = regs
         .iter()
         .filter_map(|r| r.registered_by.clone())
         .collect();
-    let registrants: HashMap<String, Person> = model::people(conn, &registrants)?
+    let registrants: HashMap<UserId, Person> = model::people(conn, &registrants)?
         .into_iter()
         .map(|p| (p.user_id.clone(), p))
         .collect();

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use super::service;
 use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, pagination};
+use crate::db::ids::EventId;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 
@@ -46,7 +47,7 @@ pub async fn list_events(
 pub async fn get_event(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
     let v = state
         .db
@@ -63,7 +64,7 @@ pub async fn get_event(
 pub async fn update_event(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: crate::extract::ApiJson<EventChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, c) = (id.into_inner(), body.0);
@@ -84,7 +85,7 @@ pub async fn update_event(
 pub async fn publish_event(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
     let postman = state.postman.clone();
     let v = state
@@ -103,7 +104,7 @@ pub async fn publish_event(
 pub async fn cancel_event(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: crate::extract::ApiJson<CancelEvent>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, b) = (id.into_inner(), body.0);

@@ -14,6 +14,7 @@ use super::validate::{
 };
 use super::views::{CancelEvent, EventChanges, EventQuery, EventView, NewEvent};
 use crate::app::{AppState, AuthUser, Postman, audit, pagination, text};
+use crate::db::ids::EventId;
 use crate::db::types::{now, utc};
 use crate::db::{DbConnection, write_tx};
 use crate::error::{ApiError, ErrorCode, Text};
@@ -21,7 +22,7 @@ use crate::notifications::templates::EventNews;
 
 /// Views with audiences and counts loaded in two queries.
 pub fn views(conn: &mut DbConnection, rows: Vec<Event>) -> Result<Vec<EventView>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|e| e.id.clone()).collect();
+    let ids: Vec<EventId> = rows.iter().map(|e| e.id.clone()).collect();
     let mut audiences = model::audiences(conn, &ids)?;
     let counts = registrations::counts(conn, &ids)?;
     Ok(rows
@@ -42,7 +43,7 @@ pub fn view(conn: &mut DbConnection, ev: Event) -> Result<EventView, ApiError> {
 }
 
 /// One event as `user` may see it.
-pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<EventView, ApiError> {
+pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &EventId) -> Result<EventView, ApiError> {
     let ev = visible_to(conn, Some(user), id)?;
     view(conn, ev)
 }
@@ -130,7 +131,7 @@ pub fn update(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &EventId,
     c: EventChanges,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;
@@ -204,7 +205,7 @@ pub fn publish_event(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &EventId,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;
     write_tx(conn, |conn| {
@@ -268,7 +269,7 @@ pub fn cancel_event(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &EventId,
     b: CancelEvent,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use super::views::{AudienceBody, NewEvent};
 use crate::app::{AuthUser, Locale, Postman, Role};
 use crate::db::DbConnection;
+use crate::db::ids::{EventId, OrganizationId};
 use crate::db::types::{new_id, now};
 
 /// A fresh migrated database with the taxonomies (in memory: one connection, one test).
@@ -43,7 +44,7 @@ fn user(conn: &mut DbConnection, role: Role) -> AuthUser {
     ))
     .expect("user inserted");
     AuthUser {
-        id,
+        id: id.into(),
         email,
         display_name: "Tester".to_owned(),
         locale: Locale::En,
@@ -57,18 +58,18 @@ pub fn bureau(conn: &mut DbConnection) -> AuthUser {
 }
 
 /// A verified enterprise in Zouping; returns its id.
-pub fn organization(conn: &mut DbConnection) -> String {
+pub fn organization(conn: &mut DbConnection) -> OrganizationId {
     let (id, t) = (new_id(), stamp());
     conn.batch_execute(&format!(
         "INSERT INTO organizations (id, kind, name, region_code, status, created_at, updated_at)
          VALUES ('{id}', 'enterprise', 'Org {id}', 'zouping', 'verified', '{t}', '{t}')"
     ))
     .expect("organization inserted");
-    id
+    id.into()
 }
 
 /// A new verified user who is a member of `org`.
-pub fn member(conn: &mut DbConnection, org: &str) -> AuthUser {
+pub fn member(conn: &mut DbConnection, org: &OrganizationId) -> AuthUser {
     let u = user(conn, Role::User);
     conn.batch_execute(&format!(
         "INSERT INTO memberships (organization_id, user_id, role, created_at)
@@ -108,8 +109,9 @@ pub fn published(
     bureau: &AuthUser,
     capacity: i32,
     per_org: Option<i32>,
-) -> String {
+) -> EventId {
     let ev = super::service::create(conn, bureau, draft(capacity, per_org)).expect("created");
-    super::service::publish_event(conn, &postman(), bureau, &ev.id).expect("published");
-    ev.id
+    let id = EventId::from(ev.id);
+    super::service::publish_event(conn, &postman(), bureau, &id).expect("published");
+    id
 }

@@ -25,7 +25,10 @@ fn only_the_bureau_drafts_and_drafts_are_its_alone() {
     ));
     let ev = create(&mut c, &admin, draft(10, None)).unwrap();
     assert_eq!(ev.status, "draft");
-    assert!(matches!(get(&mut c, &m, &ev.id), Err(ApiError::NotFound)));
+    assert!(matches!(
+        get(&mut c, &m, &ev.id.as_str().into()),
+        Err(ApiError::NotFound)
+    ));
     let seen = list(&mut c, Some(&m), EventQuery::default()).unwrap();
     assert!(seen.items.is_empty());
     let seen = list(&mut c, Some(&admin), EventQuery::default()).unwrap();
@@ -137,17 +140,19 @@ fn publishing_invites_the_audience_once_and_not_in_the_past() {
     let org = organization(&mut c);
     member(&mut c, &org);
     let ev = create(&mut c, &admin, draft(5, None)).unwrap();
-    publish_event(&mut c, &pm, &admin, &ev.id).unwrap();
-    assert!(model::is_invited(&mut c, &ev.id, &org).unwrap());
-    let invitees = model::invitees(&mut c, &ev.id).unwrap().len();
+    publish_event(&mut c, &pm, &admin, &ev.id.as_str().into()).unwrap();
+    assert!(model::is_invited(&mut c, &ev.id.as_str().into(), &org).unwrap());
+    let invitees = model::invitees(&mut c, &ev.id.as_str().into())
+        .unwrap()
+        .len();
     assert_eq!(invitees, 1);
     // Publishing again is a no-op.
-    let v = publish_event(&mut c, &pm, &admin, &ev.id).unwrap();
+    let v = publish_event(&mut c, &pm, &admin, &ev.id.as_str().into()).unwrap();
     assert_eq!(v.status, "published");
     let mut past = draft(5, None);
     past.starts_at = (chrono::Utc::now() - chrono::Duration::hours(1)).into();
     let past = create(&mut c, &admin, past).unwrap();
-    let err = publish_event(&mut c, &pm, &admin, &past.id).unwrap_err();
+    let err = publish_event(&mut c, &pm, &admin, &past.id.as_str().into()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventInPast);
 }
 
@@ -162,15 +167,20 @@ fn a_corrupt_stored_status_kind_or_zone_is_an_error_not_a_default() {
         "kind = 'party'",
         "timezone = 'Mars/Olympus'",
     ] {
-        let saved = model::find(&mut c, &ev.id).unwrap().unwrap();
+        let saved = model::find(&mut c, &ev.id.as_str().into())
+            .unwrap()
+            .unwrap();
         c.batch_execute(&format!(
             "UPDATE events SET {corrupt} WHERE id = '{}'",
             ev.id
         ))
         .unwrap();
-        assert!(model::find(&mut c, &ev.id).is_err(), "{corrupt} was read");
-        assert!(get(&mut c, &admin, &ev.id).is_err());
+        assert!(
+            model::find(&mut c, &ev.id.as_str().into()).is_err(),
+            "{corrupt} was read"
+        );
+        assert!(get(&mut c, &admin, &ev.id.as_str().into()).is_err());
         model::update(&mut c, &saved).unwrap();
-        assert!(get(&mut c, &admin, &ev.id).is_ok());
+        assert!(get(&mut c, &admin, &ev.id.as_str().into()).is_ok());
     }
 }

@@ -9,7 +9,8 @@ use super::views::{AudienceBody, EventChanges, NewEvent};
 use crate::app::when::Moment;
 use crate::app::{AuthUser, text};
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now};
+use crate::db::ids::{EventId, OrganizationId};
+use crate::db::types::now;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::domain::OrgKind;
 use crate::organizations::{model as orgs, taxonomy};
@@ -38,7 +39,7 @@ pub fn new_event(b: &NewEvent, user: &AuthUser, errors: &mut Vec<FieldError>) ->
     let zone = reading_zone(b.timezone.as_deref(), Zone::DEFAULT);
     let naive = |m: Moment| at(m, zone);
     let mut ev = Event {
-        id: new_id(),
+        id: EventId::new(),
         kind: b.kind,
         title: text::required("title", &b.title, 200, errors),
         title_en: b
@@ -248,7 +249,7 @@ pub fn check_audience(
         ));
     }
     for (i, id) in a.organization_ids.iter().enumerate() {
-        if orgs::find(conn, id)?.is_none() {
+        if orgs::find(conn, &OrganizationId::from(id.as_str()))?.is_none() {
             errors.push(FieldError::new(
                 format!("audience.organization_ids[{i}]"),
                 ErrorCode::OrganizationUnknown,
@@ -267,7 +268,7 @@ mod tests {
 
     fn bureau() -> AuthUser {
         AuthUser {
-            id: "b".to_owned(),
+            id: "b".into(),
             email: "b@example.com".to_owned(),
             display_name: "B".to_owned(),
             locale: Locale::En,

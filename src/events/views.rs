@@ -164,7 +164,7 @@ impl EventView {
             starts_local: local_rfc3339(ev.starts_at, ev.timezone),
             ends_local: local_rfc3339(ev.ends_at, ev.timezone),
             audience: AudienceBody::from_parts(audience, ev.leading_only),
-            id: ev.id,
+            id: ev.id.into(),
             kind: ev.kind.as_str().to_owned(),
             title: ev.title,
             title_en: ev.title_en,
@@ -227,9 +227,9 @@ pub struct RegistrationView {
 impl RegistrationView {
     pub fn new(r: Registration, waitlist_position: Option<i64>) -> Self {
         RegistrationView {
-            id: r.id,
-            event_id: r.event_id,
-            organization_id: r.organization_id,
+            id: r.id.into(),
+            event_id: r.event_id.into(),
+            organization_id: r.organization_id.into(),
             attendee_name: r.attendee_name,
             attendee_email: r.attendee_email,
             attendee_phone: r.attendee_phone,

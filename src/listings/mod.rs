@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::app::RouteTable;
 use crate::app::pagination::Page;
 use crate::app::{AuthUser, MaybeUser};
+use crate::db::ids::ListingId;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use domain::{Action, Side};
@@ -68,7 +69,7 @@ pub async fn list_needs(
 pub async fn get_need(
     state: web::Data<AppState>,
     user: MaybeUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::get(state, user, Side::Need, id.into_inner()).await
 }
@@ -79,7 +80,7 @@ pub async fn get_need(
 pub async fn update_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
     body: ApiJson<ListingChanges>,
 ) -> Result<HttpResponse, ApiError> {
     routes::update(state, user, Side::Need, id.into_inner(), body.0).await
@@ -93,7 +94,7 @@ pub async fn update_need(
 pub async fn delete_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::delete(state, user, Side::Need, id.into_inner()).await
 }
@@ -105,7 +106,7 @@ pub async fn delete_need(
 pub async fn publish_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::act(state, user, Side::Need, id.into_inner(), Action::Publish).await
 }
@@ -116,7 +117,7 @@ pub async fn publish_need(
 pub async fn close_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::act(state, user, Side::Need, id.into_inner(), Action::Close).await
 }
@@ -149,7 +150,7 @@ pub async fn list_capabilities(
 pub async fn get_capability(
     state: web::Data<AppState>,
     user: MaybeUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::get(state, user, Side::Capability, id.into_inner()).await
 }
@@ -160,7 +161,7 @@ pub async fn get_capability(
 pub async fn update_capability(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
     body: ApiJson<ListingChanges>,
 ) -> Result<HttpResponse, ApiError> {
     routes::update(state, user, Side::Capability, id.into_inner(), body.0).await
@@ -174,7 +175,7 @@ pub async fn update_capability(
 pub async fn delete_capability(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::delete(state, user, Side::Capability, id.into_inner()).await
 }
@@ -186,7 +187,7 @@ pub async fn delete_capability(
 pub async fn publish_capability(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::act(
         state,
@@ -204,7 +205,7 @@ pub async fn publish_capability(
 pub async fn close_capability(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::act(
         state,
@@ -222,7 +223,7 @@ pub async fn close_capability(
 pub async fn fulfil_need(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
 ) -> Result<HttpResponse, ApiError> {
     routes::act(state, user, Side::Need, id.into_inner(), Action::Fulfil).await
 }

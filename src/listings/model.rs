@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::domain::{Language, ListingStatus, Mode, Side};
 pub use crate::app::reindex::{record_change, record_organization_change};
 use crate::db::DbConnection;
+use crate::db::ids::{ListingId, OrganizationId, UserId};
 use crate::db::schema::{
     index_changes, listing_fields, listing_keywords, listing_modes, listings, organizations,
 };
@@ -20,9 +21,9 @@ use crate::organizations::domain::OrgStatus;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = listings, treat_none_as_null = true)]
 pub struct Listing {
-    pub id: String,
+    pub id: ListingId,
     pub side: Side,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub title: String,
     pub description: String,
     pub trl: Option<i32>,
@@ -32,7 +33,7 @@ pub struct Listing {
     pub region_code: String,
     pub language: Language,
     pub status: ListingStatus,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -46,7 +47,7 @@ pub struct Lists {
     pub modes: Vec<Mode>,
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Listing>> {
+pub fn find(conn: &mut DbConnection, id: &ListingId) -> QueryResult<Option<Listing>> {
     listings::table
         .find(id)
         .select(Listing::as_select())
@@ -74,7 +75,7 @@ pub fn update(conn: &mut DbConnection, l: &Listing, lists: Option<&Lists>) -> Qu
 
 /// Whether anything of another organization refers to the listing: an interest in it or
 /// offering it, or an agreement (and through it a key project) naming it.
-pub fn has_history(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn has_history(conn: &mut DbConnection, id: &ListingId) -> QueryResult<bool> {
     use crate::db::schema::{agreements, interests};
     let interest: Option<String> = interests::table
         .filter(
@@ -101,12 +102,12 @@ pub fn has_history(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 }
 
 /// Hard delete: only for a draft without history (see `has_history`).
-pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+pub fn delete(conn: &mut DbConnection, id: &ListingId) -> QueryResult<()> {
     diesel::delete(listings::table.find(id)).execute(conn)?;
     record_change(conn, id)
 }
 
-fn set_lists(conn: &mut DbConnection, id: &str, lists: &Lists) -> QueryResult<()> {
+fn set_lists(conn: &mut DbConnection, id: &ListingId, lists: &Lists) -> QueryResult<()> {
     diesel::delete(listing_fields::table.filter(listing_fields::listing_id.eq(id)))
         .execute(conn)?;
     diesel::delete(listing_keywords::table.filter(listing_keywords::listing_id.eq(id)))
@@ -137,13 +138,13 @@ fn set_lists(conn: &mut DbConnection, id: &str, lists: &Lists) -> QueryResult<()
 }
 
 /// The lists of many listings at once.
-pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, Lists>> {
-    let mut out: HashMap<String, Lists> = HashMap::new();
+pub fn lists(conn: &mut DbConnection, ids: &[ListingId]) -> QueryResult<HashMap<ListingId, Lists>> {
+    let mut out: HashMap<ListingId, Lists> = HashMap::new();
     for (id, v) in listing_fields::table
         .filter(listing_fields::listing_id.eq_any(ids))
         .select((listing_fields::listing_id, listing_fields::field_code))
         .order(listing_fields::field_code)
-        .load::<(String, String)>(conn)?
+        .load::<(ListingId, String)>(conn)?
     {
         out.entry(id).or_default().field_codes.push(v);
     }
@@ -151,7 +152,7 @@ pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<Str
         .filter(listing_keywords::listing_id.eq_any(ids))
         .select((listing_keywords::listing_id, listing_keywords::keyword))
         .order(listing_keywords::keyword)
-        .load::<(String, String)>(conn)?
+        .load::<(ListingId, String)>(conn)?
     {
         out.entry(id).or_default().keywords.push(v);
     }
@@ -159,7 +160,7 @@ pub fn lists(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<Str
         .filter(listing_modes::listing_id.eq_any(ids))
         .select((listing_modes::listing_id, listing_modes::mode))
         .order(listing_modes::mode)
-        .load::<(String, Mode)>(conn)?
+        .load::<(ListingId, Mode)>(conn)?
     {
         out.entry(id).or_default().modes.push(v);
     }
@@ -175,7 +176,7 @@ pub struct Filter {
     pub mode: Option<Mode>,
     pub trl_min: Option<i32>,
     pub trl_max: Option<i32>,
-    pub organization_id: Option<String>,
+    pub organization_id: Option<OrganizationId>,
     pub status: Option<ListingStatus>,
     pub q: Option<String>,
     /// Listings the matching index finds for `q` with the matching analysis (across
@@ -183,8 +184,8 @@ pub struct Filter {
     pub q_ids: Vec<String>,
     /// Organizations whose drafts and closed listings the caller may also see
     /// (`None`: the bureau, who sees everything).
-    pub insider_of: Option<Vec<String>>,
-    pub after: Option<String>,
+    pub insider_of: Option<Vec<OrganizationId>>,
+    pub after: Option<ListingId>,
 }
 
 pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<Listing>> {
@@ -265,7 +266,7 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
 
 /// Needs whose deadline has passed are expired; returns how many.
 pub fn expire_due(conn: &mut DbConnection, today: NaiveDate) -> QueryResult<usize> {
-    let ids: Vec<String> = listings::table
+    let ids: Vec<ListingId> = listings::table
         .filter(listings::status.eq(ListingStatus::Published))
         .filter(listings::deadline.lt(today))
         .select(listings::id)
@@ -312,7 +313,7 @@ pub fn matchable(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Listi
 pub fn matchable_among(
     conn: &mut DbConnection,
     ids: &[String],
-) -> QueryResult<HashMap<String, (Listing, Lists)>> {
+) -> QueryResult<HashMap<ListingId, (Listing, Lists)>> {
     // Primary-key lookups only, so the plan does not depend on SQLite's statistics being
     // current (see the connection setup in `db`): with a join and status filters, a planner
     // without them walks the verified organizations instead of looking up a few ids.
@@ -321,14 +322,14 @@ pub fn matchable_among(
         .filter(listings::status.eq(ListingStatus::Published))
         .select(Listing::as_select())
         .load(conn)?;
-    let mut owners: Vec<&str> = rows.iter().map(|l| l.organization_id.as_str()).collect();
+    let mut owners: Vec<&OrganizationId> = rows.iter().map(|l| &l.organization_id).collect();
     owners.sort_unstable();
     owners.dedup();
-    let verified: std::collections::HashSet<String> = organizations::table
+    let verified: std::collections::HashSet<OrganizationId> = organizations::table
         .filter(organizations::id.eq_any(owners))
         .filter(organizations::status.eq(OrgStatus::Verified))
         .select(organizations::id)
-        .load::<String>(conn)?
+        .load::<OrganizationId>(conn)?
         .into_iter()
         .collect();
     let rows = rows
@@ -342,7 +343,7 @@ pub fn matchable_among(
 }
 
 fn with_lists(conn: &mut DbConnection, rows: Vec<Listing>) -> QueryResult<Vec<(Listing, Lists)>> {
-    let ids: Vec<String> = rows.iter().map(|l| l.id.clone()).collect();
+    let ids: Vec<ListingId> = rows.iter().map(|l| l.id.clone()).collect();
     let mut lists = lists(conn, &ids)?;
     Ok(rows
         .into_iter()

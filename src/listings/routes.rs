@@ -8,6 +8,7 @@ use super::service;
 use super::views::{ListingChanges, ListingQuery, NewListing};
 use crate::app::AppState;
 use crate::app::{AuthUser, MaybeUser};
+use crate::db::ids::ListingId;
 use crate::error::ApiError;
 
 pub async fn create(
@@ -43,7 +44,7 @@ pub async fn get(
     state: web::Data<AppState>,
     user: MaybeUser,
     side: Side,
-    id: String,
+    id: ListingId,
 ) -> Result<HttpResponse, ApiError> {
     let view = state
         .db
@@ -56,14 +57,12 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     side: Side,
-    id: String,
+    id: ListingId,
     changes: ListingChanges,
 ) -> Result<HttpResponse, ApiError> {
     let view = state
-        .db
-        .write(move |conn| service::update(conn, user, side, &id, changes))
+        .write_and_index(move |conn| service::update(conn, user, side, &id, changes))
         .await?;
-    state.index_wake.notify_one();
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -71,13 +70,11 @@ pub async fn delete(
     state: web::Data<AppState>,
     user: AuthUser,
     side: Side,
-    id: String,
+    id: ListingId,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .db
-        .write(move |conn| service::delete(conn, user, side, &id))
+        .write_and_index(move |conn| service::delete(conn, user, side, &id))
         .await?;
-    state.index_wake.notify_one();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -86,13 +83,11 @@ pub async fn act(
     state: web::Data<AppState>,
     user: AuthUser,
     side: Side,
-    id: String,
+    id: ListingId,
     action: Action,
 ) -> Result<HttpResponse, ApiError> {
     let view = state
-        .db
-        .write(move |conn| service::act(conn, user, side, &id, action))
+        .write_and_index(move |conn| service::act(conn, user, side, &id, action))
         .await?;
-    state.index_wake.notify_one();
     Ok(HttpResponse::Ok().json(view))
 }

@@ -17,7 +17,8 @@ use crate::app::pagination::{self, Page};
 use crate::app::when::Day;
 use crate::app::{AuthUser, ListingText, Viewer, audit, load_viewer, text};
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now};
+use crate::db::ids::{ListingId, OrganizationId};
+use crate::db::types::now;
 use crate::error::ApiError;
 use crate::organizations::domain::{MemberRole, OrgStatus};
 use crate::organizations::taxonomy;
@@ -28,7 +29,7 @@ const MAX_TEXT_HITS: usize = 10_000;
 
 /// Views with their lists loaded in three queries.
 pub fn views(conn: &mut DbConnection, rows: Vec<Listing>) -> Result<Vec<ListingView>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|l| l.id.clone()).collect();
+    let ids: Vec<ListingId> = rows.iter().map(|l| l.id.clone()).collect();
     let mut lists = model::lists(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -57,7 +58,7 @@ pub fn visible(
     conn: &mut DbConnection,
     viewer: &Viewer,
     side: Side,
-    id: &str,
+    id: &ListingId,
 ) -> Result<Listing, ApiError> {
     let l = model::find(conn, id)?
         .filter(|l| l.side == side)
@@ -76,7 +77,7 @@ fn editable(
     conn: &mut DbConnection,
     viewer: &Viewer,
     side: Side,
-    id: &str,
+    id: &ListingId,
 ) -> Result<Listing, ApiError> {
     let l = visible(conn, viewer, side, id)?;
     if viewer.role_in(&l.organization_id).is_none() {
@@ -137,7 +138,7 @@ pub fn create(
         .unwrap_or_else(|| detect_language(&format!("{title} {description}")));
     let created_by = user.id.clone();
     let viewer = load_viewer(conn, Some(user))?;
-    let org = crate::organizations::model::find(conn, &body.organization_id)?
+    let org = crate::organizations::model::find(conn, &OrganizationId::from(body.organization_id))?
         .filter(|o| viewer.can_see(&o.id, o.status()))
         .ok_or_else(|| {
             ApiError::field(
@@ -157,7 +158,7 @@ pub fn create(
     check_region(conn, &region_code)?;
     let t = now();
     let l = Listing {
-        id: new_id(),
+        id: ListingId::new(),
         side,
         organization_id: org.id,
         title,
@@ -219,7 +220,7 @@ pub fn list(
         mode: q.mode,
         trl_min: q.trl_min,
         trl_max: q.trl_max,
-        organization_id: q.organization_id,
+        organization_id: q.organization_id.map(OrganizationId::from),
         status: q.status,
         q: text,
         q_ids,
@@ -228,10 +229,10 @@ pub fn list(
         } else {
             Some(viewer.memberships.keys().cloned().collect())
         },
-        after,
+        after: after.map(ListingId::from),
     };
     let rows = model::list(conn, &filter, limit + 1)?;
-    pagination::try_page(rows, limit, |l| l.id.clone(), |rows| views(conn, rows))
+    pagination::try_page(rows, limit, |l| l.id.to_string(), |rows| views(conn, rows))
 }
 
 /// One listing the caller may see.
@@ -239,7 +240,7 @@ pub fn get(
     conn: &mut DbConnection,
     user: Option<AuthUser>,
     side: Side,
-    id: &str,
+    id: &ListingId,
 ) -> Result<ListingView, ApiError> {
     let viewer = load_viewer(conn, user)?;
     let l = visible(conn, &viewer, side, id)?;
@@ -252,7 +253,7 @@ pub fn editable_view(
     conn: &mut DbConnection,
     user: AuthUser,
     side: Side,
-    id: &str,
+    id: &ListingId,
 ) -> Result<ListingView, ApiError> {
     let viewer = load_viewer(conn, Some(user))?;
     let l = editable(conn, &viewer, side, id)?;
@@ -264,7 +265,7 @@ pub fn update(
     conn: &mut DbConnection,
     user: AuthUser,
     side: Side,
-    id: &str,
+    id: &ListingId,
     c: ListingChanges,
 ) -> Result<ListingView, ApiError> {
     let viewer = load_viewer(conn, Some(user))?;
@@ -338,7 +339,7 @@ pub fn delete(
     conn: &mut DbConnection,
     user: AuthUser,
     side: Side,
-    id: &str,
+    id: &ListingId,
 ) -> Result<(), ApiError> {
     let actor = user.id.clone();
     let viewer = load_viewer(conn, Some(user))?;
@@ -368,7 +369,7 @@ pub fn act(
     conn: &mut DbConnection,
     user: AuthUser,
     side: Side,
-    id: &str,
+    id: &ListingId,
     action: Action,
 ) -> Result<ListingView, ApiError> {
     let actor = user.id.clone();

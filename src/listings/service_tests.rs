@@ -37,7 +37,7 @@ fn world(conn: &mut DbConnection, status: &str) -> AuthUser {
     ))
     .unwrap();
     AuthUser {
-        id: "u1".to_owned(),
+        id: "u1".into(),
         email: "u1@example.com".to_owned(),
         display_name: "u1".to_owned(),
         locale: Locale::En,
@@ -54,7 +54,7 @@ fn code<T: std::fmt::Debug>(r: Result<T, crate::error::ApiError>) -> ErrorCode {
 fn a_draft_is_published_closed_fulfilled_and_then_no_longer_deletable() {
     let mut c = conn();
     let owner = world(&mut c, "draft");
-    let act = |c: &mut DbConnection, a| service::act(c, owner.clone(), Side::Need, "l1", a);
+    let act = |c: &mut DbConnection, a| service::act(c, owner.clone(), Side::Need, &"l1".into(), a);
     assert_eq!(
         code(act(&mut c, Action::Close)),
         ErrorCode::InvalidTransition
@@ -66,7 +66,7 @@ fn a_draft_is_published_closed_fulfilled_and_then_no_longer_deletable() {
         code(act(&mut c, Action::Publish)),
         ErrorCode::InvalidTransition
     );
-    let deleted = service::delete(&mut c, owner.clone(), Side::Need, "l1");
+    let deleted = service::delete(&mut c, owner.clone(), Side::Need, &"l1".into());
     assert_eq!(code(deleted), ErrorCode::ListingNotDeletable);
 }
 
@@ -74,11 +74,11 @@ fn a_draft_is_published_closed_fulfilled_and_then_no_longer_deletable() {
 fn a_draft_without_history_is_deleted_and_a_capability_path_does_not_find_a_need() {
     let mut c = conn();
     let owner = world(&mut c, "draft");
-    let wrong_side = service::delete(&mut c, owner.clone(), Side::Capability, "l1");
+    let wrong_side = service::delete(&mut c, owner.clone(), Side::Capability, &"l1".into());
     assert_eq!(code(wrong_side), ErrorCode::NotFound);
-    service::delete(&mut c, owner.clone(), Side::Need, "l1").unwrap();
+    service::delete(&mut c, owner.clone(), Side::Need, &"l1".into()).unwrap();
     assert_eq!(
-        code(service::get(&mut c, Some(owner), Side::Need, "l1")),
+        code(service::get(&mut c, Some(owner), Side::Need, &"l1".into())),
         ErrorCode::NotFound
     );
 }
@@ -87,6 +87,6 @@ fn a_draft_without_history_is_deleted_and_a_capability_path_does_not_find_a_need
 fn a_corrupt_stored_status_is_an_error_not_a_draft() {
     let mut c = conn();
     let owner = world(&mut c, "publishable-maybe");
-    let read = service::act(&mut c, owner, Side::Need, "l1", Action::Publish);
+    let read = service::act(&mut c, owner, Side::Need, &"l1".into(), Action::Publish);
     assert_eq!(code(read), ErrorCode::InternalError);
 }

@@ -97,9 +97,9 @@ impl ListingView {
         ListingView {
             trl_required: if need { l.trl } else { None },
             trl: if need { None } else { l.trl },
-            id: l.id,
+            id: l.id.into(),
             side: l.side.as_str().to_owned(),
-            organization_id: l.organization_id,
+            organization_id: l.organization_id.into(),
             title: l.title,
             description: l.description,
             keywords: lists.keywords,

@@ -7,6 +7,7 @@ use super::service::{self, check_limit};
 use super::views::{MatchList, MatchParams, MatchRequest};
 use crate::app::AppState;
 use crate::app::MaybeUser;
+use crate::db::ids::ListingId;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::listings::domain::Side;
@@ -16,7 +17,7 @@ async fn matches_for(
     engine: web::Data<Engine>,
     user: MaybeUser,
     side: Side,
-    id: String,
+    id: ListingId,
     limit: Option<usize>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = check_limit(limit)?;
@@ -34,7 +35,7 @@ pub async fn need_matches(
     state: web::Data<AppState>,
     engine: web::Data<Engine>,
     user: MaybeUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
     q: ApiQuery<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
     matches_for(state, engine, user, Side::Need, id.into_inner(), q.limit).await
@@ -47,7 +48,7 @@ pub async fn capability_matches(
     state: web::Data<AppState>,
     engine: web::Data<Engine>,
     user: MaybeUser,
-    id: web::Path<String>,
+    id: web::Path<ListingId>,
     q: ApiQuery<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
     matches_for(

@@ -9,6 +9,7 @@ use super::views::{MatchItem, MatchList, MatchRequest};
 use crate::app::AuthUser;
 use crate::app::load_viewer;
 use crate::db::DbConnection;
+use crate::db::ids::ListingId;
 use crate::db::schema::{fields, regions};
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::listings::domain::Side;
@@ -80,7 +81,7 @@ pub fn ranked(
         if items.len() == limit {
             break;
         }
-        let Some((l, lists)) = live.remove(&m.id) else {
+        let Some((l, lists)) = live.remove(m.id.as_str()) else {
             continue;
         };
         let mut explanation = m.explanation;
@@ -101,7 +102,7 @@ pub fn matches_for(
     engine: &Engine,
     user: Option<AuthUser>,
     side: Side,
-    id: &str,
+    id: &ListingId,
     limit: usize,
 ) -> Result<MatchList, ApiError> {
     let viewer = load_viewer(conn, user)?;

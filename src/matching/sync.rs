@@ -26,13 +26,13 @@ fn mode_names(lists: &Lists) -> Vec<String> {
 /// The engine's view of a listing.
 pub fn doc_of(l: &Listing, lists: &Lists) -> Doc {
     Doc {
-        id: l.id.clone(),
+        id: l.id.to_string(),
         side: if l.side == ListingSide::Need {
             EngineSide::Need
         } else {
             EngineSide::Capability
         },
-        organization_id: l.organization_id.clone(),
+        organization_id: l.organization_id.to_string(),
         title: l.title.clone(),
         description: l.description.clone(),
         keywords: lists.keywords.clone(),
@@ -57,8 +57,8 @@ pub fn query_for(l: &Listing, lists: &Lists) -> Query {
         modes: mode_names(lists),
         trl: l.trl.and_then(|t| u8::try_from(t).ok()),
         region_code: Some(l.region_code.clone()),
-        exclude_id: Some(l.id.clone()),
-        exclude_organization: Some(l.organization_id.clone()),
+        exclude_id: Some(l.id.to_string()),
+        exclude_organization: Some(l.organization_id.to_string()),
     }
 }
 
@@ -92,7 +92,7 @@ pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize
         let Some((last, _)) = page.last() else {
             break;
         };
-        after = last.id.clone();
+        after = last.id.to_string();
         // Encoded on all cores, a page at a time.
         let docs: Vec<_> = page.iter().map(|(l, lists)| doc_of(l, lists)).collect();
         engine.upsert_many(&docs)?;

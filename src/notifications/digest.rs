@@ -13,6 +13,7 @@ use super::inbox::{Notification, Postman, add_footer_line};
 use super::outbox::{self, NewEmail, Topic};
 use super::templates;
 use crate::app::Locale;
+use crate::db::ids::UserId;
 use crate::db::schema::{notifications as n, users as u};
 use crate::db::{DbConnection, write_tx};
 
@@ -29,7 +30,7 @@ pub fn run_once(
     hour: u32,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let waiting: Vec<String> = n::table
+    let waiting: Vec<UserId> = n::table
         .select(n::user_id)
         .filter(n::digest_pending.eq(true))
         .distinct()
@@ -40,7 +41,9 @@ pub fn run_once(
         // and holds back that user's digest only.
         match send_one(conn, postman, &user_id, hour, now) {
             Ok(done) => sent += usize::from(done),
-            Err(e) => tracing::error!(user_id, error = format!("{e:#}"), "digest not sent"),
+            Err(e) => {
+                tracing::error!(user_id = %user_id, error = format!("{e:#}"), "digest not sent")
+            }
         }
     }
     Ok(sent)
@@ -49,7 +52,7 @@ pub fn run_once(
 fn send_one(
     conn: &mut DbConnection,
     postman: &Postman,
-    user_id: &str,
+    user_id: &UserId,
     hour: u32,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
@@ -100,7 +103,7 @@ fn send_one(
             conn,
             &NewEmail {
                 idempotency_key: format!("digest:{user_id}:{today}"),
-                user_id: Some(user_id.to_owned()),
+                user_id: Some(user_id.clone()),
                 topic: Topic::Digest,
                 to: email,
                 subject: letter.subject,

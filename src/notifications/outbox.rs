@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::schema::outbox_emails;
 use crate::db::types::{new_id, now, utc};
 use crate::db::upsert;
@@ -40,7 +41,7 @@ crate::text_enum! {
 #[derive(Debug, Clone)]
 pub struct NewEmail {
     pub idempotency_key: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub topic: Topic,
     pub to: String,
     pub subject: String,
@@ -57,7 +58,7 @@ pub struct NewEmail {
 struct NewRow<'a> {
     id: String,
     idempotency_key: &'a str,
-    user_id: Option<&'a str>,
+    user_id: Option<&'a UserId>,
     topic: Topic,
     to_address: &'a str,
     subject: &'a str,
@@ -78,7 +79,7 @@ struct NewRow<'a> {
 pub struct OutboxEmail {
     pub id: String,
     pub idempotency_key: String,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub topic: Topic,
     pub to_address: String,
     pub subject: String,
@@ -135,7 +136,7 @@ pub fn enqueue_all(conn: &mut DbConnection, emails: &[NewEmail]) -> QueryResult<
             .map(|email| NewRow {
                 id: new_id(),
                 idempotency_key: &email.idempotency_key,
-                user_id: email.user_id.as_deref(),
+                user_id: email.user_id.as_ref(),
                 topic: email.topic,
                 to_address: &email.to,
                 subject: &email.subject,

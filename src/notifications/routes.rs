@@ -10,6 +10,7 @@ use super::unsubscribe::{unsubscribe_now, unsubscribe_preview};
 use crate::app::AppState;
 use crate::app::AuthUser;
 use crate::app::pagination::{self, Page};
+use crate::db::ids::NotificationId;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
 
@@ -133,7 +134,7 @@ pub async fn list_notifications(
 pub async fn read_notification(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<NotificationId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state

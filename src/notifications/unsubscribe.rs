@@ -6,6 +6,7 @@ use super::inbox::{self, Delivery};
 use super::outbox::Topic;
 use crate::app::AppState;
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::error::ErrorCode;
 use crate::error::{ApiError, Text};
 
@@ -18,7 +19,11 @@ fn invalid_unsubscribe() -> ApiError {
 
 /// The topics an unsubscribe token covers today: its topic, or for the digest every
 /// topic now delivered by digest. Nothing changes.
-fn topics_of(conn: &mut DbConnection, user_id: &str, scope: &str) -> Result<Vec<Topic>, ApiError> {
+fn topics_of(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    scope: &str,
+) -> Result<Vec<Topic>, ApiError> {
     if scope == "digest" {
         let current = inbox::preferences(conn, user_id)?;
         return Ok(current

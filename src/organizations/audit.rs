@@ -10,6 +10,7 @@ use crate::app::audit::{self, Entry, Filter};
 use crate::app::pagination::{self, Page};
 use crate::app::when::Bound;
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::UserId;
 use crate::db::types::utc;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiQuery;
@@ -32,7 +33,7 @@ impl From<Entry> for AuditEntry {
     fn from(e: Entry) -> Self {
         AuditEntry {
             id: e.id,
-            actor_id: e.actor_id,
+            actor_id: e.actor_id.map(String::from),
             action: e.action,
             subject_type: e.subject_type,
             subject_id: e.subject_id,
@@ -63,7 +64,7 @@ impl AuditQuery {
         Filter {
             subject_type: self.subject_type,
             subject_id: self.subject_id,
-            actor_id: self.actor_id,
+            actor_id: self.actor_id.map(UserId::from),
             action: self.action,
             since: self.since.map(|b| b.start().naive_utc()),
             until: self.until.map(|b| b.end().naive_utc()),

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::domain::{OrgKind, OrgStatus, Uscc};
 use super::model::{self, Organization};
+use crate::db::ids::OrganizationId;
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
 
@@ -35,8 +36,10 @@ struct Row {
 }
 
 /// The id of the sample organization `key` (stable across runs).
-pub fn id_of(key: &str) -> String {
-    uuid::Uuid::new_v5(&NAMESPACE, key.as_bytes()).to_string()
+pub fn id_of(key: &str) -> OrganizationId {
+    uuid::Uuid::new_v5(&NAMESPACE, key.as_bytes())
+        .to_string()
+        .into()
 }
 
 fn some(s: &str) -> Option<String> {

@@ -7,7 +7,8 @@ use super::domain::{OrgKind, OrgStatus, Uscc};
 use super::model::Organization;
 use super::views::{Contact, NewOrganization, OrganizationChanges};
 use crate::app::text;
-use crate::db::types::{new_id, now};
+use crate::db::ids::{OrganizationId, UserId};
+use crate::db::types::now;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 fn clean_list(
@@ -82,10 +83,14 @@ pub struct Draft {
     pub field_codes: Vec<String>,
 }
 
-/// Check a registration by `user_id` (`bureau`: whether the caller is the bureau, which
+/// Check a registration by `user_id` (none: an operator's import; `bureau`: whether the caller is the bureau, which
 /// alone registers bureau organizations). Enterprises need a USCC; a malformed one is
 /// refused, one whose check character disagrees is flagged.
-pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, ApiError> {
+pub fn draft(
+    b: NewOrganization,
+    user_id: Option<&UserId>,
+    bureau: bool,
+) -> Result<Draft, ApiError> {
     let kind = b.kind.parse::<OrgKind>().map_err(|_| {
         let kinds = OrgKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>();
         ApiError::invalid(vec![
@@ -107,7 +112,7 @@ pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, A
     let contact = b.contact.as_ref().map(|c| check_contact(c, &mut errors));
     let t = now();
     let org = Organization {
-        id: new_id(),
+        id: OrganizationId::new(),
         kind,
         name,
         name_en: text::optional("name_en", b.name_en.as_deref(), 200, &mut errors),
@@ -123,10 +128,13 @@ pub fn draft(b: NewOrganization, user_id: &str, bureau: bool) -> Result<Draft, A
         contact_phone: contact.and_then(|c| c.phone),
         is_leading: false,
         is_sample: false,
-        parent_id: b.parent_id.filter(|p| !p.is_empty()),
+        parent_id: b
+            .parent_id
+            .filter(|p| !p.is_empty())
+            .map(OrganizationId::from),
         status: OrgStatus::Pending,
         status_reason: None,
-        created_by: Some(user_id.to_owned()),
+        created_by: user_id.cloned(),
         created_at: t,
         updated_at: t,
     };
@@ -181,7 +189,9 @@ pub fn apply(org: &mut Organization, c: &OrganizationChanges) -> Result<Edit, Ap
         org.region_code = r.trim().to_owned();
     }
     if let Some(p) = &c.parent_id {
-        org.parent_id = Some(p.clone()).filter(|p| !p.is_empty());
+        org.parent_id = Some(p.clone())
+            .filter(|p| !p.is_empty())
+            .map(OrganizationId::from);
     }
     if let Some(l) = c.is_leading {
         org.is_leading = l;
@@ -241,7 +251,7 @@ mod tests {
 
     #[test]
     fn a_draft_is_pending_trimmed_and_deduplicated() {
-        let d = draft(enterprise(), "u1", false).unwrap();
+        let d = draft(enterprise(), Some(&"u1".into()), false).unwrap();
         assert_eq!(d.org.status, OrgStatus::Pending);
         assert_eq!(d.org.name, "钪业科技");
         assert_eq!(d.org.region_code, "gaoxin");
@@ -257,22 +267,22 @@ mod tests {
         let mut b = enterprise();
         b.uscc = None;
         assert_eq!(
-            codes(draft(b, "u", false).unwrap_err()),
+            codes(draft(b, Some(&"u".into()), false).unwrap_err()),
             [ErrorCode::UsccRequired]
         );
         let mut b = enterprise();
         b.uscc = Some("91110000600037341I".into());
         assert_eq!(
-            codes(draft(b, "u", false).unwrap_err()),
+            codes(draft(b, Some(&"u".into()), false).unwrap_err()),
             [ErrorCode::UsccMalformed]
         );
         let mut b = enterprise();
         b.uscc = Some("91350100M0001TGQXM".into());
-        assert!(draft(b, "u", false).unwrap().org.uscc_flagged);
+        assert!(draft(b, Some(&"u".into()), false).unwrap().org.uscc_flagged);
         let mut b = enterprise();
         b.kind = "university".into();
         b.uscc = None;
-        assert!(draft(b, "u", false).is_ok());
+        assert!(draft(b, Some(&"u".into()), false).is_ok());
     }
 
     #[test]
@@ -280,16 +290,16 @@ mod tests {
         let mut b = enterprise();
         b.kind = "bureau".into();
         assert!(matches!(
-            draft(b, "u", false),
+            draft(b, Some(&"u".into()), false),
             Err(ApiError::Forbidden { .. })
         ));
         let mut b = enterprise();
         b.kind = "bureau".into();
-        assert!(draft(b, "u", true).is_ok());
+        assert!(draft(b, Some(&"u".into()), true).is_ok());
         let mut b = enterprise();
         b.kind = "guild".into();
         assert_eq!(
-            codes(draft(b, "u", true).unwrap_err()),
+            codes(draft(b, Some(&"u".into()), true).unwrap_err()),
             [ErrorCode::KindInvalid]
         );
     }
@@ -306,7 +316,7 @@ mod tests {
         });
         b.field_codes = Some((0..31).map(|i| format!("f{i}")).collect());
         assert_eq!(
-            codes(draft(b, "u", false).unwrap_err()),
+            codes(draft(b, Some(&"u".into()), false).unwrap_err()),
             [
                 ErrorCode::Required,
                 ErrorCode::EmailInvalid,
@@ -318,7 +328,7 @@ mod tests {
 
     #[test]
     fn an_edit_changes_only_what_was_sent_and_clearing_an_enterprise_uscc_is_an_error() {
-        let mut org = draft(enterprise(), "u", false).unwrap().org;
+        let mut org = draft(enterprise(), Some(&"u".into()), false).unwrap().org;
         let before = org.clone();
         let edit = apply(&mut org, &OrganizationChanges::default()).unwrap();
         assert!(edit.errors.is_empty() && !edit.new_uscc && edit.aliases.is_none());

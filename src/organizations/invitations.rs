@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::domain::MemberRole;
 use crate::db::DbConnection;
+use crate::db::ids::{InvitationId, OrganizationId, UserId};
 use crate::db::schema::invitations;
 use crate::db::types::now;
 
@@ -12,8 +13,8 @@ use crate::db::types::now;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = invitations)]
 pub struct Invitation {
-    pub id: String,
-    pub organization_id: String,
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
     pub email: String,
     /// Strict: a stored value that is no role is an error, never `member`.
     pub role: MemberRole,
@@ -32,7 +33,7 @@ impl Invitation {
 /// The invitations of an organization created after `since`.
 pub fn recent(
     conn: &mut DbConnection,
-    org_id: &str,
+    org_id: &OrganizationId,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<Invitation>> {
     invitations::table
@@ -44,12 +45,12 @@ pub fn recent(
 
 /// What a new invitation stores.
 pub struct NewInvitation<'a> {
-    pub id: &'a str,
-    pub organization_id: &'a str,
+    pub id: &'a InvitationId,
+    pub organization_id: &'a OrganizationId,
     pub email: &'a str,
     pub role: MemberRole,
     pub token_hash: &'a str,
-    pub invited_by: &'a str,
+    pub invited_by: &'a UserId,
     pub expires_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
@@ -81,7 +82,7 @@ pub fn find_open(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Optio
         .optional()
 }
 
-pub fn mark_accepted(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+pub fn mark_accepted(conn: &mut DbConnection, id: &InvitationId) -> QueryResult<()> {
     diesel::update(invitations::table.find(id))
         .set(invitations::accepted_at.eq(Some(now())))
         .execute(conn)?;

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use super::membership;
 use super::views::{AcceptInvitation, InvitationView, Invite, MemberView};
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::{OrganizationId, UserId};
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 
@@ -14,7 +15,7 @@ use crate::extract::ApiJson;
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> Result<HttpResponse, ApiError> {
     let members = membership::members(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(members))
@@ -32,7 +33,7 @@ pub async fn list(
 pub async fn invite(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: ApiJson<Invite>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -67,7 +68,7 @@ pub async fn accept(
 pub async fn remove(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrganizationId, UserId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, member_id) = path.into_inner();
     membership::remove_member(&state, user, org_id, member_id).await?;

@@ -13,7 +13,8 @@ use super::views::{InvitationView, MemberView};
 use crate::accounts::domain::Email;
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::auth::tokens;
-use crate::db::types::{new_id, now, utc};
+use crate::db::ids::{InvitationId, OrganizationId, UserId};
+use crate::db::types::{now, utc};
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::{self, NewEmail, Topic};
@@ -23,7 +24,7 @@ use crate::notifications::quota;
 pub async fn members(
     state: &AppState,
     user: AuthUser,
-    id: String,
+    id: OrganizationId,
 ) -> Result<Vec<MemberView>, ApiError> {
     state
         .db
@@ -39,7 +40,7 @@ pub async fn members(
             for m in model::members(conn, &id)? {
                 out.push(MemberView {
                     role: m.role.as_str().to_owned(),
-                    user_id: m.user_id,
+                    user_id: m.user_id.into(),
                     display_name: m.display_name,
                     email: m.email,
                     joined_at: utc(m.created_at),
@@ -52,8 +53,8 @@ pub async fn members(
 
 fn invitation_view(i: Invitation) -> InvitationView {
     InvitationView {
-        id: i.id,
-        organization_id: i.organization_id,
+        id: i.id.into(),
+        organization_id: i.organization_id.into(),
         email: i.email,
         role: i.role.as_str().to_owned(),
         expires_at: utc(i.expires_at),
@@ -72,7 +73,7 @@ pub struct Invited {
 pub async fn invite(
     state: &Arc<AppState>,
     user: AuthUser,
-    id: String,
+    id: OrganizationId,
     email: &str,
     role: Option<MemberRole>,
 ) -> Result<Invited, ApiError> {
@@ -121,7 +122,7 @@ pub async fn invite(
             quota::check_hourly(sent, 1, st.settings.quotas.invitations_per_hour, t)?;
             let token = tokens::random_token();
             let inv = Invitation {
-                id: new_id(),
+                id: InvitationId::new(),
                 organization_id: id.clone(),
                 email: email.as_str().to_owned(),
                 role,
@@ -250,7 +251,7 @@ pub async fn accept_invitation(
                 )?;
             }
             Ok(MemberView {
-                user_id: user.id,
+                user_id: user.id.into(),
                 display_name: user.display_name,
                 email: user.email,
                 role: inv.role.as_str().to_owned(),
@@ -265,8 +266,8 @@ pub async fn accept_invitation(
 pub async fn remove_member(
     state: &AppState,
     user: AuthUser,
-    org_id: String,
-    member_id: String,
+    org_id: OrganizationId,
+    member_id: UserId,
 ) -> Result<(), ApiError> {
     state
         .db

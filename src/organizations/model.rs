@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::domain::{MemberRole, OrgKind, OrgStatus};
 use crate::app::Locale;
 use crate::db::DbConnection;
+use crate::db::ids::{OrganizationId, UserId};
 use crate::db::schema::{
     memberships, organization_aliases, organization_fields, organizations, users,
 };
@@ -19,7 +20,7 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct Organization {
-    pub id: String,
+    pub id: OrganizationId,
     pub kind: OrgKind,
     pub name: String,
     pub name_en: Option<String>,
@@ -34,11 +35,11 @@ pub struct Organization {
     pub contact_phone: Option<String>,
     pub is_leading: bool,
     pub is_sample: bool,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<OrganizationId>,
     /// Strict: a stored value that is no status is an error, never `pending`.
     pub status: OrgStatus,
     pub status_reason: Option<String>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -54,7 +55,7 @@ impl Organization {
     }
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Organization>> {
+pub fn find(conn: &mut DbConnection, id: &OrganizationId) -> QueryResult<Option<Organization>> {
     if !crate::db::storable(id) {
         return Ok(None);
     }
@@ -91,13 +92,17 @@ pub fn name_registered(conn: &mut DbConnection, kind: OrgKind, name: &str) -> Qu
         .is_some())
 }
 
-pub fn uscc_taken(conn: &mut DbConnection, uscc: &str, except: Option<&str>) -> QueryResult<bool> {
+pub fn uscc_taken(
+    conn: &mut DbConnection,
+    uscc: &str,
+    except: Option<&OrganizationId>,
+) -> QueryResult<bool> {
     let mut q = organizations::table
         .filter(organizations::uscc.eq(uscc))
         .select(organizations::id)
         .into_boxed();
     if let Some(id) = except {
-        q = q.filter(organizations::id.ne(id.to_owned()));
+        q = q.filter(organizations::id.ne(id.clone()));
     }
     Ok(q.first::<String>(conn).optional()?.is_some())
 }
@@ -123,7 +128,11 @@ pub fn update(conn: &mut DbConnection, org: &Organization) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn set_aliases(conn: &mut DbConnection, id: &str, aliases: &[String]) -> QueryResult<()> {
+pub fn set_aliases(
+    conn: &mut DbConnection,
+    id: &OrganizationId,
+    aliases: &[String],
+) -> QueryResult<()> {
     diesel::delete(
         organization_aliases::table.filter(organization_aliases::organization_id.eq(id)),
     )
@@ -139,7 +148,11 @@ pub fn set_aliases(conn: &mut DbConnection, id: &str, aliases: &[String]) -> Que
     Ok(())
 }
 
-pub fn set_fields(conn: &mut DbConnection, id: &str, codes: &[String]) -> QueryResult<()> {
+pub fn set_fields(
+    conn: &mut DbConnection,
+    id: &OrganizationId,
+    codes: &[String],
+) -> QueryResult<()> {
     diesel::delete(organization_fields::table.filter(organization_fields::organization_id.eq(id)))
         .execute(conn)?;
     for c in codes {
@@ -154,11 +167,14 @@ pub fn set_fields(conn: &mut DbConnection, id: &str, codes: &[String]) -> QueryR
 }
 
 /// Text lists keyed by organization id.
-pub type ListsById = HashMap<String, Vec<String>>;
+pub type ListsById = HashMap<OrganizationId, Vec<String>>;
 
 /// Aliases and field codes of many organizations at once.
-pub fn details(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ListsById, ListsById)> {
-    let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
+pub fn details(
+    conn: &mut DbConnection,
+    ids: &[OrganizationId],
+) -> QueryResult<(ListsById, ListsById)> {
+    let mut aliases: ListsById = HashMap::new();
     for (id, alias) in organization_aliases::table
         .filter(organization_aliases::organization_id.eq_any(ids))
         .select((
@@ -166,11 +182,11 @@ pub fn details(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ListsByI
             organization_aliases::alias,
         ))
         .order(organization_aliases::alias)
-        .load::<(String, String)>(conn)?
+        .load::<(OrganizationId, String)>(conn)?
     {
         aliases.entry(id).or_default().push(alias);
     }
-    let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+    let mut fields: ListsById = HashMap::new();
     for (id, code) in organization_fields::table
         .filter(organization_fields::organization_id.eq_any(ids))
         .select((
@@ -178,7 +194,7 @@ pub fn details(conn: &mut DbConnection, ids: &[String]) -> QueryResult<(ListsByI
             organization_fields::field_code,
         ))
         .order(organization_fields::field_code)
-        .load::<(String, String)>(conn)?
+        .load::<(OrganizationId, String)>(conn)?
     {
         fields.entry(id).or_default().push(code);
     }
@@ -194,7 +210,7 @@ pub struct Filter {
     pub statuses: Vec<OrgStatus>,
     pub is_leading: Option<bool>,
     pub q: Option<String>,
-    pub after: Option<String>,
+    pub after: Option<OrganizationId>,
 }
 
 pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<Organization>> {
@@ -254,7 +270,10 @@ pub fn list(conn: &mut DbConnection, f: &Filter, limit: i64) -> QueryResult<Vec<
 
 /// The caller's organizations: id -> (role, organization status).
 /// Ids of the organizations `user_id` belongs to.
-pub fn organization_ids_of(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<String>> {
+pub fn organization_ids_of(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+) -> QueryResult<Vec<OrganizationId>> {
     memberships::table
         .filter(memberships::user_id.eq(user_id))
         .select(memberships::organization_id)
@@ -264,13 +283,13 @@ pub fn organization_ids_of(conn: &mut DbConnection, user_id: &str) -> QueryResul
 /// The organizations that have an agreement (an accepted interest) with any of `org_ids`.
 pub fn partners_of(
     conn: &mut DbConnection,
-    org_ids: &[String],
-) -> QueryResult<std::collections::HashSet<String>> {
+    org_ids: &[OrganizationId],
+) -> QueryResult<std::collections::HashSet<OrganizationId>> {
     use crate::db::schema::agreements as ag;
     if org_ids.is_empty() {
         return Ok(Default::default());
     }
-    let rows: Vec<(String, String)> = ag::table
+    let rows: Vec<(OrganizationId, OrganizationId)> = ag::table
         .filter(
             ag::need_organization_id
                 .eq_any(org_ids)
@@ -283,8 +302,8 @@ pub fn partners_of(
 
 pub fn add_member(
     conn: &mut DbConnection,
-    org_id: &str,
-    user_id: &str,
+    org_id: &OrganizationId,
+    user_id: &UserId,
     role: MemberRole,
 ) -> QueryResult<()> {
     diesel::insert_into(memberships::table)
@@ -300,8 +319,8 @@ pub fn add_member(
 
 pub fn role_of(
     conn: &mut DbConnection,
-    org_id: &str,
-    user_id: &str,
+    org_id: &OrganizationId,
+    user_id: &UserId,
 ) -> QueryResult<Option<MemberRole>> {
     memberships::table
         .find((org_id, user_id))
@@ -310,11 +329,15 @@ pub fn role_of(
         .optional()
 }
 
-pub fn remove_member(conn: &mut DbConnection, org_id: &str, user_id: &str) -> QueryResult<usize> {
+pub fn remove_member(
+    conn: &mut DbConnection,
+    org_id: &OrganizationId,
+    user_id: &UserId,
+) -> QueryResult<usize> {
     diesel::delete(memberships::table.find((org_id, user_id))).execute(conn)
 }
 
-pub fn owner_count(conn: &mut DbConnection, org_id: &str) -> QueryResult<i64> {
+pub fn owner_count(conn: &mut DbConnection, org_id: &OrganizationId) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::organization_id.eq(org_id))
         .filter(memberships::role.eq(MemberRole::Owner))
@@ -326,7 +349,7 @@ pub fn owner_count(conn: &mut DbConnection, org_id: &str) -> QueryResult<i64> {
 /// strictly: an unknown stored value is an error, not a member who reads Chinese.
 #[derive(Debug, Queryable)]
 pub struct MemberRow {
-    pub user_id: String,
+    pub user_id: UserId,
     pub role: MemberRole,
     pub created_at: NaiveDateTime,
     pub display_name: String,
@@ -334,7 +357,7 @@ pub struct MemberRow {
     pub locale: Locale,
 }
 
-pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberRow>> {
+pub fn members(conn: &mut DbConnection, org_id: &OrganizationId) -> QueryResult<Vec<MemberRow>> {
     memberships::table
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(org_id))
@@ -354,9 +377,9 @@ pub fn members(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<MemberR
 /// `(name, name_en)` of each organization of `ids`, to show names next to ids.
 pub fn names(
     conn: &mut DbConnection,
-    ids: &[String],
-) -> QueryResult<std::collections::HashMap<String, (String, Option<String>)>> {
-    let rows: Vec<(String, String, Option<String>)> = organizations::table
+    ids: &[OrganizationId],
+) -> QueryResult<std::collections::HashMap<OrganizationId, (String, Option<String>)>> {
+    let rows: Vec<(OrganizationId, String, Option<String>)> = organizations::table
         .filter(organizations::id.eq_any(ids))
         .select((
             organizations::id,

@@ -7,6 +7,7 @@ use super::domain::Review;
 use super::model::{self, Organization};
 use crate::app::Locale;
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::notifications::inbox::{Notice, Recipient};
 use crate::notifications::outbox::Topic;
 use crate::notifications::templates;
@@ -61,12 +62,12 @@ pub fn submitted(
     conn: &mut DbConnection,
     public_url: &str,
     org: &Organization,
-    by: &str,
+    by: &UserId,
 ) -> diesel::QueryResult<Vec<Notice>> {
     let link = format!("{public_url}/organizations/{}", org.id);
     let mut out = Vec::new();
     for a in crate::accounts::model::bureau_admins(conn)? {
-        if a.id == by {
+        if a.id == *by {
             continue;
         }
         let name = org.name_in(a.locale);

@@ -7,13 +7,14 @@ use super::domain::Review;
 use super::views::{OrganizationView, ReviewRequest};
 use super::workflow;
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::OrganizationId;
 use crate::error::{ApiError, Problem};
 use crate::extract::MaybeJson;
 
 async fn review(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: String,
+    id: OrganizationId,
     action: Review,
     body: MaybeJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -29,7 +30,7 @@ async fn review(
 pub async fn verify(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: MaybeJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     review(state, user, id.into_inner(), Review::Verify, body).await
@@ -42,7 +43,7 @@ pub async fn verify(
 pub async fn reject(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: MaybeJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     review(state, user, id.into_inner(), Review::Reject, body).await
@@ -55,7 +56,7 @@ pub async fn reject(
 pub async fn suspend(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: MaybeJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     review(state, user, id.into_inner(), Review::Suspend, body).await
@@ -68,7 +69,7 @@ pub async fn suspend(
 pub async fn reinstate(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: MaybeJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     review(state, user, id.into_inner(), Review::Reinstate, body).await

@@ -7,6 +7,7 @@ use super::service;
 use super::views::*;
 use crate::app::pagination::Page;
 use crate::app::{AppState, AuthUser, MaybeUser};
+use crate::db::ids::OrganizationId;
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 
@@ -51,7 +52,7 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResp
 pub async fn get(
     state: web::Data<AppState>,
     user: MaybeUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> Result<HttpResponse, ApiError> {
     let view = service::get(&state, user.0, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
@@ -65,7 +66,7 @@ pub async fn get(
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: ApiJson<OrganizationChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let view = service::update(&state, user, id.into_inner(), body.0).await?;

@@ -10,6 +10,7 @@ use super::views::{DirectoryQuery, NewOrganization, OrganizationChanges, Organiz
 use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser, Viewer, load_viewer};
 use crate::db::DbConnection;
+use crate::db::ids::{OrganizationId, UserId};
 use crate::db::types::now;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
@@ -19,9 +20,9 @@ pub fn views(
     orgs: Vec<Organization>,
     viewer: &Viewer,
 ) -> Result<Vec<OrganizationView>, ApiError> {
-    let ids: Vec<String> = orgs.iter().map(|o| o.id.clone()).collect();
+    let ids: Vec<OrganizationId> = orgs.iter().map(|o| o.id.clone()).collect();
     let (mut aliases, mut fields) = model::details(conn, &ids)?;
-    let mine: Vec<String> = viewer.memberships.keys().cloned().collect();
+    let mine: Vec<OrganizationId> = viewer.memberships.keys().cloned().collect();
     let partners = model::partners_of(conn, &mine)?;
     let regions = if orgs
         .iter()
@@ -60,7 +61,7 @@ pub(super) fn view(
 pub fn visible(
     conn: &mut DbConnection,
     viewer: &Viewer,
-    id: &str,
+    id: &OrganizationId,
 ) -> Result<Organization, ApiError> {
     model::find(conn, id)?
         .filter(|o| viewer.can_see(&o.id, o.status))
@@ -68,7 +69,7 @@ pub fn visible(
 }
 
 /// Owners and the bureau manage an organization.
-pub fn may_manage(viewer: &Viewer, org_id: &str) -> bool {
+pub fn may_manage(viewer: &Viewer, org_id: &OrganizationId) -> bool {
     viewer.is_bureau() || viewer.role_in(org_id) == Some(MemberRole::Owner)
 }
 
@@ -84,8 +85,8 @@ fn check_references(
     viewer: &Viewer,
     region: Option<&str>,
     fields: &[String],
-    parent: Option<&str>,
-    self_id: Option<&str>,
+    parent: Option<&OrganizationId>,
+    self_id: Option<&OrganizationId>,
 ) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     if let Some(r) = region
@@ -114,7 +115,7 @@ pub fn register(
     conn: &mut DbConnection,
     viewer: &Viewer,
     d: &input::Draft,
-    actor: Option<&str>,
+    actor: Option<&UserId>,
     action: &str,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
@@ -124,7 +125,7 @@ pub fn register(
         viewer,
         Some(org.region_code.as_str()),
         &d.field_codes,
-        org.parent_id.as_deref(),
+        org.parent_id.as_ref(),
         None,
     )?;
     if let Some(u) = &org.uscc
@@ -145,11 +146,9 @@ pub async fn create(
     body: NewOrganization,
 ) -> Result<OrganizationView, ApiError> {
     user.require_verified()?;
-    let d = input::draft(body, &user.id, user.is_bureau())?;
-    let postman = state.postman.clone();
-    let created = state
-        .db
-        .write(move |conn| {
+    let d = input::draft(body, Some(&user.id), user.is_bureau())?;
+    state
+        .write_and_mail(move |conn, postman| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let reason = d
                 .org
@@ -169,9 +168,7 @@ pub async fn create(
             let viewer = load_viewer(conn, Some(user))?;
             view(conn, d.org, &viewer)
         })
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(created)
+        .await
 }
 
 /// One page of the directory as `user` may see it: verified organizations (the bureau
@@ -212,14 +209,14 @@ pub async fn directory(
                 statuses,
                 is_leading: q.is_leading,
                 q: text,
-                after,
+                after: after.map(OrganizationId::from),
             };
             let rows = model::list(conn, &filter, limit + 1)?;
             let viewer = load_viewer(conn, user)?;
             pagination::try_page(
                 rows,
                 limit,
-                |o| o.id.clone(),
+                |o| o.id.to_string(),
                 |rows| views(conn, rows, &viewer),
             )
         })
@@ -253,10 +250,10 @@ async fn organizations_of(
         .db
         .run(move |conn| {
             let viewer = load_viewer(conn, Some(user))?;
-            let mut ids: Vec<&str> = if acting {
+            let mut ids: Vec<&OrganizationId> = if acting {
                 viewer.acting_for()
             } else {
-                viewer.memberships.keys().map(String::as_str).collect()
+                viewer.memberships.keys().collect()
             };
             ids.sort_unstable();
             let mut orgs = Vec::new();
@@ -272,7 +269,7 @@ async fn organizations_of(
 pub async fn get(
     state: &AppState,
     user: Option<AuthUser>,
-    id: String,
+    id: OrganizationId,
 ) -> Result<OrganizationView, ApiError> {
     state
         .db
@@ -289,7 +286,7 @@ pub async fn get(
 pub async fn update(
     state: &AppState,
     user: AuthUser,
-    id: String,
+    id: OrganizationId,
     c: OrganizationChanges,
 ) -> Result<OrganizationView, ApiError> {
     state
@@ -348,7 +345,7 @@ pub fn edit(
         viewer,
         c.region_code.as_ref().map(|_| org.region_code.as_str()),
         edit.field_codes.as_deref().unwrap_or_default(),
-        org.parent_id.as_deref().filter(|_| c.parent_id.is_some()),
+        org.parent_id.as_ref().filter(|_| c.parent_id.is_some()),
         Some(&org.id),
     )?;
     org.updated_at = now();

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{MemberRole, OrgKind, OrgStatus};
 use super::model::Organization;
 pub use crate::app::Viewer;
+use crate::db::ids::OrganizationId;
 use crate::db::types::utc;
 use crate::error::FieldError;
 
@@ -113,7 +114,7 @@ impl OrganizationView {
         aliases: Vec<String>,
         field_codes: Vec<String>,
         viewer: &Viewer,
-        partners: &HashSet<String>,
+        partners: &HashSet<OrganizationId>,
     ) -> Self {
         let insider = viewer.is_insider(&org.id);
         let contact = match (&org.contact_name, &org.contact_email) {
@@ -132,7 +133,7 @@ impl OrganizationView {
             warnings: insider.then(Vec::new),
             status_reason: if insider { org.status_reason } else { None },
             contact,
-            id: org.id,
+            id: org.id.into(),
             kind: org.kind.as_str().to_owned(),
             name: org.name,
             name_en: org.name_en,
@@ -145,7 +146,7 @@ impl OrganizationView {
             address: org.address,
             is_leading: org.is_leading,
             is_sample: org.is_sample,
-            parent_id: org.parent_id,
+            parent_id: org.parent_id.map(String::from),
             status: org.status.as_str().to_owned(),
             created_at: utc(org.created_at),
             updated_at: utc(org.updated_at),

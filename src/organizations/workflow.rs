@@ -10,6 +10,7 @@ use super::notices;
 use super::service::view;
 use super::views::OrganizationView;
 use crate::app::{AppState, AuthUser, load_viewer};
+use crate::db::ids::OrganizationId;
 use crate::db::types::{new_id, now};
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
@@ -38,7 +39,7 @@ pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<Strin
 pub async fn review(
     state: &Arc<AppState>,
     user: AuthUser,
-    id: String,
+    id: OrganizationId,
     action: Review,
     reason: Option<String>,
 ) -> Result<OrganizationView, ApiError> {

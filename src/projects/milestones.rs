@@ -11,6 +11,7 @@ use super::views::{MilestoneChanges, MilestoneView, NewMilestone, NewNote, NoteV
 use crate::app::when::Day;
 use crate::app::{AppState, AuthUser, Postman, text};
 use crate::db::DbConnection;
+use crate::db::ids::{MilestoneId, ProjectId};
 use crate::db::types::{new_id, now};
 use crate::error::ApiError;
 
@@ -18,7 +19,7 @@ use crate::error::ApiError;
 pub fn list(
     conn: &mut DbConnection,
     user: &AuthUser,
-    project: &str,
+    project: &ProjectId,
 ) -> Result<Vec<MilestoneView>, ApiError> {
     let (x, _) = load(conn, user, project)?;
     let day = today();
@@ -32,7 +33,7 @@ pub fn list(
 pub fn create(
     conn: &mut DbConnection,
     user: &AuthUser,
-    project: &str,
+    project: &ProjectId,
     b: NewMilestone,
 ) -> Result<MilestoneView, ApiError> {
     user.require_bureau()?;
@@ -50,7 +51,7 @@ pub fn create(
     ApiError::fields(errors)?;
     let t = now();
     let m = Milestone {
-        id: new_id(),
+        id: MilestoneId::new(),
         project_id: x.id,
         name,
         stage: b.stage,
@@ -72,8 +73,8 @@ pub fn update(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    project: &str,
-    id: &str,
+    project: &ProjectId,
+    id: &MilestoneId,
     c: MilestoneChanges,
 ) -> Result<MilestoneView, ApiError> {
     let (mut x, party) = load(conn, user, project)?;
@@ -114,23 +115,19 @@ pub fn update(
 pub async fn record(
     state: &AppState,
     user: AuthUser,
-    (project, id): (String, String),
+    (project, id): (ProjectId, MilestoneId),
     c: MilestoneChanges,
 ) -> Result<MilestoneView, ApiError> {
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| update(conn, &postman, &user, &project, &id, c))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| update(conn, postman, &user, &project, &id, c))
+        .await
 }
 
 /// Add a tracking note (the bureau).
 pub fn add_note(
     conn: &mut DbConnection,
     user: &AuthUser,
-    project: &str,
+    project: &ProjectId,
     b: NewNote,
 ) -> Result<NoteView, ApiError> {
     user.require_bureau()?;

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::domain::{Category, Stage};
 use crate::db::DbConnection;
+use crate::db::ids::{MilestoneId, OrganizationId, ProjectId, UserId};
 use crate::db::schema::{
     milestones as ms, project_agreements as pa, project_notes as pn, project_partners as pp,
     projects as p,
@@ -15,9 +16,9 @@ use crate::db::schema::{
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = p)]
 pub struct Project {
-    pub id: String,
+    pub id: ProjectId,
     pub name: String,
-    pub owner_organization_id: String,
+    pub owner_organization_id: OrganizationId,
     pub region_code: String,
     pub category: Category,
     pub planned_investment_yuan: Option<i64>,
@@ -25,7 +26,7 @@ pub struct Project {
     pub year: i32,
     pub stage: Stage,
     pub operation_notified_at: Option<NaiveDateTime>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -33,8 +34,8 @@ pub struct Project {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ms)]
 pub struct Milestone {
-    pub id: String,
-    pub project_id: String,
+    pub id: MilestoneId,
+    pub project_id: ProjectId,
     pub name: String,
     pub stage: Option<Stage>,
     pub due_on: NaiveDate,
@@ -51,8 +52,8 @@ pub struct Milestone {
 #[diesel(table_name = pn)]
 pub struct Note {
     pub id: String,
-    pub project_id: String,
-    pub author_id: Option<String>,
+    pub project_id: ProjectId,
+    pub author_id: Option<UserId>,
     pub body: String,
     pub created_at: NaiveDateTime,
 }
@@ -63,7 +64,7 @@ pub fn overdue_on(day: NaiveDate) -> _ {
     ms::done_on.is_null().and(ms::due_on.lt(day))
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Project>> {
+pub fn find(conn: &mut DbConnection, id: &ProjectId) -> QueryResult<Option<Project>> {
     p::table
         .find(id)
         .select(Project::as_select())
@@ -103,7 +104,11 @@ pub fn save_stage(conn: &mut DbConnection, x: &Project) -> QueryResult<()> {
 }
 
 /// Whether any of `orgs` is a partner in project `id`.
-pub fn has_partner(conn: &mut DbConnection, id: &str, orgs: &[String]) -> QueryResult<bool> {
+pub fn has_partner(
+    conn: &mut DbConnection,
+    id: &ProjectId,
+    orgs: &[OrganizationId],
+) -> QueryResult<bool> {
     let n: i64 = pp::table
         .filter(pp::project_id.eq(id))
         .filter(pp::organization_id.eq_any(orgs))
@@ -116,14 +121,14 @@ pub fn has_partner(conn: &mut DbConnection, id: &str, orgs: &[String]) -> QueryR
 #[derive(Default)]
 pub struct ProjectFilter {
     /// Only projects these organizations own or partner in; `None`: all.
-    pub organizations: Option<Vec<String>>,
+    pub organizations: Option<Vec<OrganizationId>>,
     pub regions: Option<Vec<String>>,
     pub category: Option<Category>,
     pub year: Option<i32>,
     pub stage: Option<Stage>,
     /// With (`true`) or without (`false`) milestones overdue on the day.
     pub overdue: Option<(bool, NaiveDate)>,
-    pub before: Option<String>,
+    pub before: Option<ProjectId>,
 }
 
 /// Projects newest first, at most `limit`.
@@ -134,7 +139,7 @@ pub fn list(conn: &mut DbConnection, f: &ProjectFilter, limit: i64) -> QueryResu
         .limit(limit)
         .into_boxed();
     if let Some(mine) = &f.organizations {
-        let partnered: Vec<String> = pp::table
+        let partnered: Vec<ProjectId> = pp::table
             .filter(pp::organization_id.eq_any(mine))
             .select(pp::project_id)
             .load(conn)?;
@@ -173,20 +178,24 @@ pub fn list(conn: &mut DbConnection, f: &ProjectFilter, limit: i64) -> QueryResu
 /// What a batch of projects is shown with, by project id.
 #[derive(Default)]
 pub struct Details {
-    pub partners: HashMap<String, Vec<String>>,
-    pub agreements: HashMap<String, Vec<String>>,
-    pub milestones: HashMap<String, Vec<Milestone>>,
-    pub notes: HashMap<String, Vec<Note>>,
+    pub partners: HashMap<ProjectId, Vec<OrganizationId>>,
+    pub agreements: HashMap<ProjectId, Vec<String>>,
+    pub milestones: HashMap<ProjectId, Vec<Milestone>>,
+    pub notes: HashMap<ProjectId, Vec<Note>>,
 }
 
 /// Partners, agreements and milestones of projects `ids`, and notes if `with_notes`.
-pub fn details(conn: &mut DbConnection, ids: &[String], with_notes: bool) -> QueryResult<Details> {
+pub fn details(
+    conn: &mut DbConnection,
+    ids: &[ProjectId],
+    with_notes: bool,
+) -> QueryResult<Details> {
     let mut d = Details::default();
     for (pid, org) in pp::table
         .filter(pp::project_id.eq_any(ids))
         .select((pp::project_id, pp::organization_id))
         .order(pp::organization_id)
-        .load::<(String, String)>(conn)?
+        .load::<(ProjectId, OrganizationId)>(conn)?
     {
         d.partners.entry(pid).or_default().push(org);
     }
@@ -194,7 +203,7 @@ pub fn details(conn: &mut DbConnection, ids: &[String], with_notes: bool) -> Que
         .filter(pa::project_id.eq_any(ids))
         .select((pa::project_id, pa::agreement_id))
         .order(pa::agreement_id)
-        .load::<(String, String)>(conn)?
+        .load::<(ProjectId, String)>(conn)?
     {
         d.agreements.entry(pid).or_default().push(a);
     }
@@ -225,7 +234,7 @@ pub fn details(conn: &mut DbConnection, ids: &[String], with_notes: bool) -> Que
 /// Replace the partner and agreement links that are given.
 pub fn set_links(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProjectId,
     partners: Option<&[String]>,
     agreements: Option<&[String]>,
 ) -> QueryResult<()> {
@@ -249,7 +258,7 @@ pub fn set_links(
 }
 
 /// A project's milestones by due date.
-pub fn milestones(conn: &mut DbConnection, project: &str) -> QueryResult<Vec<Milestone>> {
+pub fn milestones(conn: &mut DbConnection, project: &ProjectId) -> QueryResult<Vec<Milestone>> {
     ms::table
         .filter(ms::project_id.eq(project))
         .select(Milestone::as_select())
@@ -259,8 +268,8 @@ pub fn milestones(conn: &mut DbConnection, project: &str) -> QueryResult<Vec<Mil
 
 pub fn find_milestone(
     conn: &mut DbConnection,
-    project: &str,
-    id: &str,
+    project: &ProjectId,
+    id: &MilestoneId,
 ) -> QueryResult<Option<Milestone>> {
     ms::table
         .find(id)
@@ -301,7 +310,7 @@ pub fn unnoticed_overdue(conn: &mut DbConnection, day: NaiveDate) -> QueryResult
 
 pub fn mark_overdue_noticed(
     conn: &mut DbConnection,
-    id: &str,
+    id: &MilestoneId,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(ms::table.find(id))
@@ -316,7 +325,7 @@ pub fn insert_note(conn: &mut DbConnection, n: &Note) -> QueryResult<()> {
 }
 
 /// A bureau administrator to tell: id, email, display name, locale (as stored).
-pub type Admin = (String, String, String, String);
+pub type Admin = (UserId, String, String, String);
 
 /// Every enabled bureau administrator.
 pub fn bureau_admins(conn: &mut DbConnection) -> QueryResult<Vec<Admin>> {

@@ -9,6 +9,7 @@ use super::views::{
 };
 use super::{milestones, service};
 use crate::app::{AppState, AuthUser, pagination};
+use crate::db::ids::{MilestoneId, ProjectId};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 
@@ -53,7 +54,7 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let v = state
@@ -70,7 +71,7 @@ pub async fn get(
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: ApiJson<ProjectChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let v = service::change(&state, user, id.into_inner(), body.0).await?;
@@ -84,7 +85,7 @@ pub async fn update(
 pub async fn list_milestones(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let v = state
@@ -101,7 +102,7 @@ pub async fn list_milestones(
 pub async fn create_milestone(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: ApiJson<NewMilestone>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;
@@ -122,7 +123,7 @@ pub async fn create_milestone(
 pub async fn update_milestone(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProjectId, MilestoneId)>,
     body: ApiJson<MilestoneChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let v = milestones::record(&state, user, path.into_inner(), body.0).await?;
@@ -136,7 +137,7 @@ pub async fn update_milestone(
 pub async fn add_note(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: ApiJson<NewNote>,
 ) -> Result<HttpResponse, ApiError> {
     user.require_bureau()?;

@@ -8,7 +8,8 @@ use super::notices::{Event, tell_bureau};
 use super::views::{NewProject, ProjectChanges, ProjectQuery, ProjectView};
 use crate::app::{AppState, AuthUser, Page, Postman, audit, pagination, text};
 use crate::db::DbConnection;
-use crate::db::types::{new_id, now};
+use crate::db::ids::{AgreementId, OrganizationId, ProjectId};
+use crate::db::types::now;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::organizations::{model as orgs, taxonomy};
 
@@ -18,7 +19,7 @@ pub fn views(
     rows: Vec<Project>,
     bureau: bool,
 ) -> Result<Vec<ProjectView>, ApiError> {
-    let ids: Vec<String> = rows.iter().map(|x| x.id.clone()).collect();
+    let ids: Vec<ProjectId> = rows.iter().map(|x| x.id.clone()).collect();
     let mut d = model::details(conn, &ids, bureau)?;
     let day = today();
     Ok(rows
@@ -37,7 +38,7 @@ fn one(conn: &mut DbConnection, x: Project, party: Party) -> Result<ProjectView,
 pub fn load(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: &ProjectId,
 ) -> Result<(Project, Party), ApiError> {
     let x = model::find(conn, id)?.ok_or(ApiError::NotFound)?;
     if user.is_bureau() {
@@ -57,18 +58,19 @@ pub fn load(
 fn check_partners(
     conn: &mut DbConnection,
     ids: &[String],
-    owner: &str,
+    owner: &OrganizationId,
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for (n, id) in ids.iter().enumerate() {
         let field = format!("partner_organization_ids[{n}]");
-        if id == owner {
+        let id = OrganizationId::from(id.as_str());
+        if id == *owner {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OwnerIsPartner,
                 Text::key("problem.owner_is_partner"),
             ));
-        } else if orgs::find(conn, id)?.is_none() {
+        } else if orgs::find(conn, &id)?.is_none() {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OrganizationUnknown,
@@ -85,7 +87,7 @@ fn check_agreements(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for (n, id) in ids.iter().enumerate() {
-        if !crate::collaboration::model::agreement_exists(conn, id)? {
+        if !crate::collaboration::model::agreement_exists(conn, &AgreementId::from(id.as_str()))? {
             errors.push(FieldError::new(
                 format!("agreement_ids[{n}]"),
                 ErrorCode::AgreementUnknown,
@@ -111,19 +113,15 @@ pub fn create(
         .map(|c| text::required("capacity", c, 200, &mut errors));
     crate::money::check_yuan("planned_investment", b.planned_investment, &mut errors);
     check_year(b.year, &mut errors);
-    if orgs::find(conn, &b.owner_organization_id)?.is_none() {
+    let owner = OrganizationId::from(b.owner_organization_id.as_str());
+    if orgs::find(conn, &owner)?.is_none() {
         errors.push(FieldError::new(
             "owner_organization_id",
             ErrorCode::OrganizationUnknown,
             Text::key("problem.organization_unknown"),
         ));
     }
-    check_partners(
-        conn,
-        &b.partner_organization_ids,
-        &b.owner_organization_id,
-        &mut errors,
-    )?;
+    check_partners(conn, &b.partner_organization_ids, &owner, &mut errors)?;
     check_agreements(conn, &b.agreement_ids, &mut errors)?;
     if !taxonomy::region_exists(conn, &b.region_code)? {
         errors.push(FieldError::new(
@@ -135,9 +133,9 @@ pub fn create(
     ApiError::fields(errors)?;
     let t = now();
     let x = Project {
-        id: new_id(),
+        id: ProjectId::new(),
         name,
-        owner_organization_id: b.owner_organization_id,
+        owner_organization_id: owner,
         region_code: b.region_code,
         category: b.category,
         planned_investment_yuan: b.planned_investment,
@@ -188,19 +186,23 @@ pub fn list(
         year: q.year,
         stage: q.status,
         overdue: q.overdue.map(|over| (over, today())),
-        before,
+        before: before.map(ProjectId::from),
     };
     let rows = model::list(conn, &filter, limit + 1)?;
     pagination::try_page(
         rows,
         limit,
-        |x| x.id.clone(),
+        |x| x.id.to_string(),
         |rows| views(conn, rows, user.is_bureau()),
     )
 }
 
 /// One key project with its milestones.
-pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<ProjectView, ApiError> {
+pub fn get(
+    conn: &mut DbConnection,
+    user: &AuthUser,
+    id: &ProjectId,
+) -> Result<ProjectView, ApiError> {
     Ok(get_as_party(conn, user, id)?.0)
 }
 
@@ -209,7 +211,7 @@ pub fn get(conn: &mut DbConnection, user: &AuthUser, id: &str) -> Result<Project
 pub fn get_as_party(
     conn: &mut DbConnection,
     user: &AuthUser,
-    id: &str,
+    id: &ProjectId,
 ) -> Result<(ProjectView, Party), ApiError> {
     let (x, party) = load(conn, user, id)?;
     Ok((one(conn, x, party)?, party))
@@ -244,7 +246,7 @@ pub fn update(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    id: &str,
+    id: &ProjectId,
     c: ProjectChanges,
 ) -> Result<ProjectView, ApiError> {
     let (mut x, party) = load(conn, user, id)?;
@@ -300,14 +302,10 @@ pub fn update(
 pub async fn change(
     state: &AppState,
     user: AuthUser,
-    id: String,
+    id: ProjectId,
     c: ProjectChanges,
 ) -> Result<ProjectView, ApiError> {
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .write(move |conn| update(conn, &postman, &user, &id, c))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| update(conn, postman, &user, &id, c))
+        .await
 }

@@ -1,5 +1,6 @@
 //! The project services and the overdue pass against a real (in-memory SQLite) database.
 
+use crate::db::ids::{MilestoneId, ProjectId};
 use chrono::NaiveDate;
 
 use super::domain::{Category, Stage};
@@ -35,7 +36,7 @@ fn world() -> World {
     }
 }
 
-fn project(w: &mut World) -> String {
+fn project(w: &mut World) -> ProjectId {
     let b = NewProject {
         name: "Red mud iron recovery".into(),
         owner_organization_id: "ent".into(),
@@ -48,10 +49,18 @@ fn project(w: &mut World) -> String {
         agreement_ids: vec![],
         stage: None,
     };
-    service::create(&mut w.conn, &w.bureau, b).unwrap().id
+    service::create(&mut w.conn, &w.bureau, b)
+        .unwrap()
+        .id
+        .into()
 }
 
-fn milestone(w: &mut World, project: &str, due: NaiveDate, stage: Option<Stage>) -> String {
+fn milestone(
+    w: &mut World,
+    project: &ProjectId,
+    due: NaiveDate,
+    stage: Option<Stage>,
+) -> MilestoneId {
     let b = NewMilestone {
         name: "Permit".into(),
         due_on: due.into(),
@@ -62,6 +71,7 @@ fn milestone(w: &mut World, project: &str, due: NaiveDate, stage: Option<Stage>)
     milestones::create(&mut w.conn, &w.bureau, project, b)
         .unwrap()
         .id
+        .into()
 }
 
 fn bureau_notices(c: &mut DbConnection) -> i64 {

@@ -130,7 +130,7 @@ impl MilestoneView {
     pub fn new(m: Milestone, today: NaiveDate) -> Self {
         MilestoneView {
             overdue: overdue(m.due_on, m.done_on, today),
-            id: m.id,
+            id: m.id.into(),
             name: m.name,
             stage: m.stage.map(|s| s.as_str().to_owned()),
             due_on: m.due_on,
@@ -153,7 +153,7 @@ impl From<Note> for NoteView {
     fn from(n: Note) -> Self {
         NoteView {
             id: n.id,
-            author_id: n.author_id,
+            author_id: n.author_id.map(String::from),
             body: n.body,
             created_at: utc(n.created_at),
         }
@@ -195,7 +195,10 @@ impl ProjectView {
         ProjectView {
             overdue_milestones: milestones.iter().filter(|m| m.overdue).count(),
             milestones,
-            partner_organization_ids: d.partners.remove(&x.id).unwrap_or_default(),
+            partner_organization_ids: (d.partners.remove(&x.id).unwrap_or_default())
+                .into_iter()
+                .map(String::from)
+                .collect(),
             agreement_ids: d.agreements.remove(&x.id).unwrap_or_default(),
             notes: d
                 .notes
@@ -204,9 +207,9 @@ impl ProjectView {
                 .into_iter()
                 .map(NoteView::from)
                 .collect(),
-            id: x.id,
+            id: x.id.into(),
             name: x.name,
-            owner_organization_id: x.owner_organization_id,
+            owner_organization_id: x.owner_organization_id.into(),
             region_code: x.region_code,
             category: x.category.as_str().to_owned(),
             planned_investment: x.planned_investment_yuan,

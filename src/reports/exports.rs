@@ -221,7 +221,7 @@ pub fn participation(conn: &mut DbConnection, s: &Scope, n: &Names) -> Result<Ta
     );
     let counts = crate::events::model::participation(conn, None, s.from, s.to)?;
     for (id, _, region) in model::organization_names(conn)? {
-        if let Some(c) = counts.get(&id).filter(|_| s.region(&region)) {
+        if let Some(c) = counts.get(id.as_str()).filter(|_| s.region(&region)) {
             t.rows.push(vec![
                 Cell::text(id.clone()),
                 n.org(&id),

@@ -5,6 +5,7 @@
 
 use super::page::Page;
 use crate::collaboration::agreements;
+use crate::db::ids::OrganizationId;
 use crate::error::ApiError;
 use crate::organizations::model as orgs;
 
@@ -25,7 +26,7 @@ pub async fn of_user(p: &Page, user: crate::app::AuthUser) -> Result<Vec<Shown>,
         .db
         .run(move |conn| {
             let rows = agreements::list(conn, &user)?;
-            let ids: Vec<String> = (rows.iter())
+            let ids: Vec<OrganizationId> = (rows.iter())
                 .flat_map(|a| {
                     [
                         a.need_organization_id.clone(),
@@ -50,7 +51,7 @@ pub async fn of_user(p: &Page, user: crate::app::AuthUser) -> Result<Vec<Shown>,
             value: (a.value_yuan).map(|y| {
                 crate::i18n::fill(p.t("project.yuan"), &[("n", &crate::money::grouped(y))])
             }),
-            interest_id: a.interest_id,
+            interest_id: a.interest_id.into(),
         })
         .collect())
 }

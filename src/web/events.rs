@@ -8,6 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{FormErrors, Page, PageForm, ok, render};
+use crate::db::ids::EventId;
 use crate::events::calendar::service::event_with_calendar;
 use crate::events::registrations::service::register_attendees;
 use crate::events::service::event_list;
@@ -109,7 +110,7 @@ struct EventPage<'a> {
 
 async fn show(
     p: &Page,
-    id: String,
+    id: EventId,
     errors: FormErrors,
     done: Vec<RegistrationView>,
     status: StatusCode,
@@ -136,7 +137,7 @@ async fn show(
     render(p, status, &tpl)
 }
 
-pub async fn event_page(p: Page, id: web::Path<String>) -> HttpResponse {
+pub async fn event_page(p: Page, id: web::Path<EventId>) -> HttpResponse {
     show(
         &p,
         id.into_inner(),
@@ -149,7 +150,7 @@ pub async fn event_page(p: Page, id: web::Path<String>) -> HttpResponse {
 
 /// `GET /events/{id}.ics`: the event's calendar file, as the API's `.ics` but for anyone
 /// who may see the event.
-pub async fn event_ics(p: Page, id: web::Path<String>) -> HttpResponse {
+pub async fn event_ics(p: Page, id: web::Path<EventId>) -> HttpResponse {
     match event_with_calendar(&p.state, p.user.clone(), id.into_inner()).await {
         Ok((_, ics)) => HttpResponse::Ok()
             .content_type("text/calendar; charset=utf-8")
@@ -178,7 +179,7 @@ pub struct RegisterForm {
 
 pub async fn register(
     p: Page,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     form: PageForm<RegisterForm>,
 ) -> HttpResponse {
     let id = id.into_inner();

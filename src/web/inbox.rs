@@ -8,6 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{Page, PageForm, ok};
+use crate::db::ids::NotificationId;
 use crate::error::ApiError;
 use crate::notifications::inbox::{self, NotificationView};
 
@@ -88,7 +89,7 @@ pub async fn inbox_page(p: Page, q: web::Query<InboxPath>) -> HttpResponse {
 pub struct Empty {}
 
 /// `POST /inbox/{id}/read`: as `POST /api/v1/me/notifications/{id}/read`.
-pub async fn read_one(p: Page, id: web::Path<String>, _f: PageForm<Empty>) -> HttpResponse {
+pub async fn read_one(p: Page, id: web::Path<NotificationId>, _f: PageForm<Empty>) -> HttpResponse {
     let Some(user) = p.user.clone() else {
         return p.redirect("/sign-in?next=/inbox");
     };

@@ -15,6 +15,7 @@ use crate::collaboration::domain::DeclineReason;
 use crate::collaboration::views::{
     AcceptInterest, CounterpartContact, DeclineInterest, InterestQuery, InterestView,
 };
+use crate::db::ids::{InterestId, OrganizationId};
 use crate::error::{ErrorCode, Text};
 use crate::organizations::model as orgs;
 
@@ -46,9 +47,15 @@ pub struct Shown {
 }
 
 async fn names_of(p: &Page, items: &[InterestView]) -> Result<Names, crate::error::ApiError> {
-    let ids: Vec<String> = items
+    let ids: Vec<OrganizationId> = items
         .iter()
-        .flat_map(|i| [i.from_organization_id.clone(), i.to_organization_id.clone()])
+        .flat_map(|i| {
+            [
+                i.from_organization_id.as_str(),
+                i.to_organization_id.as_str(),
+            ]
+        })
+        .map(OrganizationId::from)
         .collect();
     let org_names = p
         .state
@@ -111,7 +118,7 @@ async fn show(p: &Page, v: InterestView, errors: FormErrors, status: StatusCode)
 }
 
 /// `GET /interests/{id}`: the parties (and the bureau) only; others get 404.
-pub async fn interest_page(p: Page, id: web::Path<String>) -> HttpResponse {
+pub async fn interest_page(p: Page, id: web::Path<InterestId>) -> HttpResponse {
     let id = id.into_inner();
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/interests/{id}"));
@@ -156,7 +163,11 @@ fn decision(f: DecisionForm) -> Result<Decide, crate::error::ApiError> {
 }
 
 /// `POST /interests/{id}`: the decision of the pressed button.
-pub async fn decide(p: Page, id: web::Path<String>, form: PageForm<DecisionForm>) -> HttpResponse {
+pub async fn decide(
+    p: Page,
+    id: web::Path<InterestId>,
+    form: PageForm<DecisionForm>,
+) -> HttpResponse {
     let id = id.into_inner();
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/interests/{id}"));

@@ -16,6 +16,7 @@ use super::directory::flatten;
 use super::page::{FormErrors, Page, PageForm, render};
 use crate::collaboration::actions;
 use crate::collaboration::views::NewInterest;
+use crate::db::ids::{ListingId, OrganizationId};
 use crate::listings::domain::{Action, ListingStatus, Side};
 use crate::listings::service as listings;
 use crate::listings::views::ListingView;
@@ -30,7 +31,7 @@ use crate::organizations::taxonomy::{field_tree, region_tree};
 pub struct Names {
     pub fields: HashMap<String, String>,
     pub regions: HashMap<String, String>,
-    pub orgs: HashMap<String, (String, Option<String>)>,
+    pub orgs: HashMap<OrganizationId, (String, Option<String>)>,
 }
 
 impl Names {
@@ -217,14 +218,14 @@ struct Loaded {
     l: ListingView,
     own: bool,
     matches: Vec<MatchItem>,
-    org_names: HashMap<String, (String, Option<String>)>,
+    org_names: HashMap<OrganizationId, (String, Option<String>)>,
 }
 
 async fn load(
     p: &Page,
     engine: web::Data<Engine>,
     side: Side,
-    id: String,
+    id: ListingId,
 ) -> Result<Loaded, crate::error::ApiError> {
     let user = p.user.clone();
     p.state
@@ -238,11 +239,11 @@ async fn load(
                 false => Vec::new(),
             };
             let l = listings::view(conn, row)?;
-            let mut ids: Vec<String> = matches
+            let mut ids: Vec<OrganizationId> = matches
                 .iter()
-                .map(|m| m.listing.organization_id.clone())
+                .map(|m| m.listing.organization_id.as_str().into())
                 .collect();
-            ids.push(l.organization_id.clone());
+            ids.push(l.organization_id.as_str().into());
             let org_names = orgs::names(conn, &ids)?;
             Ok(Loaded {
                 l,
@@ -272,7 +273,7 @@ async fn show(
     p: &Page,
     engine: web::Data<Engine>,
     side: Side,
-    id: String,
+    id: ListingId,
     errors: FormErrors,
     status: StatusCode,
 ) -> HttpResponse {
@@ -316,7 +317,7 @@ async fn show(
 pub async fn listing_page(
     p: Page,
     engine: web::Data<Engine>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, ListingId)>,
 ) -> HttpResponse {
     let (kind, id) = path.into_inner();
     show(
@@ -341,7 +342,7 @@ pub struct InterestForm {
 pub async fn express_interest(
     p: Page,
     engine: web::Data<Engine>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, ListingId)>,
     form: PageForm<InterestForm>,
 ) -> HttpResponse {
     let (kind, id) = path.into_inner();
@@ -352,8 +353,8 @@ pub async fn express_interest(
     let f = form.0;
     let b = NewInterest {
         from_organization_id: f.organization_id,
-        need_id: (side == Side::Need).then(|| id.clone()),
-        capability_id: (side == Side::Capability).then(|| id.clone()),
+        need_id: (side == Side::Need).then(|| id.to_string()),
+        capability_id: (side == Side::Capability).then(|| id.to_string()),
         message: f.message,
     };
     match actions::express(&p.state, user, b).await {
@@ -370,7 +371,7 @@ pub async fn express_interest(
 pub async fn act(
     p: Page,
     engine: web::Data<Engine>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(String, ListingId, String)>,
     _form: PageForm<Vec<(String, String)>>,
 ) -> HttpResponse {
     let (kind, id, action) = path.into_inner();
@@ -383,13 +384,9 @@ pub async fn act(
     };
     let write = p
         .state
-        .db
-        .write(move |c| listings::act(c, user, side, &lid, action));
+        .write_and_index(move |c| listings::act(c, user, side, &lid, action));
     match write.await {
-        Ok(v) => {
-            p.state.index_wake.notify_one();
-            p.redirect(&path_of(&v.side, &v.id))
-        }
+        Ok(v) => p.redirect(&path_of(&v.side, &v.id)),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
             show(&p, engine, side, id, p.form_errors(&e), status).await

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::dashboard::{Item, item, listings_of};
 use super::listings::taxonomy_names;
 use super::page::{FormErrors, Page, PageForm, render};
+use crate::db::ids::OrganizationId;
 use crate::error::{ApiError, ErrorCode};
 use crate::organizations::domain::{OrgStatus, Review};
 use crate::organizations::membership::members;
@@ -124,7 +125,7 @@ async fn member_list(p: &Page, o: &OrganizationView) -> Result<Option<Vec<Member
     if o.my_role.is_none() && !user.is_bureau() {
         return Ok(None);
     }
-    let list = members(&p.state, user, o.id.clone()).await?;
+    let list = members(&p.state, user, o.id.as_str().into()).await?;
     Ok(Some(
         list.into_iter()
             .map(|m| Member {
@@ -136,7 +137,12 @@ async fn member_list(p: &Page, o: &OrganizationView) -> Result<Option<Vec<Member
     ))
 }
 
-async fn show(p: &Page, id: String, errors: FormErrors, status: StatusCode) -> HttpResponse {
+async fn show(
+    p: &Page,
+    id: OrganizationId,
+    errors: FormErrors,
+    status: StatusCode,
+) -> HttpResponse {
     let o = match service::get(&p.state, p.user.clone(), id.clone()).await {
         Ok(o) => o,
         Err(ApiError::NotFound) if p.user.is_none() => {
@@ -175,7 +181,7 @@ async fn show(p: &Page, id: String, errors: FormErrors, status: StatusCode) -> H
 
 /// `GET /organizations/{id}`: what the viewer may see of it; a visitor is asked to sign in
 /// for an organization only insiders see, a signed-in outsider gets 404.
-pub async fn organization_page(p: Page, id: web::Path<String>) -> HttpResponse {
+pub async fn organization_page(p: Page, id: web::Path<OrganizationId>) -> HttpResponse {
     show(&p, id.into_inner(), FormErrors::default(), StatusCode::OK).await
 }
 
@@ -189,7 +195,11 @@ pub struct ReviewForm {
 
 /// `POST /organizations/{id}/review`: the bureau's review action, through
 /// `workflow::review` as `POST /api/v1/organizations/{id}/{action}`.
-pub async fn review(p: Page, id: web::Path<String>, form: PageForm<ReviewForm>) -> HttpResponse {
+pub async fn review(
+    p: Page,
+    id: web::Path<OrganizationId>,
+    form: PageForm<ReviewForm>,
+) -> HttpResponse {
     let id = id.into_inner();
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/organizations/{id}"));

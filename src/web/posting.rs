@@ -16,6 +16,7 @@ use super::directory::{Choice, flatten};
 use super::listing_form::{Form, trl_field};
 use super::listings::{path_of, side_of};
 use super::page::{FormErrors, Page, PageForm, render};
+use crate::db::ids::ListingId;
 use crate::error::ApiError;
 use crate::listings::domain::{Mode, Side, may_post};
 use crate::listings::service as listings;
@@ -207,7 +208,7 @@ pub async fn create(
 }
 
 /// `GET /needs/{id}/edit` and `GET /capabilities/{id}/edit`, for the listing's members.
-pub async fn edit_page(p: Page, path: web::Path<(String, String)>) -> HttpResponse {
+pub async fn edit_page(p: Page, path: web::Path<(String, ListingId)>) -> HttpResponse {
     let (kind, id) = path.into_inner();
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/{kind}/{id}/edit"));
@@ -220,7 +221,15 @@ pub async fn edit_page(p: Page, path: web::Path<(String, String)>) -> HttpRespon
     match read.await {
         Ok(l) => {
             let (f, ok) = (Form::from_view(&l), StatusCode::OK);
-            show(&p, side, Target::Edit(id), f, FormErrors::default(), ok).await
+            show(
+                &p,
+                side,
+                Target::Edit(id.into()),
+                f,
+                FormErrors::default(),
+                ok,
+            )
+            .await
         }
         Err(e) => p.error(&hidden(e)),
     }
@@ -230,7 +239,7 @@ pub async fn edit_page(p: Page, path: web::Path<(String, String)>) -> HttpRespon
 /// with the changes the form makes to the listing as it is, in one transaction.
 pub async fn update(
     p: Page,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, ListingId)>,
     form: PageForm<Vec<(String, String)>>,
 ) -> HttpResponse {
     let (kind, id) = path.into_inner();
@@ -240,16 +249,13 @@ pub async fn update(
     let side = side_of(&kind);
     let f = Form::from_pairs(form.0);
     let (sent, lid) = (f.clone(), id.clone());
-    let write = p.state.db.write(move |c| {
+    let write = p.state.write_and_index(move |c| {
         let now = listings::editable_view(c, user.clone(), side, &lid)?;
         listings::update(c, user, side, &lid, sent.changes(side, &now)?)
     });
     match write.await.map_err(hidden) {
-        Ok(v) => {
-            p.state.index_wake.notify_one();
-            p.redirect(&path_of(&v.side, &v.id))
-        }
+        Ok(v) => p.redirect(&path_of(&v.side, &v.id)),
         Err(ApiError::NotFound) => p.error(&ApiError::NotFound),
-        Err(e) => refused(&p, side, Target::Edit(id), f, e).await,
+        Err(e) => refused(&p, side, Target::Edit(id.into()), f, e).await,
     }
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::listings::{Names, taxonomy_names};
 use super::page::{FormErrors, Page, PageForm, render};
+use crate::db::ids::{MilestoneId, OrganizationId, ProjectId};
 use crate::error::{ApiError, ErrorCode};
 use crate::organizations::model as orgs;
 use crate::projects::domain::{Stage, today};
@@ -91,14 +92,16 @@ fn shown(p: &Page, v: ProjectView, names: &Names) -> Shown {
     }
 }
 
-async fn show(p: &Page, id: String, errors: FormErrors, status: StatusCode) -> HttpResponse {
+async fn show(p: &Page, id: ProjectId, errors: FormErrors, status: StatusCode) -> HttpResponse {
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/projects/{id}"));
     };
     let found = p.state.db.run(move |conn| {
         let (v, party) = get_as_party(conn, &user, &id)?;
-        let mut ids = v.partner_organization_ids.clone();
-        ids.push(v.owner_organization_id.clone());
+        let mut ids: Vec<OrganizationId> = (v.partner_organization_ids.iter())
+            .map(|o| o.as_str().into())
+            .collect();
+        ids.push(v.owner_organization_id.as_str().into());
         Ok::<_, ApiError>((v, party, orgs::names(conn, &ids)?))
     });
     let ((v, party, orgs), (fields, regions)) =
@@ -128,12 +131,12 @@ async fn show(p: &Page, id: String, errors: FormErrors, status: StatusCode) -> H
 }
 
 /// `GET /projects/{id}`: the project's organizations and the bureau; others 404.
-pub async fn project_page(p: Page, id: web::Path<String>) -> HttpResponse {
+pub async fn project_page(p: Page, id: web::Path<ProjectId>) -> HttpResponse {
     show(&p, id.into_inner(), FormErrors::default(), StatusCode::OK).await
 }
 
 /// After an action: back to the page, or the page again with the refusal.
-async fn after<T>(p: Page, id: String, result: Result<T, ApiError>) -> HttpResponse {
+async fn after<T>(p: Page, id: ProjectId, result: Result<T, ApiError>) -> HttpResponse {
     match result {
         Ok(_) => p.redirect(&format!("/projects/{id}")),
         Err(ApiError::NotFound) => p.error(&ApiError::NotFound),
@@ -155,7 +158,7 @@ pub struct DoneForm {
 /// `PATCH /api/v1/projects/{id}/milestones/{milestone_id}` with `done_on`.
 pub async fn milestone_done(
     p: Page,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProjectId, MilestoneId)>,
     form: PageForm<DoneForm>,
 ) -> HttpResponse {
     let (id, mid) = path.into_inner();
@@ -186,7 +189,11 @@ pub struct StageForm {
 }
 
 /// `POST /projects/{id}/stage`: as `PATCH /api/v1/projects/{id}` with `stage`.
-pub async fn move_stage(p: Page, id: web::Path<String>, form: PageForm<StageForm>) -> HttpResponse {
+pub async fn move_stage(
+    p: Page,
+    id: web::Path<ProjectId>,
+    form: PageForm<StageForm>,
+) -> HttpResponse {
     let id = id.into_inner();
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/projects/{id}"));

@@ -170,8 +170,8 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
         .write(move |conn| {
             Ok(collab_registry::organizations::model::add_member(
                 conn,
-                &a2,
-                &mid,
+                &a2.into(),
+                &mid.into(),
                 collab_registry::organizations::domain::MemberRole::Member,
             )?)
         })

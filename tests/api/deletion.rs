@@ -28,8 +28,8 @@ pub async fn add_member(app: &TestApp, org: &str, user: &TestUser) {
         .write(move |conn| {
             Ok(collab_registry::organizations::model::add_member(
                 conn,
-                &org,
-                &uid,
+                &org.into(),
+                &uid.into(),
                 collab_registry::organizations::domain::MemberRole::Member,
             )?)
         })

@@ -309,7 +309,8 @@ impl TestApp {
         self.db
             .write(move |conn| {
                 Ok(collab_registry::accounts::model::mark_email_verified(
-                    conn, &uid,
+                    conn,
+                    &uid.into(),
                 )?)
             })
             .await

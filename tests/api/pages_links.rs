@@ -77,7 +77,7 @@ async fn the_unsubscribe_link_shows_the_topic_and_asks_before_it_changes_anythin
     let app = spawn_app().await;
     let user = app.verified_user("quiet@example.com").await;
     let postman = Postman::new(&app.settings.public_url, &TEST_JWT_SECRET.to_owned().into());
-    let url = postman.unsubscribe_page_url(&user.id, "events");
+    let url = postman.unsubscribe_page_url(&user.id.clone().into(), "events");
     let link = link_in(&app, &url);
     let c = browser_like();
     let (status, html) = page(&c, app.url(&link)).await;

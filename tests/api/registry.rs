@@ -203,8 +203,8 @@ async fn editing_rights_private_fields_and_contacts_follow_roles() {
             move |conn| {
                 Ok(collab_registry::organizations::model::add_member(
                     conn,
-                    &id,
-                    &uid,
+                    &id.into(),
+                    &uid.into(),
                     collab_registry::organizations::domain::MemberRole::Member,
                 )?)
             }
@@ -302,8 +302,8 @@ async fn review_actions_mail_every_member_in_their_language_and_are_audited() {
         .write(move |conn| {
             Ok(collab_registry::organizations::model::add_member(
                 conn,
-                &oid,
-                &zid,
+                &oid.into(),
+                &zid.into(),
                 collab_registry::organizations::domain::MemberRole::Member,
             )?)
         })

@@ -4,12 +4,17 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::schema::{event_registrations as er, events as e, users as u};
 use crate::events::domain::{EventStatus, RegistrationStatus};
 use crate::events::model::Event;
 
 /// Events a user registered for or attends (by the account's email), for the feed.
-pub fn calendar_of(conn: &mut DbConnection, user_id: &str, email: &str) -> QueryResult<Vec<Event>> {
+pub fn calendar_of(
+    conn: &mut DbConnection,
+    user_id: &UserId,
+    email: &str,
+) -> QueryResult<Vec<Event>> {
     let ids = er::table
         .select(er::event_id)
         .filter(er::status.ne(RegistrationStatus::Cancelled))
@@ -29,7 +34,7 @@ pub fn calendar_of(conn: &mut DbConnection, user_id: &str, email: &str) -> Query
 /// Set (or with `None` clear) the hash of a user's feed token.
 pub fn set_token_hash(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     hash: Option<String>,
 ) -> QueryResult<()> {
     diesel::update(u::table.find(user_id))
@@ -42,7 +47,7 @@ pub fn set_token_hash(
 pub fn owner_of_token(
     conn: &mut DbConnection,
     hash: &str,
-) -> QueryResult<Option<(String, String)>> {
+) -> QueryResult<Option<(UserId, String)>> {
     u::table
         .filter(u::calendar_token_hash.eq(hash))
         .filter(u::disabled_at.is_null())

@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 
 use super::service;
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::EventId;
 use crate::error::{ApiError, Problem};
 use crate::events::views::CalendarFeed;
 use crate::extract::ApiQuery;
@@ -24,7 +25,7 @@ fn calendar_response(body: String) -> HttpResponse {
 pub async fn event_ics(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
     let postman = state.postman.clone();
     let body = state

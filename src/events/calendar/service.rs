@@ -5,6 +5,7 @@ use super::{ics, model};
 use crate::app::{AppState, AuthUser, Postman};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::DbConnection;
+use crate::db::ids::EventId;
 use crate::error::ApiError;
 use crate::events::access::visible_to;
 use crate::events::notify;
@@ -16,7 +17,7 @@ pub fn event_ics(
     conn: &mut DbConnection,
     postman: &Postman,
     user: Option<&AuthUser>,
-    id: &str,
+    id: &EventId,
 ) -> Result<String, ApiError> {
     let ev = visible_to(conn, user, id)?;
     Ok(ics::event_calendar(
@@ -30,7 +31,7 @@ pub fn event_ics(
 pub async fn event_with_calendar(
     state: &AppState,
     user: Option<AuthUser>,
-    id: String,
+    id: EventId,
 ) -> Result<(EventView, String), ApiError> {
     let postman = state.postman.clone();
     state

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::model::Registration;
 use crate::accounts::domain::Email;
 use crate::app::text;
+use crate::db::ids::RegistrationId;
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::events::domain::RegistrationStatus;
 use crate::events::views::Attendee;
@@ -74,7 +75,7 @@ pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
 }
 
 /// Places in line (1 = next) from an event's full list of registrations in queue order.
-pub fn queue_of(all: &[Registration]) -> HashMap<String, i64> {
+pub fn queue_of(all: &[Registration]) -> HashMap<RegistrationId, i64> {
     all.iter()
         .filter(|r| r.status == RegistrationStatus::Waitlisted)
         .enumerate()

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::ids::{EventId, OrganizationId, RegistrationId, UserId};
 use crate::db::schema::{event_registrations as er, events as e, users as u};
 use crate::events::domain::{EventStatus, RegistrationStatus};
 use crate::events::model::Event;
@@ -15,10 +16,10 @@ use crate::events::model::Event;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = er)]
 pub struct Registration {
-    pub id: String,
-    pub event_id: String,
-    pub organization_id: String,
-    pub registered_by: Option<String>,
+    pub id: RegistrationId,
+    pub event_id: EventId,
+    pub organization_id: OrganizationId,
+    pub registered_by: Option<UserId>,
     pub attendee_name: String,
     pub attendee_email: String,
     pub attendee_phone: Option<String>,
@@ -40,8 +41,8 @@ pub fn insert_registrations(conn: &mut DbConnection, rows: &[Registration]) -> Q
 
 pub fn registration(
     conn: &mut DbConnection,
-    event_id: &str,
-    id: &str,
+    event_id: &EventId,
+    id: &RegistrationId,
 ) -> QueryResult<Option<Registration>> {
     er::table
         .find(id)
@@ -54,8 +55,8 @@ pub fn registration(
 /// Registrations of an event in queue order (optionally of some organizations only).
 pub fn registrations(
     conn: &mut DbConnection,
-    event_id: &str,
-    orgs: Option<&[String]>,
+    event_id: &EventId,
+    orgs: Option<&[OrganizationId]>,
 ) -> QueryResult<Vec<Registration>> {
     let mut q = er::table
         .select(Registration::as_select())
@@ -72,9 +73,9 @@ pub fn registrations(
 /// count per row (on `(event_id, status, id)`), so the cost does not grow with the event.
 pub fn queue_positions(
     conn: &mut DbConnection,
-    event_id: &str,
+    event_id: &EventId,
     regs: &[Registration],
-) -> QueryResult<HashMap<String, i64>> {
+) -> QueryResult<HashMap<RegistrationId, i64>> {
     let mut out = HashMap::new();
     for r in regs
         .iter()
@@ -92,7 +93,11 @@ pub fn queue_positions(
 }
 
 /// Confirmed places taken in total and by one organization.
-pub fn taken(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResult<(i64, i64)> {
+pub fn taken(
+    conn: &mut DbConnection,
+    event_id: &EventId,
+    org_id: &OrganizationId,
+) -> QueryResult<(i64, i64)> {
     let confirmed = er::table
         .filter(er::event_id.eq(event_id))
         .filter(er::status.eq(RegistrationStatus::Confirmed));
@@ -105,14 +110,17 @@ pub fn taken(conn: &mut DbConnection, event_id: &str, org_id: &str) -> QueryResu
 }
 
 /// Confirmed and waitlisted counts per event.
-pub fn counts(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<String, (i64, i64)>> {
-    let rows: Vec<(String, RegistrationStatus, i64)> = er::table
+pub fn counts(
+    conn: &mut DbConnection,
+    ids: &[EventId],
+) -> QueryResult<HashMap<EventId, (i64, i64)>> {
+    let rows: Vec<(EventId, RegistrationStatus, i64)> = er::table
         .filter(er::event_id.eq_any(ids))
         .filter(er::status.ne(RegistrationStatus::Cancelled))
         .group_by((er::event_id, er::status))
         .select((er::event_id, er::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut out: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut out: HashMap<EventId, (i64, i64)> = HashMap::new();
     for (id, status, n) in rows {
         let c = out.entry(id).or_default();
         if status == RegistrationStatus::Confirmed {
@@ -128,8 +136,8 @@ pub fn counts(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<St
 /// organization's registrations are not looked at: see `service::require_unregistered`).
 pub fn active_email_taken(
     conn: &mut DbConnection,
-    event_id: &str,
-    org_id: &str,
+    event_id: &EventId,
+    org_id: &OrganizationId,
     emails: &[String],
 ) -> QueryResult<Vec<String>> {
     er::table
@@ -158,8 +166,8 @@ pub fn outside_addresses(conn: &mut DbConnection, emails: &[String]) -> QueryRes
 /// `since`, cancelled ones included (a register-and-cancel loop mails as much).
 pub fn outside_registrations_since(
     conn: &mut DbConnection,
-    event_id: &str,
-    organization_id: &str,
+    event_id: &EventId,
+    organization_id: &OrganizationId,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<NaiveDateTime>> {
     let rows: Vec<(String, NaiveDateTime)> = er::table
@@ -179,7 +187,7 @@ pub fn outside_registrations_since(
 
 pub fn set_status(
     conn: &mut DbConnection,
-    id: &str,
+    id: &RegistrationId,
     status: RegistrationStatus,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -196,8 +204,8 @@ pub fn set_status(
 
 pub fn set_attended(
     conn: &mut DbConnection,
-    event_id: &str,
-    ids: &[String],
+    event_id: &EventId,
+    ids: &[RegistrationId],
     attended: bool,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -242,7 +250,7 @@ pub fn due_reminders(
 
 pub fn mark_reminded(
     conn: &mut DbConnection,
-    id: &str,
+    id: &RegistrationId,
     starts_at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(er::table.find(id))

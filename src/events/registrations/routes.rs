@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use super::service;
 use crate::app::when::Bound;
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::{EventId, OrganizationId, RegistrationId};
 use crate::error::{ApiError, Problem};
 use crate::events::views::{
     AttendanceBody, AttendanceResult, NewRegistration, ParticipationReport, RegistrationList,
@@ -21,7 +22,7 @@ use crate::extract::ApiQuery;
 pub async fn list_registrations(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
     let items = state
         .db
@@ -39,7 +40,7 @@ pub async fn list_registrations(
 pub async fn register(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: crate::extract::ApiJson<NewRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let items = service::register_attendees(&state, user, id.into_inner(), body.0).await?;
@@ -54,7 +55,7 @@ pub async fn register(
 pub async fn cancel_registration(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(EventId, RegistrationId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, rid) = path.into_inner();
     let postman = state.postman.clone();
@@ -73,16 +74,15 @@ pub async fn cancel_registration(
 pub async fn record_attendance(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<EventId>,
     body: crate::extract::ApiJson<AttendanceBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let attended = b.attended.unwrap_or(true);
+    let ids: Vec<RegistrationId> = b.registration_ids.into_iter().map(Into::into).collect();
     let updated = state
         .db
-        .run(move |conn| {
-            service::record_attendance(conn, &user, &id, &b.registration_ids, attended)
-        })
+        .run(move |conn| service::record_attendance(conn, &user, &id, &ids, attended))
         .await?;
     Ok(HttpResponse::Ok().json(AttendanceResult { updated }))
 }
@@ -114,7 +114,8 @@ pub async fn participation(
     let items = state
         .db
         .run(move |conn| {
-            service::participation(conn, &user, q.organization_id.as_deref(), from, to)
+            let org = q.organization_id.map(OrganizationId::from);
+            service::participation(conn, &user, org.as_ref(), from, to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ParticipationReport { items }))

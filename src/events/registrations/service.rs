@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use super::domain::{AttendeeInput, attendees, queue_of};
 use super::model::{self, Registration};
 use crate::app::{AppState, AuthUser, Postman, acting_organization};
-use crate::db::types::{new_id, now};
+use crate::db::ids::{EventId, OrganizationId, RegistrationId};
+use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
 use crate::error::{ApiError, ErrorCode, Text};
 use crate::events::access::visible_to;
@@ -21,11 +22,11 @@ use crate::organizations::model as orgs;
 
 fn with_positions(
     regs: Vec<Registration>,
-    queue: &std::collections::HashMap<String, i64>,
+    queue: &std::collections::HashMap<RegistrationId, i64>,
 ) -> Vec<RegistrationView> {
     regs.into_iter()
         .map(|r| {
-            let pos = queue.get(r.id.as_str()).copied();
+            let pos = queue.get(&r.id).copied();
             RegistrationView::new(r, pos)
         })
         .collect()
@@ -36,7 +37,7 @@ fn with_positions(
 pub fn list(
     conn: &mut DbConnection,
     user: &AuthUser,
-    event_id: &str,
+    event_id: &EventId,
 ) -> Result<Vec<RegistrationView>, ApiError> {
     let ev = visible_to(conn, Some(user), event_id)?;
     let all = model::registrations(conn, &ev.id, None)?;
@@ -57,7 +58,7 @@ pub fn list(
 pub async fn register_attendees(
     state: &AppState,
     user: AuthUser,
-    event_id: String,
+    event_id: EventId,
     b: NewRegistration,
 ) -> Result<Vec<RegistrationView>, ApiError> {
     user.require_verified()?;
@@ -73,7 +74,7 @@ pub async fn register_attendees(
                 quota,
                 &user,
                 &event_id,
-                &b.organization_id,
+                &OrganizationId::from(b.organization_id),
                 people,
             )
         })
@@ -90,8 +91,8 @@ pub fn register(
     postman: &Postman,
     outside_quota: u32,
     user: &AuthUser,
-    event_id: &str,
-    org_id: &str,
+    event_id: &EventId,
+    org_id: &OrganizationId,
     people: Vec<AttendeeInput>,
 ) -> Result<Vec<RegistrationView>, ApiError> {
     user.require_verified()?;
@@ -138,7 +139,11 @@ pub fn register(
 }
 
 /// The organization was invited, or the audience selects it now.
-fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result<(), ApiError> {
+fn require_audience(
+    conn: &mut DbConnection,
+    ev: &Event,
+    org_id: &OrganizationId,
+) -> Result<(), ApiError> {
     let audience = events::audiences(conn, std::slice::from_ref(&ev.id))?
         .remove(&ev.id)
         .unwrap_or_default();
@@ -161,7 +166,7 @@ fn require_audience(conn: &mut DbConnection, ev: &Event, org_id: &str) -> Result
 fn require_unregistered(
     conn: &mut DbConnection,
     ev: &Event,
-    org_id: &str,
+    org_id: &OrganizationId,
     emails: &[String],
 ) -> Result<(), ApiError> {
     let taken = model::active_email_taken(conn, &ev.id, org_id, emails)?;
@@ -185,22 +190,22 @@ fn new_registrations(
     conn: &mut DbConnection,
     ev: &Event,
     user: &AuthUser,
-    org_id: &str,
+    org_id: &OrganizationId,
     people: Vec<AttendeeInput>,
     t: NaiveDateTime,
 ) -> Result<Vec<Registration>, ApiError> {
     let (total, by_org) = model::taken(conn, &ev.id, org_id)?;
     let mut places = places_of(ev)
-        .held(org_id, by_org)
+        .held(org_id.as_str(), by_org)
         .held_elsewhere(total - by_org);
-    let places = allocate(&mut places, people.iter().map(|_| org_id));
+    let places = allocate(&mut places, people.iter().map(|_| org_id.as_str()));
     Ok(people
         .into_iter()
         .zip(places)
         .map(|(p, confirmed)| Registration {
-            id: new_id(),
+            id: RegistrationId::new(),
             event_id: ev.id.clone(),
-            organization_id: org_id.to_owned(),
+            organization_id: org_id.clone(),
             registered_by: Some(user.id.clone()),
             attendee_name: p.name,
             attendee_email: p.email,
@@ -232,8 +237,8 @@ pub fn cancel(
     conn: &mut DbConnection,
     postman: &Postman,
     user: &AuthUser,
-    event_id: &str,
-    id: &str,
+    event_id: &EventId,
+    id: &RegistrationId,
 ) -> Result<RegistrationView, ApiError> {
     write_tx(conn, |conn| {
         let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
@@ -304,8 +309,8 @@ pub fn promote(
 pub fn record_attendance(
     conn: &mut DbConnection,
     user: &AuthUser,
-    event_id: &str,
-    ids: &[String],
+    event_id: &EventId,
+    ids: &[RegistrationId],
     attended: bool,
 ) -> Result<usize, ApiError> {
     user.require_bureau()?;
@@ -345,12 +350,12 @@ pub fn record_attendance(
 pub fn participation(
     conn: &mut DbConnection,
     user: &AuthUser,
-    organization_id: Option<&str>,
+    organization_id: Option<&OrganizationId>,
     from: Option<NaiveDateTime>,
     to: Option<NaiveDateTime>,
 ) -> Result<Vec<ParticipationRow>, ApiError> {
-    let scope: Option<Vec<String>> = match (organization_id, user.is_bureau()) {
-        (Some(id), true) => Some(vec![id.to_owned()]),
+    let scope: Option<Vec<OrganizationId>> = match (organization_id, user.is_bureau()) {
+        (Some(id), true) => Some(vec![id.clone()]),
         (None, true) => None,
         (Some(id), false) => {
             if orgs::role_of(conn, id, &user.id)?.is_none() {
@@ -358,18 +363,18 @@ pub fn participation(
                     "problem.forbidden.participation",
                 )));
             }
-            Some(vec![id.to_owned()])
+            Some(vec![id.clone()])
         }
         (None, false) => Some(orgs::organization_ids_of(conn, &user.id)?),
     };
     let counts = events::participation(conn, scope.as_deref(), from, to)?;
-    let ids: Vec<String> = counts.keys().cloned().collect();
+    let ids: Vec<OrganizationId> = counts.keys().cloned().collect();
     let names = events::organization_names(conn, &ids)?;
     let mut items: Vec<ParticipationRow> = counts
         .into_iter()
         .map(|(id, p)| ParticipationRow {
             organization_name: names.get(&id).cloned().unwrap_or_default(),
-            organization_id: id,
+            organization_id: id.into(),
             invited: p.invited,
             registered: p.registered,
             attended: p.attended,

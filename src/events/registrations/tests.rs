@@ -58,7 +58,7 @@ fn cancelling_a_place_promotes_the_first_in_line_who_fits() {
         vec![("confirmed", None), ("waitlisted", Some(2))]
     );
     // b's confirmed attendee cancels: a1 waits longer but a is at its cap, so b1 moves up.
-    let cancelled = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id).unwrap();
+    let cancelled = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id.as_str().into()).unwrap();
     assert_eq!(cancelled.status, "cancelled");
     let all = list(&mut c, &admin, &ev).unwrap();
     let status_of = |id: &str| {
@@ -73,7 +73,7 @@ fn cancelling_a_place_promotes_the_first_in_line_who_fits() {
         ("waitlisted".to_owned(), Some(1))
     );
     // Cancelling again changes nothing and promotes nobody.
-    let again = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id).unwrap();
+    let again = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id.as_str().into()).unwrap();
     assert_eq!(again.status, "cancelled");
     assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 4);
 }
@@ -92,7 +92,7 @@ fn members_see_only_their_organizations_registrations() {
     assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 2);
     // Nor may they cancel another organization's.
     assert!(matches!(
-        cancel(&mut c, &pm, &ma, &ev, &theirs[0].id),
+        cancel(&mut c, &pm, &ma, &ev, &theirs[0].id.as_str().into()),
         Err(ApiError::NotFound)
     ));
 }
@@ -138,7 +138,16 @@ fn only_members_register_and_only_for_open_events() {
         crate::events::service::create(&mut c, &admin, crate::events::testing::draft(10, None))
             .unwrap();
     let m = member(&mut c, &org);
-    let err = register(&mut c, &pm, 100, &m, &draft.id, &org, people(1, "a")).unwrap_err();
+    let err = register(
+        &mut c,
+        &pm,
+        100,
+        &m,
+        &draft.id.as_str().into(),
+        &org,
+        people(1, "a"),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventNotPublished);
 }
 
@@ -147,7 +156,7 @@ fn attendance_waits_for_the_event_to_start() {
     let mut c = conn();
     let admin = bureau(&mut c);
     let ev = published(&mut c, &admin, 10, None);
-    let ids = vec!["x".to_owned()];
+    let ids = vec![crate::db::ids::RegistrationId::from("x")];
     let err = record_attendance(&mut c, &admin, &ev, &ids, true).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventNotStarted);
     let org = organization(&mut c);

@@ -13,15 +13,16 @@ use super::preferences::{Delivery, preferences_of};
 use crate::app::Locale;
 pub use crate::app::Postman;
 use crate::db::DbConnection;
+use crate::db::ids::{NotificationId, UserId};
 use crate::db::schema::notifications as n;
-use crate::db::types::{new_id, now};
+use crate::db::types::now;
 use crate::notifications::outbox::{self, NewEmail, Topic};
 use crate::notifications::templates::{self, Rendered};
 
 /// The person a notice is for.
 #[derive(Debug, Clone)]
 pub struct Recipient {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub locale: Locale,
@@ -103,8 +104,8 @@ const CHUNK: usize = 400;
 #[derive(Insertable)]
 #[diesel(table_name = n)]
 struct NewNotification<'a> {
-    id: String,
-    user_id: &'a str,
+    id: NotificationId,
+    user_id: &'a UserId,
     idempotency_key: &'a str,
     topic: Topic,
     title: &'a str,
@@ -161,7 +162,7 @@ impl Postman {
         if fresh.is_empty() {
             return Ok(Delivered::default());
         }
-        let users: Vec<&str> = fresh.iter().map(|x| x.recipient.user_id.as_str()).collect();
+        let users: Vec<&UserId> = fresh.iter().map(|x| &x.recipient.user_id).collect();
         let prefs = preferences_of(conn, &users)?;
         let t = now();
         let plan: Vec<Delivery> = fresh
@@ -181,7 +182,7 @@ impl Postman {
             .iter()
             .zip(&plan)
             .map(|(x, d)| NewNotification {
-                id: new_id(),
+                id: NotificationId::new(),
                 user_id: &x.recipient.user_id,
                 idempotency_key: &x.key,
                 topic: x.topic,

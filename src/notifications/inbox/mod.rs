@@ -18,6 +18,7 @@ pub use preferences::{
 };
 
 use crate::db::DbConnection;
+use crate::db::ids::{NotificationId, UserId};
 use crate::db::schema::notifications as n;
 use crate::db::types::{now, utc};
 use crate::error::ApiError;
@@ -28,8 +29,8 @@ use crate::notifications::outbox::Topic;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = n)]
 pub struct Notification {
-    pub id: String,
-    pub user_id: String,
+    pub id: NotificationId,
+    pub user_id: UserId,
     pub topic: Topic,
     pub title: String,
     pub body: String,
@@ -59,7 +60,7 @@ pub struct NotificationView {
 impl From<Notification> for NotificationView {
     fn from(x: Notification) -> Self {
         NotificationView {
-            id: x.id,
+            id: x.id.into(),
             topic: x.topic.as_str().to_owned(),
             title: x.title,
             body: x.body,
@@ -111,7 +112,7 @@ impl InboxCursor {
 /// A page of a user's inbox: unread first, newest first within each group.
 pub fn page(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     unread_only: bool,
     after: Option<&InboxCursor>,
     limit: i64,
@@ -152,7 +153,7 @@ pub fn page(
 /// are unread: `GET /api/v1/me/notifications` and the inbox page.
 pub async fn read(
     db: &crate::db::Db,
-    user_id: String,
+    user_id: UserId,
     unread_only: bool,
     cursor: Option<&str>,
     limit: Option<crate::app::pagination::Limit>,
@@ -169,7 +170,7 @@ pub async fn read(
     Ok((page, unread))
 }
 
-pub fn unread_count(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
+pub fn unread_count(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<i64> {
     n::table
         .filter(n::user_id.eq(user_id))
         .filter(n::read_at.is_null())
@@ -180,8 +181,8 @@ pub fn unread_count(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> 
 /// Mark one of the user's notices read; `None` if it is not theirs.
 pub fn mark_read(
     conn: &mut DbConnection,
-    user_id: &str,
-    id: &str,
+    user_id: &UserId,
+    id: &NotificationId,
 ) -> QueryResult<Option<Notification>> {
     diesel::update(
         n::table
@@ -199,7 +200,7 @@ pub fn mark_read(
         .optional()
 }
 
-pub fn mark_all_read(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+pub fn mark_all_read(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<usize> {
     diesel::update(
         n::table
             .filter(n::user_id.eq(user_id))

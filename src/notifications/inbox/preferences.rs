@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 use crate::db::schema::notification_preferences as np;
 use crate::db::types::now;
 use crate::notifications::outbox::Topic;
@@ -35,10 +36,10 @@ pub const CHOOSABLE: [Topic; 4] = [
 /// Non-default preferences of `users`, by (user, topic).
 pub(super) fn preferences_of(
     conn: &mut DbConnection,
-    users: &[&str],
-) -> QueryResult<HashMap<(String, Topic), Delivery>> {
+    users: &[&UserId],
+) -> QueryResult<HashMap<(UserId, Topic), Delivery>> {
     // Topic and delivery are read strictly: a stored value that is neither is an error.
-    let rows: Vec<(String, Topic, Delivery)> = np::table
+    let rows: Vec<(UserId, Topic, Delivery)> = np::table
         .select((np::user_id, np::topic, np::delivery))
         .filter(np::user_id.eq_any(users))
         .load(conn)?;
@@ -87,10 +88,10 @@ impl PreferenceChanges {
     }
 }
 
-pub fn preferences(conn: &mut DbConnection, user_id: &str) -> QueryResult<Preferences> {
+pub fn preferences(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<Preferences> {
     let map = preferences_of(conn, &[user_id])?;
     let get = |t: Topic| {
-        map.get(&(user_id.to_owned(), t))
+        map.get(&(user_id.clone(), t))
             .copied()
             .unwrap_or(Delivery::Immediate)
     };
@@ -104,7 +105,7 @@ pub fn preferences(conn: &mut DbConnection, user_id: &str) -> QueryResult<Prefer
 
 pub fn set_preference(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     topic: Topic,
     delivery: Delivery,
 ) -> QueryResult<()> {
@@ -129,7 +130,7 @@ pub fn set_preference(
 
 pub fn apply_changes(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     changes: &PreferenceChanges,
 ) -> QueryResult<()> {
     for (topic, delivery) in changes.pairs() {

@@ -21,6 +21,7 @@ pub use remove::{Removed, remove};
 use crate::accounts::{model as accounts, provision};
 use crate::app::{AuthUser, Locale, Postman, Role};
 use crate::db::DbConnection;
+use crate::db::ids::{EventId, InterestId, ListingId, OrganizationId, ProjectId};
 use crate::db::schema::{agreements, event_registrations, events, interests, listings, projects};
 use crate::listings::domain::{Action, Side};
 use crate::organizations::demo::id_of;
@@ -80,7 +81,7 @@ fn account(
 }
 
 /// The id of the sample organization `key`, which must be there.
-fn sample_org(conn: &mut DbConnection, key: &str) -> anyhow::Result<String> {
+fn sample_org(conn: &mut DbConnection, key: &str) -> anyhow::Result<OrganizationId> {
     let id = id_of(key);
     orgs::find(conn, &id)?
         .filter(|o| o.is_sample)
@@ -134,14 +135,14 @@ pub fn load(conn: &mut DbConnection, postman: &Postman) -> anyhow::Result<Loaded
 fn listing(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org: &str,
+    org: &OrganizationId,
     p: &content::Post,
     added: &mut usize,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<ListingId> {
     let mut body = (p.body)();
-    body["organization_id"] = org.into();
+    body["organization_id"] = org.as_str().into();
     let title = body["title"].as_str().unwrap_or_default().to_owned();
-    let found: Option<String> = listings::table
+    let found: Option<ListingId> = listings::table
         .filter(listings::organization_id.eq(org))
         .filter(listings::title.eq(&title))
         .select(listings::id)
@@ -152,9 +153,10 @@ fn listing(
     }
     let side = if p.need { Side::Need } else { Side::Capability };
     let created = crate::listings::service::create(conn, user.clone(), side, json(body)?)?;
-    crate::listings::service::act(conn, user.clone(), side, &created.id, Action::Publish)?;
+    let id = ListingId::from(created.id);
+    crate::listings::service::act(conn, user.clone(), side, &id, Action::Publish)?;
     *added += 1;
-    Ok(created.id)
+    Ok(id)
 }
 
 /// The published training and its registrations.
@@ -162,10 +164,10 @@ fn training(
     conn: &mut DbConnection,
     postman: &Postman,
     bureau: &AuthUser,
-    members: &[(AuthUser, String)],
+    members: &[(AuthUser, OrganizationId)],
     n: &mut Loaded,
 ) -> anyhow::Result<()> {
-    let found: Option<String> = events::table
+    let found: Option<EventId> = events::table
         .filter(events::title.eq(content::TRAINING_TITLE))
         .filter(events::created_by.eq(&bureau.id))
         .select(events::id)
@@ -174,12 +176,12 @@ fn training(
     let event = match found {
         Some(id) => id,
         None => {
-            let audience: Vec<String> = members.iter().map(|(_, o)| o.clone()).collect();
+            let audience: Vec<String> = members.iter().map(|(_, o)| o.to_string()).collect();
             let body = json(content::training(&audience))?;
-            let ev = crate::events::service::create(conn, bureau, body)?;
-            crate::events::service::publish_event(conn, postman, bureau, &ev.id)?;
+            let ev = EventId::from(crate::events::service::create(conn, bureau, body)?.id);
+            crate::events::service::publish_event(conn, postman, bureau, &ev)?;
             n.events += 1;
-            ev.id
+            ev
         }
     };
     for (member, people) in content::REGISTRATIONS {
@@ -218,12 +220,12 @@ fn training(
 fn interest(
     conn: &mut DbConnection,
     postman: &Postman,
-    members: &[(AuthUser, String)],
-    posted: &[String],
+    members: &[(AuthUser, OrganizationId)],
+    posted: &[ListingId],
     added: &mut usize,
 ) -> anyhow::Result<Option<String>> {
     let ((refinery, _), (institute, from)) = (&members[0], &members[1]);
-    let found: Option<String> = interests::table
+    let found: Option<InterestId> = interests::table
         .filter(interests::from_organization_id.eq(from))
         .filter(interests::target_listing_id.eq(&posted[0]))
         .select(interests::id)
@@ -235,10 +237,11 @@ fn interest(
             let body = serde_json::json!({"from_organization_id": from, "need_id": posted[0],
                 "capability_id": posted[1], "message": content::INTEREST_MESSAGE});
             let x = crate::collaboration::service::create(conn, postman, institute, json(body)?)?;
+            let x = InterestId::from(x.id);
             let terms = json(serde_json::json!({"value_yuan": 3_000_000}))?;
-            crate::collaboration::service::accept(conn, postman, refinery, &x.id, terms)?;
+            crate::collaboration::service::accept(conn, postman, refinery, &x, terms)?;
             *added += 1;
-            x.id
+            x
         }
     };
     Ok(agreements::table
@@ -252,7 +255,7 @@ fn interest(
 fn project(
     conn: &mut DbConnection,
     bureau: &AuthUser,
-    members: &[(AuthUser, String)],
+    members: &[(AuthUser, OrganizationId)],
     agreement: Option<String>,
     added: &mut usize,
 ) -> anyhow::Result<()> {
@@ -267,7 +270,8 @@ fn project(
     }
     let body = json(content::project(owner, partner, agreement.as_deref()))?;
     let x = crate::projects::service::create(conn, bureau, body)?;
-    crate::projects::milestones::create(conn, bureau, &x.id, json(content::milestone())?)?;
+    let x = ProjectId::from(x.id);
+    crate::projects::milestones::create(conn, bureau, &x, json(content::milestone())?)?;
     *added += 1;
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn remove(conn: &mut DbConnection) -> anyhow::Result<Removed> {
             .or(interests::to_organization_id.eq_any(&orgs));
         diesel::delete(interests::table.filter(orgs_of_interest)).execute(conn)?;
         for id in &posted {
-            crate::app::reindex::record_change(conn, id)?;
+            crate::app::reindex::record_change(conn, &id.as_str().into())?;
         }
         let listings_gone =
             diesel::delete(listings::table.filter(listings::id.eq_any(&posted))).execute(conn)?;

@@ -227,7 +227,7 @@ fn row(
     let name = some(&body.name);
     let actor = viewer.user.as_ref().map(|u| u.id.clone());
     let changes = changes(&body);
-    let mut d: Draft = match input::draft(body, actor.as_deref().unwrap_or(""), true) {
+    let mut d: Draft = match input::draft(body, actor.as_ref(), true) {
         Ok(d) => d,
         Err(e) => return Ok(refused(n, name, None, problems(l, e)?)),
     };
@@ -269,7 +269,7 @@ fn row(
                 edit(conn, viewer, &mut org, &changes)?;
                 crate::app::audit::record(
                     conn,
-                    actor.as_deref(),
+                    actor.as_ref(),
                     "organization_updated_by_import",
                     "organization",
                     &org.id,
@@ -283,7 +283,7 @@ fn row(
             let id = d.org.id.clone();
             let outcome = conn.transaction(|conn| {
                 let action = "organization_imported";
-                register(conn, viewer, &d, actor.as_deref(), action, Some(&reason))
+                register(conn, viewer, &d, actor.as_ref(), action, Some(&reason))
             });
             (RowAction::Create, id, outcome)
         }
@@ -294,7 +294,7 @@ fn row(
             action,
             name,
             uscc,
-            organization_id: Some(id),
+            organization_id: Some(id.into()),
             problems: Vec::new(),
         }),
         Err(e) => Ok(refused(n, name, uscc, problems(l, e)?)),
