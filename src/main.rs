@@ -137,7 +137,8 @@ enum Bench {
         #[arg(long, default_value_t = 0)]
         distinct_texts: usize,
         /// 2: also run every scenario against two instances on the same database behind a
-        /// loopback round-robin proxy, and against one instance behind that proxy (its cost).
+        /// loopback round-robin proxy, and against one instance behind that proxy (its cost);
+        /// PostgreSQL only (SQLite serves one instance).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
         instances: u8,
         /// The core the second instance is pinned to (default: the first one's, core 0).

@@ -6,8 +6,8 @@
 //! its stored vector), free-text match (`POST /api/v1/match` with a paragraph-length need,
 //! encoded per request), login and registration for the event. Each scenario gets a warm-up run that is not counted.
 //!
-//! `--instances 2` starts a second instance on the same database (its own data folder and
-//! index, no background jobs) and runs each scenario three times in a row: against the
+//! `--instances 2` starts, on PostgreSQL, a second instance on the same database (its own
+//! data folder and index, no background jobs; SQLite serves one instance) and runs each scenario three times in a row: against the
 //! first instance direct, through the round-robin proxy (`proxy`) to the first instance
 //! only (the proxy's own cost), and through the proxy to both (`load_report` prints the
 //! ratio).
@@ -119,7 +119,14 @@ fn start_servers(
         settled.elapsed().as_secs_f64()
     );
     let direct = format!("http://127.0.0.1:{}", a.port);
-    if opts.instances == 1 {
+    // Several instances share a database only on PostgreSQL (docs/operations.md): two
+    // processes on one SQLite file take turns at its one write lock through SQLite's busy
+    // handler, which is not a deployment to measure.
+    let sqlite = settings.backend() == crate::config::Backend::Sqlite;
+    if opts.instances == 2 && sqlite {
+        println!("{backend}: one instance only (several instances need PostgreSQL)");
+    }
+    if opts.instances == 1 || sqlite {
         return Ok(Setups {
             servers: vec![a],
             proxies: vec![],
