@@ -122,7 +122,7 @@ pub enum ApiError {
     /// A query string that cannot be read (400 `invalid_query`), the parameter named.
     #[error("{}", query_detail(errors))]
     Query { errors: Vec<FieldError> },
-    /// A rule of the domain forbids this action in the current state (422).
+    /// A rule of the domain forbids this action in the current state (409).
     #[error("{detail}")]
     Rule { code: ErrorCode, detail: Text },
     #[error("too many requests")]
@@ -316,10 +316,10 @@ impl ResponseError for ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation { .. } | ApiError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } | ApiError::Rule { .. } => StatusCode::CONFLICT,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

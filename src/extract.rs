@@ -117,10 +117,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
 }
 
 /// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field),
-/// each said in `locale` ([`problems`]).
+/// each said in `locale` ([`problems`]). A number with no fraction is a whole number
+/// whichever way it is written (`259.0`, `2.59e2`), as JSON Schema's `integer` says.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8], locale: Locale) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|inner| {
+        ApiError::bad_request(
+            ErrorCode::MalformedJson,
+            problems::malformed_json(&inner, locale),
+        )
+    })?;
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
@@ -134,6 +141,25 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], locale: Locale) -> Result<T,
             ),
         }
     })
+}
+
+/// Numbers written with a zero fraction or an exponent (`259.0`, `1e3`) become the whole
+/// numbers they are, when they fit in 64 bits; anything else is left as sent.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return };
+            // 2^63: the f64 range where `as i64` is exact for whole numbers.
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            if f.fract() == 0.0 && f.abs() < LIMIT {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -205,6 +231,19 @@ mod tests {
             panic!("expected validation error")
         };
         assert_eq!(errors[0].field, "status");
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_or_an_exponent_are_integers() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Numbers {
+            a: i32,
+            b: Vec<i64>,
+        }
+        let n: Numbers = parse_json(br#"{"a": 259.0, "b": [1e3, -2.0, 7]}"#, Locale::En).unwrap();
+        assert_eq!((n.a, n.b), (259, vec![1000, -2, 7]));
+        assert!(parse_json::<Numbers>(br#"{"a": 2.5, "b": []}"#, Locale::En).is_err());
+        assert!(parse_json::<Numbers>(br#"{"a": 1, "b": [1e300]}"#, Locale::En).is_err());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! document ([`openapi`]). Nothing imports this but startup, the CLI and `/openapi.json`.
 
 use utoipa::OpenApi;
+
+use crate::app::text_schema::TextPatterns;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub use crate::app::routes::{RouteTable, not_found};
@@ -33,7 +35,6 @@ pub fn table() -> RouteTable {
     paths(
         crate::ops::live,
         crate::ops::ready,
-        crate::ops::metrics_text,
         crate::ops::openapi_json,
         crate::accounts::routes::register,
         crate::accounts::routes::verify_email,
@@ -148,6 +149,7 @@ pub fn table() -> RouteTable {
         crate::listings::domain::Mode,
         crate::listings::domain::Language,
         crate::organizations::domain::OrgKind,
+        crate::organizations::taxonomy::RegionKind,
         crate::app::OrgStatus,
         crate::app::MemberRole,
         crate::events::domain::EventKind,
@@ -165,7 +167,12 @@ pub fn table() -> RouteTable {
         crate::app::when::Bound,
         crate::app::pagination::Limit,
     )),
-    modifiers(&BearerAuth, &ProblemResponses, &UniqueOperationIds),
+    modifiers(
+        &BearerAuth,
+        &ProblemResponses,
+        &UniqueOperationIds,
+        &TextPatterns,
+    ),
 )]
 struct ApiDoc;
 
@@ -197,13 +204,14 @@ impl utoipa::Modify for ProblemResponses {
         let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
         for item in openapi.paths.paths.values_mut() {
             let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                (false, &mut item.get),
+                (true, &mut item.put),
+                (true, &mut item.post),
+                (true, &mut item.delete),
+                (true, &mut item.patch),
             ];
-            for op in ops.into_iter().flatten() {
+            for (changes, op) in ops {
+                let Some(op) = op else { continue };
                 let has_body = op.request_body.is_some();
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 for (status, response) in op.responses.responses.iter_mut() {
@@ -230,6 +238,12 @@ impl utoipa::Modify for ProblemResponses {
                 add("422", "invalid request");
                 add("429", "too many requests");
                 add("503", "service temporarily unavailable");
+                if changes {
+                    add(
+                        "409",
+                        "conflicts with the current state (a rule of the domain)",
+                    );
+                }
                 if has_body {
                     add("413", "body too large");
                     add("415", "body is not JSON");

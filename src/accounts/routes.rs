@@ -29,7 +29,7 @@ pub async fn register(
 
 /// Confirm an email address with the token from the verification email.
 #[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "accounts", request_body = TokenRequest,
-    responses((status = 204, description = "Verified"), (status = 422, body = Problem, description = "token_invalid_or_expired")))]
+    responses((status = 204, description = "Verified"), (status = 409, body = Problem, description = "token_invalid_or_expired")))]
 pub async fn verify_email(
     state: web::Data<AppState>,
     body: ApiJson<TokenRequest>,
@@ -140,7 +140,7 @@ pub async fn update_me(
 /// Change the password (the current one is required). Every other session ends; the
 /// response carries a fresh pair for this client.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])), request_body = PasswordChange,
-    responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TokenPair), (status = 401, body = Problem), (status = 403, body = Problem, description = "password_incorrect"), (status = 422, body = Problem)))]
 pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,

@@ -252,10 +252,10 @@ pub async fn set_disabled(
 ) -> Result<UserView, ApiError> {
     admin.require_bureau()?;
     if disabled && id == admin.id {
-        return Err(ApiError::rule(
-            ErrorCode::CannotDisableSelf,
-            Text::key("problem.cannot_disable_self"),
-        ));
+        return Err(ApiError::Forbidden {
+            code: ErrorCode::CannotDisableSelf,
+            detail: Text::key("problem.cannot_disable_self"),
+        });
     }
     let actor = admin.id.clone();
     let user = state

@@ -14,7 +14,7 @@ use crate::auth::{password, tokens};
 use crate::db::DbConnection;
 use crate::db::ids::UserId;
 use crate::db::types::{new_id, now};
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// Issue an access token and a refresh token, in `family` or a new one.
 fn issue_pair(
@@ -158,6 +158,9 @@ pub async fn refresh(state: &Arc<AppState>, refresh_token: &str) -> Result<Token
 /// End the session of a refresh token: its family is revoked and the user's access tokens
 /// stop working. An unknown token changes nothing.
 pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiError> {
+    if crate::app::text::has_refused_control(refresh_token.trim()) {
+        return Err(FieldError::of("refresh_token", ErrorCode::ControlCharacter).into());
+    }
     let hash = tokens::hash_token(refresh_token.trim());
     state
         .db
@@ -187,7 +190,11 @@ pub async fn send_reset_link(
     client: &str,
     email: &str,
 ) -> Result<(), ApiError> {
-    let email = email.trim().to_lowercase();
+    // A malformed address is refused (that says nothing about which addresses have accounts).
+    let email = super::domain::Email::parse(email)
+        .map_err(|e| ApiError::invalid(vec![e]))?
+        .as_str()
+        .to_owned();
     state.limits.check(Action::ResetAddress, client).await?;
     state.limits.check(Action::ResetAccount, &email).await?;
     // The answer must not depend on whether the address has an account, in content or in
@@ -284,12 +291,9 @@ pub async fn change_password(
         password::hash(&new).map(Some)
     })
     .await??
-    .ok_or_else(|| {
-        ApiError::field(
-            "current_password",
-            ErrorCode::PasswordIncorrect,
-            Text::key("problem.password_incorrect"),
-        )
+    .ok_or_else(|| ApiError::Forbidden {
+        code: ErrorCode::PasswordIncorrect,
+        detail: Text::key("problem.password_incorrect"),
     })?;
     let st = state.clone();
     let pair = state

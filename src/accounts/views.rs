@@ -11,11 +11,18 @@ use crate::notifications::inbox::{PreferenceChanges, Preferences};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length = 254
+    )]
     pub email: String,
     /// 8 to 1024 characters; weak or common passwords are refused.
+    #[schema(format = Password, min_length = 8, max_length = 1024)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     /// `zh-CN` (default) or `en`.
+    #[schema(pattern = r"^([zZ][hH]|[eE][nN])(-[A-Za-z0-9]{1,8})*$")]
     pub locale: Option<String>,
 }
 
@@ -29,6 +36,7 @@ pub struct TokenRequest {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -41,6 +49,10 @@ pub struct RefreshRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length = 254
+    )]
     pub email: String,
 }
 
@@ -48,24 +60,35 @@ pub struct ResetRequest {
 #[serde(deny_unknown_fields)]
 pub struct ResetConfirm {
     pub token: String,
+    /// 8 to 1024 characters; weak or common passwords are refused.
+    #[schema(format = Password, min_length = 8, max_length = 1024)]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    #[schema(format = Password)]
     pub current_password: String,
+    /// 8 to 1024 characters; weak or common passwords are refused.
+    #[schema(format = Password, min_length = 8, max_length = 1024)]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileChanges {
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: Option<String>,
     /// `zh-CN` or `en`.
+    #[schema(pattern = r"^([zZ][hH]|[eE][nN])(-[A-Za-z0-9]{1,8})*$")]
     pub locale: Option<String>,
     /// IANA time zone, e.g. `Asia/Shanghai`: the daily digest goes out at the configured
     /// hour there.
+    #[schema(
+        pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$",
+        max_length = 64
+    )]
     pub timezone: Option<String>,
     /// Per topic: `immediate` email, a daily `digest`, or `in_app` only. Only the topics
     /// sent change; account and security mail is always immediate.

@@ -14,6 +14,7 @@ pub mod reindex;
 pub mod routes;
 pub mod state;
 pub mod text;
+pub mod text_schema;
 pub mod viewer;
 pub mod when;
 

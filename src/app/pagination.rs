@@ -74,15 +74,19 @@ pub fn limit(raw: Option<Limit>) -> Result<i64, ApiError> {
 pub const MAX_QUERY_CHARS: usize = 200;
 
 /// A checked free-text filter: trimmed, `None` when empty, 422 `q_too_long` beyond
-/// `MAX_QUERY_CHARS` (a long pattern costs every database a scan it cannot bound).
+/// `MAX_QUERY_CHARS` (a long pattern costs every database a scan it cannot bound), 422
+/// `control_character` for a control character (PostgreSQL refuses NUL in a parameter).
 pub fn search_text(raw: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(t) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if t.chars().count() > MAX_QUERY_CHARS {
+    if raw.is_some_and(|r| r.chars().count() > MAX_QUERY_CHARS) {
         return Err(FieldError::of("q", ErrorCode::QTooLong)
             .arg("max", MAX_QUERY_CHARS)
             .into());
+    }
+    let Some(t) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if super::text::has_refused_control(t) {
+        return Err(FieldError::of("q", ErrorCode::ControlCharacter).into());
     }
     Ok(Some(t.to_owned()))
 }
@@ -94,6 +98,7 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
         .decode(raw)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
+        .filter(|p| !p.chars().any(char::is_control))
         .map(Some)
         .ok_or_else(|| {
             ApiError::field(

@@ -11,27 +11,33 @@ fn allowed_control(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t')
 }
 
+/// Whether `v` holds a control character a text may not contain.
+pub fn has_refused_control(v: &str) -> bool {
+    v.chars().any(|c| c.is_control() && !allowed_control(c))
+}
+
 fn check_controls(field: &str, v: &str, errors: &mut Vec<FieldError>) {
-    if v.chars().any(|c| c.is_control() && !allowed_control(c)) {
+    if has_refused_control(v) {
         errors.push(FieldError::of(field, ErrorCode::ControlCharacter));
     }
 }
 
-/// A text that must be there: 1 to `max` characters after trimming (`length` otherwise).
+/// A text that must be there: at most `max` characters as sent, something besides white
+/// space (`length` otherwise); trimmed.
 pub fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
-    let n = v.chars().count();
-    if n == 0 || n > max {
+    if v.is_empty() || value.chars().count() > max {
         errors.push(FieldError::of(field, ErrorCode::Length).arg("max", max));
     }
     check_controls(field, v, errors);
     v.to_owned()
 }
 
-/// A text that may be empty: at most `max` characters after trimming (`too_long` otherwise).
+/// A text that may be empty: at most `max` characters as sent (`too_long` otherwise);
+/// trimmed.
 pub fn at_most(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         errors.push(FieldError::of(field, ErrorCode::TooLong).arg("max", max));
     }
     check_controls(field, v, errors);

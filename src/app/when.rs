@@ -301,9 +301,11 @@ impl<'de> Deserialize<'de> for Bound {
 }
 
 /// The patterns of the OpenAPI document: the grammar of [`parse`] as regular expressions.
-const ASCII_DATE: &str = r"[0-9]{4}(-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2})";
-const ZH_DATE: &str = r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日";
-const CLOCK: &str = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?";
+/// Months 1-12, days 1-31, hours 0-23, minutes and seconds 0-59 and offsets within a day
+/// (a day the month lacks, such as 2 月 30 日, is refused although the pattern admits it).
+const ASCII_DATE: &str = r"[0-9]{4}(-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])|/(0?[1-9]|1[0-2])/(0?[1-9]|[12][0-9]|3[01]))";
+const ZH_DATE: &str = r"[0-9]{4}年(0?[1-9]|1[0-2])月(0?[1-9]|[12][0-9]|3[01])日";
+const CLOCK: &str = r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?";
 
 fn text_schema(
     description: &str,

@@ -15,12 +15,21 @@ use crate::notifications::outbox::Topic;
 pub struct CreateChannel {
     pub platform: ChannelPlatform,
     /// What the organization calls the group (1-80 characters).
+    #[schema(min_length = 1, max_length = 80)]
     pub name: String,
     /// The robot's webhook URL: `https` on the platform's host (qyapi.weixin.qq.com,
     /// oapi.dingtalk.com, open.feishu.cn or open.larksuite.com). A secret: never shown back.
+    #[schema(
+        pattern = r"^https://[A-Za-z0-9.-]+(/[^\u0000-\u0020\u007f-\u009f]*)?$",
+        max_length = 500
+    )]
     pub webhook_url: String,
     /// The signing secret (DingTalk `SEC…`, Feishu), if the robot has signing on; WeCom
     /// robots take none. A secret: never shown back.
+    #[schema(
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000-\u001f\u007f-\u009f])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        max_length = 200
+    )]
     pub secret: Option<String>,
     /// Topics the group receives: `registry`, `matches`, `events`, `collaboration` (the
     /// notification-preference topics). Default: all of them.
@@ -35,10 +44,19 @@ pub struct CreateChannel {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannel {
+    #[schema(min_length = 1, max_length = 80)]
     pub name: Option<String>,
+    #[schema(
+        pattern = r"^https://[A-Za-z0-9.-]+(/[^\u0000-\u0020\u007f-\u009f]*)?$",
+        max_length = 500
+    )]
     pub webhook_url: Option<String>,
     #[serde(default, deserialize_with = "crate::channels::views::some")]
     #[schema(value_type = Option<String>)]
+    #[schema(
+        pattern = r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000-\u001f\u007f-\u009f])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        max_length = 200
+    )]
     pub secret: Option<Option<String>>,
     pub topics: Option<Vec<Topic>>,
     pub locale: Option<Locale>,

@@ -23,6 +23,7 @@ pub struct NewInterest {
     pub need_id: Option<String>,
     /// A capability (same rule as `need_id`).
     pub capability_id: Option<String>,
+    #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
 }
 
@@ -43,6 +44,7 @@ pub struct AcceptInterest {
 #[serde(deny_unknown_fields)]
 pub struct DeclineInterest {
     pub reason: DeclineReason,
+    #[schema(min_length = 1, max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -51,6 +53,7 @@ pub struct DeclineInterest {
 #[serde(deny_unknown_fields)]
 pub struct InterestQuery {
     /// `sent` or `received`; default both.
+    #[param(pattern = "^(sent|received)$")]
     pub direction: Option<String>,
     pub status: Option<InterestStatus>,
     /// Only this one of the caller's organizations.

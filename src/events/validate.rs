@@ -144,7 +144,10 @@ pub fn moved(old: &Event, new: &Event) -> bool {
 }
 
 fn check_url(field: &str, url: &str, errors: &mut Vec<FieldError>) {
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500 {
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url.chars().count() > 500
+        || url.chars().any(char::is_control)
+    {
         errors.push(FieldError::new(
             field,
             ErrorCode::UrlInvalid,

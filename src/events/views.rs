@@ -9,6 +9,7 @@ use super::model::{Audience, Event};
 use super::registrations::model::Registration;
 use crate::app::when::{Bound, Moment};
 use crate::db::types::utc;
+use crate::organizations::domain::OrgKind;
 
 /// Who an event is for: a filter over verified organizations, or an explicit list.
 /// Empty or absent lists mean "any"; region and field codes include their subtrees.
@@ -17,6 +18,7 @@ use crate::db::types::utc;
 pub struct AudienceBody {
     /// Organization kinds, e.g. `enterprise`.
     #[serde(default)]
+    #[schema(value_type = Vec<OrgKind>)]
     pub kinds: Vec<String>,
     #[serde(default)]
     pub region_codes: Vec<String>,
@@ -56,19 +58,35 @@ impl AudienceBody {
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
     pub kind: EventKind,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub title_en: Option<String>,
+    #[schema(min_length = 1, max_length = 10_000)]
     pub description: String,
     pub starts_at: Moment,
     pub ends_at: Moment,
     /// IANA zone the event is shown in, and local times in the body are read in; default
     /// `Asia/Shanghai`.
+    #[schema(
+        pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$",
+        max_length = 64
+    )]
     pub timezone: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     pub location: String,
+    #[schema(
+        pattern = r"^https?://[^\u0000-\u001f\u007f-\u009f]*$",
+        max_length = 500
+    )]
     pub online_url: Option<String>,
     /// Default: the bureau.
+    #[schema(min_length = 1, max_length = 200)]
     pub organizer: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: i32,
+    /// 1 to `capacity`.
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity_per_organization: Option<i32>,
     pub registration_opens_at: Option<Moment>,
     /// Default: the start of the event.
@@ -83,17 +101,33 @@ pub struct NewEvent {
 #[serde(deny_unknown_fields)]
 pub struct EventChanges {
     pub kind: Option<EventKind>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title_en: Option<String>,
+    #[schema(min_length = 1, max_length = 10_000)]
     pub description: Option<String>,
     /// Local times are read in the event's zone (the one this change sets, if any).
     pub starts_at: Option<Moment>,
     pub ends_at: Option<Moment>,
+    #[schema(
+        pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$",
+        max_length = 64
+    )]
     pub timezone: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     pub location: Option<String>,
+    #[schema(
+        pattern = r"^https?://[^\u0000-\u001f\u007f-\u009f]*$",
+        max_length = 500
+    )]
     pub online_url: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub organizer: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
+    /// 1 to `capacity`.
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity_per_organization: Option<i32>,
     pub registration_opens_at: Option<Moment>,
     pub registration_closes_at: Option<Moment>,
@@ -104,6 +138,7 @@ pub struct EventChanges {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelEvent {
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
@@ -194,8 +229,16 @@ impl EventView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attendee {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// Each attendee of a registration has an address of their own.
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length = 254
+    )]
     pub email: String,
+    /// Digits, spaces and `+-()`.
+    #[schema(pattern = r"^[0-9+() -]*$", max_length = 30)]
     pub phone: Option<String>,
 }
 
@@ -204,6 +247,7 @@ pub struct Attendee {
 pub struct NewRegistration {
     pub organization_id: String,
     /// 1 to 50 named attendees; each gets a place or a waitlist position, in order.
+    #[schema(min_items = 1, max_items = 50)]
     pub attendees: Vec<Attendee>,
 }
 

@@ -89,14 +89,14 @@ pub fn may_post(side: Side, kind: OrgKind) -> Result<(), ApiError> {
             Side::Capability,
             OrgKind::Enterprise | OrgKind::University | OrgKind::ResearchInstitute,
         ) => Ok(()),
-        (Side::Need, _) => Err(ApiError::rule(
-            ErrorCode::NeedsAreForEnterprises,
-            Text::key("problem.needs_are_for_enterprises"),
-        )),
-        (Side::Capability, _) => Err(ApiError::rule(
-            ErrorCode::CapabilitiesNotForBureau,
-            Text::key("problem.capabilities_not_for_bureau"),
-        )),
+        (Side::Need, _) => Err(ApiError::Forbidden {
+            code: ErrorCode::NeedsAreForEnterprises,
+            detail: Text::key("problem.needs_are_for_enterprises"),
+        }),
+        (Side::Capability, _) => Err(ApiError::Forbidden {
+            code: ErrorCode::CapabilitiesNotForBureau,
+            detail: Text::key("problem.capabilities_not_for_bureau"),
+        }),
     }
 }
 
@@ -155,15 +155,9 @@ pub fn transition(
 pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for v in values {
-        let v = v.trim();
-        if v.chars().count() > 50 {
-            errors.push(FieldError::new(
-                "keywords",
-                ErrorCode::TooLong,
-                "keywords have at most 50 characters",
-            ));
-        } else if !v.is_empty() && !out.iter().any(|k| k == v) {
-            out.push(v.to_owned());
+        let v = crate::app::text::at_most("keywords", v, 50, errors);
+        if !v.is_empty() && v.chars().count() <= 50 && !out.contains(&v) {
+            out.push(v);
         }
     }
     if out.len() > 20 {

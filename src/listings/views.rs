@@ -15,14 +15,20 @@ use crate::db::types::utc;
 #[serde(deny_unknown_fields)]
 pub struct NewListing {
     pub organization_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 10_000)]
     pub description: String,
+    /// At most 20, each at most 50 characters; repeats and blanks are dropped.
+    #[schema(max_items = 20)]
     pub keywords: Option<Vec<String>>,
     pub field_codes: Option<Vec<String>>,
     pub cooperation_modes: Option<Vec<Mode>>,
     /// Needs: the TRL required (1-9).
+    #[schema(minimum = 1, maximum = 9)]
     pub trl_required: Option<i32>,
     /// Capabilities: the TRL reached (1-9).
+    #[schema(minimum = 1, maximum = 9)]
     pub trl: Option<i32>,
     /// Needs: budget range in yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
@@ -41,12 +47,18 @@ pub struct NewListing {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListingChanges {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 10_000)]
     pub description: Option<String>,
+    /// At most 20, each at most 50 characters; repeats and blanks are dropped.
+    #[schema(max_items = 20)]
     pub keywords: Option<Vec<String>>,
     pub field_codes: Option<Vec<String>>,
     pub cooperation_modes: Option<Vec<Mode>>,
+    #[schema(minimum = 1, maximum = 9)]
     pub trl_required: Option<i32>,
+    #[schema(minimum = 1, maximum = 9)]
     pub trl: Option<i32>,
     /// Yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]

@@ -127,11 +127,31 @@ pub fn matches_of(
 /// The query of an ad-hoc search, checked: the text's length, the side, the TRL.
 pub fn search_query(b: MatchRequest) -> Result<(Query, usize), ApiError> {
     let limit = check_limit(b.limit)?;
-    let n = b.text.trim().chars().count();
-    if n == 0 || n > 10_000 {
+    if b.text.trim().is_empty() || b.text.chars().count() > 10_000 {
         return Err(FieldError::of("text", ErrorCode::Length)
             .arg("max", 10_000usize)
             .into());
+    }
+    let codes = b.field_codes.iter().flatten().chain(b.region_code.as_ref());
+    if codes
+        .map(String::as_str)
+        .any(crate::app::text::has_refused_control)
+    {
+        return Err(ApiError::field(
+            if b.region_code
+                .as_deref()
+                .is_some_and(crate::app::text::has_refused_control)
+            {
+                "region_code"
+            } else {
+                "field_codes"
+            },
+            ErrorCode::ControlCharacter,
+            Text::key("problem.control_character"),
+        ));
+    }
+    if crate::app::text::has_refused_control(b.text.trim()) {
+        return Err(FieldError::of("text", ErrorCode::ControlCharacter).into());
     }
     let target = match b.side.as_deref() {
         None | Some("capabilities") => EngineSide::Capability,

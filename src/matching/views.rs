@@ -27,6 +27,7 @@ pub struct MatchList {
 #[serde(deny_unknown_fields)]
 pub struct MatchParams {
     /// 1 to 50, default 10.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
 }
 
@@ -35,14 +36,18 @@ pub struct MatchParams {
 #[serde(deny_unknown_fields)]
 pub struct MatchRequest {
     /// A problem or an offer, in Chinese or English; a long paragraph is fine.
+    #[schema(min_length = 1, max_length = 10_000)]
     pub text: String,
     /// `capabilities` (default) or `needs`.
+    #[schema(pattern = "^(capabilities|needs)$")]
     pub side: Option<String>,
     pub field_codes: Option<Vec<String>>,
     pub cooperation_modes: Option<Vec<Mode>>,
     /// With `side=capabilities`: the TRL you need.
+    #[schema(minimum = 1, maximum = 9)]
     pub trl_required: Option<u8>,
     pub region_code: Option<String>,
     /// 1 to 50, default 10.
+    #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
 }

@@ -185,7 +185,7 @@ pub struct Unsubscribed {
 /// links): a valid token is sent on to the page that shows the topic and asks. Links in
 /// mail sent before the page existed pointed here.
 #[utoipa::path(get, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
-    responses((status = 303, description = "To the unsubscribe page, which asks before anything changes"), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
+    responses((status = 303, description = "To the unsubscribe page, which asks before anything changes"), (status = 409, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe(
     state: web::Data<AppState>,
     query: ApiQuery<UnsubscribeQuery>,
@@ -208,7 +208,7 @@ fn url_safe(token: &str) -> impl Iterator<Item = char> + '_ {
 
 /// One-click unsubscribe (RFC 8058 `List-Unsubscribe-Post`): the topic's email stops.
 #[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
-    responses((status = 200, body = Unsubscribed), (status = 400, body = Problem, description = "unsubscribe_token_invalid")))]
+    responses((status = 200, body = Unsubscribed), (status = 409, body = Problem, description = "unsubscribe_token_invalid")))]
 pub async fn unsubscribe_post(
     state: web::Data<AppState>,
     query: ApiQuery<UnsubscribeQuery>,

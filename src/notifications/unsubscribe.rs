@@ -11,7 +11,7 @@ use crate::error::ErrorCode;
 use crate::error::{ApiError, Text};
 
 fn invalid_unsubscribe() -> ApiError {
-    ApiError::bad_request(
+    ApiError::rule(
         ErrorCode::UnsubscribeTokenInvalid,
         Text::key("problem.unsubscribe_token_invalid"),
     )

@@ -100,9 +100,8 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     res.insert_header(("Cache-Control", "no-store")).json(body)
 }
 
-/// Prometheus text exposition, on the metrics listener only (`COLLAB_METRICS_ADDR`).
-#[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+/// Prometheus text exposition, on the metrics listener only (`COLLAB_METRICS_ADDR`). Not
+/// in the OpenAPI document, which describes the API listener (where `/metrics` is 404).
 pub async fn metrics_text(
     state: web::Data<AppState>,
     metrics: web::Data<metrics::Metrics>,

@@ -49,7 +49,7 @@ pub async fn invite(
 /// Accept an invitation: the caller must have verified the email address it was sent to.
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "registry", security(("bearer" = [])), request_body = AcceptInvitation,
     responses((status = 200, body = MemberView), (status = 401, body = Problem), (status = 403, body = Problem, description = "email_not_verified, invitation_for_another_email"),
-        (status = 422, body = Problem, description = "token_invalid_or_expired")))]
+        (status = 409, body = Problem, description = "token_invalid_or_expired")))]
 pub async fn accept(
     state: web::Data<AppState>,
     user: AuthUser,

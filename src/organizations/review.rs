@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::domain::Review;
-use super::views::{OrganizationView, ReviewRequest};
+use super::views::{OrganizationView, ReasonRequired, ReviewRequest};
 use super::workflow;
 use crate::app::{AppState, AuthUser};
 use crate::db::ids::OrganizationId;
@@ -38,7 +38,7 @@ pub async fn verify(
 
 /// Reject a pending organization, with a reason (bureau).
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/reject", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = ReviewRequest,
+    request_body = ReasonRequired,
     responses((status = 200, body = OrganizationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem, description = "reason_required")))]
 pub async fn reject(
     state: web::Data<AppState>,
@@ -51,7 +51,7 @@ pub async fn reject(
 
 /// Suspend a verified organization, with a reason (bureau).
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/suspend", tag = "registry", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = ReviewRequest,
+    request_body = ReasonRequired,
     responses((status = 200, body = OrganizationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem, description = "reason_required")))]
 pub async fn suspend(
     state: web::Data<AppState>,

@@ -19,8 +19,14 @@ use crate::error::FieldError;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    #[schema(max_length = 100)]
     pub name: String,
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length = 254
+    )]
     pub email: String,
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
 }
 
@@ -28,17 +34,30 @@ pub struct Contact {
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
     /// `enterprise`, `university`, `research_institute` or `bureau` (bureau admins only).
+    #[schema(value_type = OrgKind)]
     pub kind: String,
     /// Name in Chinese.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(max_length = 200)]
     pub name_en: Option<String>,
+    /// At most 20, each at most 100 characters; repeats and blanks are dropped.
+    #[schema(max_items = 20)]
     pub aliases: Option<Vec<String>>,
     /// Unified Social Credit Code; required for enterprises.
+    #[schema(pattern = r"^([0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18})?$")]
     pub uscc: Option<String>,
     pub region_code: String,
+    #[schema(max_items = 30)]
     pub field_codes: Option<Vec<String>>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(
+        pattern = r"^(https?://[^\u0000-\u001f\u007f-\u009f]*)?$",
+        max_length = 300
+    )]
     pub website: Option<String>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     pub contact: Option<Contact>,
     /// A parent organization (a university's institute, a group's subsidiary).
@@ -50,14 +69,26 @@ pub struct NewOrganization {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationChanges {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 200)]
     pub name_en: Option<String>,
+    /// At most 20, each at most 100 characters; repeats and blanks are dropped.
+    #[schema(max_items = 20)]
     pub aliases: Option<Vec<String>>,
+    #[schema(pattern = r"^([0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{18})?$")]
     pub uscc: Option<String>,
     pub region_code: Option<String>,
+    #[schema(max_items = 30)]
     pub field_codes: Option<Vec<String>>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(
+        pattern = r"^(https?://[^\u0000-\u001f\u007f-\u009f]*)?$",
+        max_length = 300
+    )]
     pub website: Option<String>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     pub contact: Option<Contact>,
     pub parent_id: Option<String>,
@@ -168,6 +199,10 @@ pub struct MemberView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length = 254
+    )]
     pub email: String,
     /// `member` (default) or `owner`.
     pub role: Option<MemberRole>,
@@ -187,7 +222,18 @@ pub struct InvitationView {
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     /// Required for `reject` and `suspend`.
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
+}
+
+/// The body of `reject` and `suspend`: [`ReviewRequest`] with its reason required (the
+/// handlers read `ReviewRequest`; this is how the document says it).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequired {
+    /// Why, for the organization's members and the audit log.
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

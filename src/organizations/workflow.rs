@@ -17,6 +17,7 @@ use crate::error::{ApiError, ErrorCode, FieldError, Text};
 /// A review's reason: trimmed, empty is none; reject and suspend need one; at most 1000
 /// characters.
 pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<String>, ApiError> {
+    let sent = raw.as_deref().map_or(0, |r| r.chars().count());
     let reason = raw.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     if action.needs_reason() && reason.is_none() {
         return Err(ApiError::field(
@@ -25,10 +26,16 @@ pub fn review_reason(action: Review, raw: Option<String>) -> Result<Option<Strin
             Text::key("problem.reason_required"),
         ));
     }
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+    if sent > 1000 {
         return Err(FieldError::of("reason", ErrorCode::TooLong)
             .arg("max", 1000usize)
             .into());
+    }
+    if reason
+        .as_deref()
+        .is_some_and(crate::app::text::has_refused_control)
+    {
+        return Err(FieldError::of("reason", ErrorCode::ControlCharacter).into());
     }
     Ok(reason)
 }

@@ -12,6 +12,7 @@ use crate::db::types::utc;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub owner_organization_id: String,
     #[serde(default)]
@@ -22,7 +23,9 @@ pub struct NewProject {
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub planned_investment: Option<i64>,
     /// Planned capacity as written, e.g. `年产 30 万吨再生铝`.
+    #[schema(min_length = 1, max_length = 200)]
     pub capacity: Option<String>,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Agreements this project grows from.
     #[serde(default)]
@@ -34,12 +37,15 @@ pub struct NewProject {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectChanges {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     pub category: Option<Category>,
     /// Yuan, 0 to 10^12.
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub planned_investment: Option<i64>,
+    #[schema(min_length = 1, max_length = 200)]
     pub capacity: Option<String>,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Owners and the bureau may move the stage; reaching `operation` tells the bureau.
     pub stage: Option<Stage>,
@@ -63,11 +69,14 @@ impl ProjectChanges {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMilestone {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub due_on: Day,
     /// The stage this milestone completes (done: the project reaches it).
     pub stage: Option<Stage>,
+    #[schema(min_length = 1, max_length = 200)]
     pub responsible: Option<String>,
+    #[schema(min_length = 1, max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -75,13 +84,16 @@ pub struct NewMilestone {
 #[serde(deny_unknown_fields)]
 pub struct MilestoneChanges {
     /// Bureau only.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// Bureau only.
     pub due_on: Option<Day>,
     /// Bureau only.
     pub stage: Option<Stage>,
     pub done_on: Option<Day>,
+    #[schema(min_length = 1, max_length = 200)]
     pub responsible: Option<String>,
+    #[schema(min_length = 1, max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -95,6 +107,7 @@ impl MilestoneChanges {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 

@@ -38,7 +38,7 @@ async fn register_verify_login_and_me_work_end_to_end_over_smtp() {
     let again = app
         .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
         .await;
-    assert_problem(again, 422, "token_invalid_or_expired").await;
+    assert_problem(again, 409, "token_invalid_or_expired").await;
 
     let res = app.login("LI.WEI@example.com", PASSWORD).await;
     assert_eq!(res.status().as_u16(), 200);
@@ -360,7 +360,7 @@ async fn changing_the_password_kills_older_tokens() {
     let wrong = app
         .post_json_as("/api/v1/me/password", &user.access, &json!({"current_password": "not it at all", "new_password": "a brand new passphrase here"}))
         .await;
-    assert_problem(wrong, 422, "password_incorrect").await;
+    assert_problem(wrong, 403, "password_incorrect").await;
     let res = app
         .post_json_as(
             "/api/v1/me/password",
@@ -463,7 +463,7 @@ async fn password_reset_answers_the_same_for_unknown_emails_and_works_once() {
             &json!({"token": token, "new_password": "yet another long passphrase"}),
         )
         .await;
-    assert_problem(reuse, 422, "token_invalid_or_expired").await;
+    assert_problem(reuse, 409, "token_invalid_or_expired").await;
     assert_eq!(
         app.login("reset@example.com", "purple monkey dishwasher tango")
             .await

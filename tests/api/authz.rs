@@ -459,14 +459,14 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             "/api/v1/unsubscribe",
             "/api/v1/unsubscribe?token=not.valid".into(),
             none.clone(),
-            [400; 6],
+            [409; 6],
         ),
         r(
             "POST",
             "/api/v1/unsubscribe",
             "/api/v1/unsubscribe?token=not.valid".into(),
             none.clone(),
-            [400; 6],
+            [409; 6],
         ),
         r(
             "GET",
@@ -685,7 +685,7 @@ async fn every_route_refuses_the_callers_it_must_and_changes_nothing_when_it_doe
             "/api/v1/invitations/accept",
             "/api/v1/invitations/accept".into(),
             json!({"token": "not-a-token"}),
-            [401, 403, 422, 422, 422, 422],
+            [401, 403, 409, 409, 409, 409],
         ),
         // Listings and matching.
         r(

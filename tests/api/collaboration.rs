@@ -337,7 +337,7 @@ async fn one_open_interest_per_pair_and_declines_are_counted_by_reason() {
             &json!({"from_organization_id": w.ent, "need_id": w.need, "message": "x"}),
         )
         .await;
-    assert_problem(res, 422, "own_listing").await;
+    assert_problem(res, 409, "own_listing").await;
     let stranger = app.verified_user("stranger@example.com").await;
     let res = app
         .get_as(&format!("/api/v1/interests/{first}"), &stranger.access)

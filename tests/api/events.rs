@@ -239,7 +239,7 @@ async fn publishing_invites_exactly_the_audience_once() {
             &json!({"audience": {"kinds": ["university"]}}),
         )
         .await;
-    assert_problem(res, 422, "audience_locked").await;
+    assert_problem(res, 409, "audience_locked").await;
     let res = app
         .post_json_as(
             "/api/v1/events",
@@ -419,7 +419,7 @@ async fn registration_is_refused_outside_the_window_and_for_drafts_and_cancelled
     let res = app
         .register_attendees(&owner, &draft, &org, &["x@guest.example.com"])
         .await;
-    assert_problem(res, 422, "event_not_published").await;
+    assert_problem(res, 409, "event_not_published").await;
 
     let mut body = event_body("未开放", 11, 5, json!({}));
     body["registration_opens_at"] = json!(at(5, 0));
@@ -428,7 +428,7 @@ async fn registration_is_refused_outside_the_window_and_for_drafts_and_cancelled
     let res = app
         .register_attendees(&owner, &later, &org, &["x@guest.example.com"])
         .await;
-    assert_problem(res, 422, "registration_not_open").await;
+    assert_problem(res, 409, "registration_not_open").await;
 
     let mut body = event_body("已截止", 12, 5, json!({}));
     body["registration_closes_at"] = json!(at(0, -1));
@@ -437,7 +437,7 @@ async fn registration_is_refused_outside_the_window_and_for_drafts_and_cancelled
     let res = app
         .register_attendees(&owner, &closed, &org, &["x@guest.example.com"])
         .await;
-    assert_problem(res, 422, "registration_closed").await;
+    assert_problem(res, 409, "registration_closed").await;
 
     let cancelled = app.open_event(&bureau, 5).await;
     let res = app
@@ -451,7 +451,7 @@ async fn registration_is_refused_outside_the_window_and_for_drafts_and_cancelled
     let res = app
         .register_attendees(&owner, &cancelled, &org, &["x@guest.example.com"])
         .await;
-    assert_problem(res, 422, "event_cancelled").await;
+    assert_problem(res, 409, "event_cancelled").await;
 
     // Not in the audience: an explicit list without this organization.
     let other = id(&app
@@ -764,7 +764,7 @@ async fn attendance_and_participation_counts() {
             &json!({"registration_ids": [first]}),
         )
         .await;
-    assert_problem(res, 422, "event_not_started").await;
+    assert_problem(res, 409, "event_not_started").await;
     app.sql("UPDATE events SET starts_at = '2020-01-01 00:00:00'")
         .await;
     let res = app

@@ -76,7 +76,7 @@ async fn needs_are_posted_as_drafts_published_closed_and_fulfilled() {
             &json!({"organization_id": uni, "title": "t", "description": "d"}),
         )
         .await;
-    assert_problem(res, 422, "needs_are_for_enterprises").await;
+    assert_problem(res, 403, "needs_are_for_enterprises").await;
     assert_problem(
         app.get(&format!("/api/v1/needs/{id}")).await,
         404,
@@ -182,7 +182,7 @@ async fn only_verified_organizations_publish_and_bad_values_are_named() {
             &json!({}),
         )
         .await;
-    assert_problem(res, 422, "organization_not_verified").await;
+    assert_problem(res, 409, "organization_not_verified").await;
 
     let bad = json!({"organization_id": org["id"], "title": "", "description": "d", "trl_required": 12, "budget_min": 10, "budget_max": 5});
     let problem = assert_problem(

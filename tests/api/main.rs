@@ -26,6 +26,7 @@ mod demo_data;
 mod events;
 mod exports;
 mod exposure;
+mod fuzzing;
 mod hardening;
 mod helpers;
 mod import;

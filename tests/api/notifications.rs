@@ -326,5 +326,5 @@ async fn digest_mode_sends_one_digest_and_unsubscribe_stops_only_that_topic() {
 
     // A forged or mangled token is refused.
     let res = app.get("/api/v1/unsubscribe?token=bogus.token").await;
-    assert_problem(res, 400, "unsubscribe_token_invalid").await;
+    assert_problem(res, 409, "unsubscribe_token_invalid").await;
 }

@@ -206,7 +206,7 @@ async fn a_newcomer_registers_verifies_and_signs_in_through_the_pages() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 422);
+    assert_eq!(res.status(), 409);
 
     // Sign in: a session cookie, then the home page greets the user, escaped.
     let (_, page) = get_html(&c, &app.url("/sign-in")).await;

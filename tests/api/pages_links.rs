@@ -103,7 +103,7 @@ async fn the_unsubscribe_link_shows_the_topic_and_asks_before_it_changes_anythin
     assert!(res.text().await.unwrap().contains("已退订"));
     assert_eq!(events_pref(&app, &user.access).await, "in_app");
     let (status, _) = page(&c, app.url("/unsubscribe?token=forged.token")).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 409);
 }
 
 #[tokio::test]

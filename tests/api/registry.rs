@@ -434,7 +434,7 @@ async fn invitations_add_members_and_the_last_owner_cannot_leave() {
             &json!({"token": token}),
         )
         .await;
-    assert_problem(again, 422, "token_invalid_or_expired").await;
+    assert_problem(again, 409, "token_invalid_or_expired").await;
 
     let list: Value = app
         .get_as(&members_path, &hire.access)
@@ -491,7 +491,7 @@ async fn invitations_add_members_and_the_last_owner_cannot_leave() {
         .send()
         .await
         .unwrap();
-    assert_problem(leave_owner, 422, "last_owner").await;
+    assert_problem(leave_owner, 409, "last_owner").await;
     let kick = app
         .client
         .delete(app.url(&format!("{members_path}/{}", owner.id)))

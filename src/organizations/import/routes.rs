@@ -18,7 +18,7 @@ use crate::extract::{ApiQuery, request_locale};
 #[utoipa::path(post, path = "/api/v1/organizations/import", tag = "registry", security(("bearer" = [])),
     params(ImportQuery),
     request_body(description = "The spreadsheet: the body itself (text/csv or an XLSX workbook) or the `file` part of multipart/form-data; at most 5 MiB and 5000 rows",
-        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "multipart/form-data"))),
+        content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "multipart/form-data"))),
     responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn import(
     state: web::Data<AppState>,

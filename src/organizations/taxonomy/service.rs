@@ -14,13 +14,18 @@ use crate::error::{ApiError, ErrorCode, FieldError};
 #[serde(deny_unknown_fields)]
 pub struct NewEntry {
     /// Lowercase ASCII code: letters, digits, `.` and `-`.
+    #[schema(pattern = r"^[a-z0-9.-]{1,64}$")]
     pub code: String,
     pub parent_code: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name_zh: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name_en: String,
     /// Regions: `city`, `district`, `county`, `county_city` or `development_zone`.
+    #[schema(value_type = Option<RegionKind>)]
     pub kind: Option<String>,
-    /// Regions: administrative code, if any.
+    /// Regions: the six-digit administrative division code, if any.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub admin_code: Option<String>,
 }
 
@@ -28,8 +33,12 @@ pub struct NewEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryChanges {
+    #[schema(min_length = 1, max_length = 100)]
     pub name_zh: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name_en: Option<String>,
+    /// Regions: the six-digit administrative division code.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub admin_code: Option<String>,
 }
 
@@ -44,12 +53,24 @@ pub async fn field_tree(state: &AppState, locale: Locale) -> Result<Vec<TreeNode
 }
 
 fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
-    let n = value.trim().chars().count();
-    if n == 0 || n > 100 {
+    if value.trim().is_empty() || value.chars().count() > 100 {
         errors.push(FieldError::new(
             field,
             ErrorCode::NameInvalid,
             "use 1 to 100 characters",
+        ));
+    } else if crate::app::text::has_refused_control(value.trim()) {
+        errors.push(FieldError::of(field, ErrorCode::ControlCharacter));
+    }
+}
+
+/// A region's administrative division code: six digits (`371600`).
+fn check_admin_code(code: Option<&str>, errors: &mut Vec<FieldError>) {
+    if code.is_some_and(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
+        errors.push(FieldError::new(
+            "admin_code",
+            ErrorCode::CodeInvalid,
+            "six digits, e.g. 371600",
         ));
     }
 }
@@ -71,6 +92,9 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
     }
     check_name("name_zh", &e.name_zh, &mut errors);
     check_name("name_en", &e.name_en, &mut errors);
+    if t.has_kind() {
+        check_admin_code(e.admin_code.as_deref(), &mut errors);
+    }
     let kind = e.kind.as_deref().and_then(|k| k.parse::<RegionKind>().ok());
     if t.has_kind() && kind.is_none() {
         let kinds: Vec<&str> = RegionKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -110,6 +134,7 @@ pub fn check_changes(t: Taxonomy, c: &EntryChanges) -> Result<(), ApiError> {
         ));
     }
     let mut errors = Vec::new();
+    check_admin_code(c.admin_code.as_deref(), &mut errors);
     for (field, value) in [("name_zh", &c.name_zh), ("name_en", &c.name_en)] {
         if let Some(v) = value {
             check_name(field, v, &mut errors);
@@ -264,6 +289,14 @@ mod tests {
             name_zh: None,
             name_en: None,
             admin_code: Some("3716".into()),
+        };
+        assert_eq!(
+            check_changes(Taxonomy::Regions, &c).unwrap_err().code(),
+            ErrorCode::CodeInvalid
+        );
+        let c = EntryChanges {
+            admin_code: Some("371600".into()),
+            ..c
         };
         assert!(check_changes(Taxonomy::Regions, &c).is_ok());
         assert_eq!(
