@@ -46,6 +46,8 @@ impl DbConnection {
 /// and unit tests that open several only wait a little longer. Writers in other processes on
 /// the same file (a second instance, a CLI command) still meet SQLite's busy timeout.
 static SQLITE_WRITER: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
+/// The `busy_timeout` every pooled SQLite connection is opened with.
+const SQLITE_WRITER_WAIT: Duration = Duration::from_secs(10);
 
 /// Run `f` in a write transaction: on SQLite behind this process's writer queue and with
 /// `BEGIN IMMEDIATE` (so writers queue instead of failing at commit), a plain transaction
@@ -58,7 +60,23 @@ where
     match conn {
         DbConnection::Postgres(_) => conn.transaction(f),
         DbConnection::Sqlite(inner) => {
-            let _writer = SQLITE_WRITER.lock();
+            // A write inside a write on this connection is refused as diesel refuses it,
+            // before the queue, where it would wait for itself.
+            if AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()?
+                .is_some()
+            {
+                return Err(diesel::result::Error::AlreadyInTransaction.into());
+            }
+            // As long as SQLite's own busy timeout: a writer stuck behind another gets the
+            // same "database is locked" it would get from SQLite, never an endless wait.
+            let Some(_writer) = SQLITE_WRITER.try_lock_for(SQLITE_WRITER_WAIT) else {
+                return Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::Unknown,
+                    Box::new(String::from("database is locked (writer queue)")),
+                )
+                .into());
+            };
             // The combined connection's transaction manager delegates to the inner
             // connection's, so nested `transaction` calls inside `f` become savepoints.
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
@@ -300,5 +318,20 @@ mod tests {
             .get_result(&mut setup)
             .expect("count");
         assert_eq!(count.n, 150);
+    }
+
+    /// A write transaction opened inside another on the same connection is an error, as
+    /// diesel makes it, not a wait for the writer queue this thread already holds.
+    #[test]
+    fn a_write_inside_a_write_is_refused_not_waited_for() {
+        let mut conn = crate::db::scratch::sqlite();
+        let inner: Result<(), diesel::result::Error> =
+            write_tx(&mut conn, |c| write_tx(c, |_| Ok(())));
+        assert!(
+            matches!(inner, Err(diesel::result::Error::AlreadyInTransaction)),
+            "{inner:?}"
+        );
+        // The queue is free again afterwards.
+        write_tx(&mut conn, |_| Ok::<_, diesel::result::Error>(())).expect("a later write");
     }
 }
