@@ -263,7 +263,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Reindex => {
             let db = startup::open_database(&settings, true).await?;
             let dir = settings.data_dir.join("index");
-            let count = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 std::fs::create_dir_all(&dir)?;
                 let (engine, _) =
                     collab_registry::matching::engine::Engine::open_with(&dir, settings.semantic)?;
@@ -271,7 +271,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 collab_registry::matching::sync::rebuild(&engine, &mut conn)
             })
             .await??;
-            println!("search index rebuilt: {count} listings");
+            println!(
+                "search index rebuilt: {} listings, {} vectors reused, {} encoded",
+                done.listings, done.vectors.reused, done.vectors.encoded
+            );
             Ok(())
         }
         Command::Bench {

@@ -105,6 +105,7 @@ pub fn run(opts: &Options) -> anyhow::Result<()> {
         ));
     }
 
+    let replay = rng.clone();
     super::build::build_index(&engine, opts, &v, &mut rng, &mut summary)?;
 
     // A paragraph-length need encoded alone, one thread, with the cache as indexing left it.
@@ -261,6 +262,8 @@ pub fn run(opts: &Options) -> anyhow::Result<()> {
         t.elapsed().as_secs_f64(),
         resident_mib().unwrap_or(0.0)
     );
+    // `reindex` on the reopened index: the digests came back with the side table.
+    super::build::rebuild_unchanged(&engine, opts, &v, replay, &mut summary)?;
     drop(engine);
 
     if let Some(url) = &opts.postgres_url {

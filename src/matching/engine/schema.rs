@@ -34,6 +34,8 @@ pub(crate) struct Fields {
     pub(crate) region: Field,
     /// The listing's sentence vector (see `vectors::Code::to_bytes`), when semantic is on.
     pub(crate) vector: Field,
+    /// What the vector was encoded from (`semantic::text_digest`), to reuse it.
+    pub(crate) text_digest: Field,
 }
 
 /// The schema of the matching index.
@@ -65,6 +67,7 @@ pub(crate) fn schema() -> Schema {
     b.add_u64_field("trl", STORED);
     b.add_text_field("region", STORED);
     b.add_bytes_field("vector", STORED);
+    b.add_bytes_field("text_digest", STORED);
     b.build()
 }
 
@@ -96,6 +99,7 @@ impl Fields {
             trl: f("trl")?,
             region: f("region")?,
             vector: f("vector")?,
+            text_digest: f("text_digest")?,
         })
     }
 

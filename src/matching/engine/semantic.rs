@@ -24,6 +24,26 @@ const SP_MODEL_SHA256: &str = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6
 /// out (its opening says what it is about, and the cost grows with the length).
 pub const MAX_TOKENS: usize = 192;
 
+/// Names the encoder's output: the vendored files and the piece budget. Part of the index
+/// fingerprint (another model rebuilds the index) and of every [`text_digest`] (a stored
+/// vector is reused only for the same text under the same model).
+pub fn model_id() -> String {
+    format!("usem3 {WEIGHTS_SHA256} {SP_MODEL_SHA256} {MAX_TOKENS}")
+}
+
+/// What a listing's vector depends on: [`model_id`] and the encoded text (SHA-256, first
+/// 16 bytes: no text can be made to borrow another's vector).
+pub fn text_digest(text: &str) -> [u8; 16] {
+    let mut h = Sha256::new();
+    h.update(model_id().as_bytes());
+    h.update([0]);
+    h.update(text.as_bytes());
+    let d = h.finalize();
+    let mut out = [0; 16];
+    out.copy_from_slice(&d[..16]);
+    out
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

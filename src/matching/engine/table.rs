@@ -8,6 +8,7 @@ use tantivy::schema::Value;
 
 use super::Side;
 use super::index::Engine;
+use super::reuse::Digest;
 use super::score::Meta;
 use super::vectors::{Code, VectorIndex};
 
@@ -23,6 +24,11 @@ pub(crate) struct SideTable {
     pub(crate) pending_remove: Vec<u64>,
     /// Sentence vectors of needs (`[0]`) and capabilities (`[1]`).
     pub(crate) vectors: [VectorIndex; 2],
+    /// What each key's vector was encoded from (see `reuse`).
+    pub(crate) digest_of: HashMap<u64, Digest>,
+    /// Listings removed by `Engine::clear` since the last commit, by id: their vectors
+    /// stay readable for reuse until then.
+    pub(crate) cleared: HashMap<String, u64>,
 }
 
 /// Index of `side` in per-side arrays.
@@ -37,8 +43,10 @@ impl SideTable {
     /// Drops the keys replaced or deleted since the last commit.
     pub(crate) fn apply_removals(&mut self) {
         let removed = std::mem::take(&mut self.pending_remove);
+        self.cleared = HashMap::new();
         for k in removed {
             self.by_key.remove(&k);
+            self.digest_of.remove(&k);
             for v in &mut self.vectors {
                 v.remove(k);
             }
@@ -86,6 +94,13 @@ impl Engine {
                     .and_then(Code::from_bytes);
                 if let (Some(side), Some(code)) = (side, code) {
                     table.vectors[side_index(side)].insert(key, &code);
+                }
+                let digest = d
+                    .get_first(f.text_digest)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(|b| Digest::try_from(b).ok());
+                if let Some(digest) = digest {
+                    table.digest_of.insert(key, digest);
                 }
                 let meta = Meta {
                     id: id.clone(),
