@@ -215,13 +215,20 @@ impl ApiError {
     /// The detail: the error's own words, or its code's (`problem.{code}`) with its values;
     /// none for a 500 (whose cause is never told).
     fn detail(&self, locale: Locale) -> Option<String> {
+        if let ApiError::Query { errors } = self {
+            let errors: Vec<FieldError> = errors.iter().map(|e| e.in_locale(locale)).collect();
+            return Some(query_detail(&errors));
+        }
+        Some(self.words()?.in_locale(locale).into_owned())
+    }
+
+    /// The words of the detail before they are said in a language (pages say them in
+    /// theirs); none for a 500.
+    pub fn words(&self) -> Option<Text> {
         let of_code = || Text::key(format!("problem.{}", self.code()));
         let text = match self {
             ApiError::Internal(_) => return None,
-            ApiError::Query { errors } => {
-                let errors: Vec<FieldError> = errors.iter().map(|e| e.in_locale(locale)).collect();
-                return Some(query_detail(&errors));
-            }
+            ApiError::Query { errors } => Text::from(query_detail(errors)),
             // One field: its message; several, or a refused import: the code's words.
             ApiError::Validation { code, errors } => match errors.as_slice() {
                 [one] if one.code == *code => one.message.clone(),
@@ -240,7 +247,7 @@ impl ApiError {
                 of_code().arg("seconds", *retry_after_secs)
             }
         };
-        Some(text.in_locale(locale).into_owned())
+        Some(text)
     }
 
     /// The problem document for this error, in English.
@@ -485,6 +492,84 @@ mod tests {
         assert_eq!(
             written.problem_in(Locale::ZhCn).detail.as_deref(),
             Some("as written")
+        );
+    }
+
+    /// The arguments of a call whose text starts at `s` (just after its `(`), split at
+    /// top-level commas; string literals are skipped over.
+    fn call_args(s: &str) -> Vec<String> {
+        let (mut out, mut cur, mut depth, mut in_str, mut esc) =
+            (Vec::new(), String::new(), 0usize, false, false);
+        for c in s.chars() {
+            if in_str {
+                in_str = c != '"' || esc;
+                esc = c == '\\' && !esc;
+            } else if c == '"' {
+                in_str = true;
+            } else if "([{".contains(c) {
+                depth += 1;
+            } else if ")]}".contains(c) {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            } else if c == ',' && depth == 0 {
+                out.push(std::mem::take(&mut cur).trim().to_owned());
+                continue;
+            }
+            cur.push(c);
+        }
+        out.push(cur.trim().to_owned());
+        out
+    }
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// No error a caller reads is written out in English at its site: a literal or a
+    /// `format!` as the message of a field error or the detail of an error is one that a
+    /// Chinese reader would get in English. Catalog texts (`Text::key`, `FieldError::of`)
+    /// are said in both languages.
+    #[test]
+    fn no_error_text_is_written_out_in_english() {
+        let calls = [
+            ("FieldError::new(", 2),
+            ("ApiError::field(", 2),
+            ("ApiError::forbidden(", 0),
+            ("ApiError::conflict(", 1),
+            ("ApiError::rule(", 1),
+            ("ApiError::bad_request(", 1),
+            ("detail: ", 0),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        let mut written = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (call, at) in calls {
+                for (i, _) in code.match_indices(call) {
+                    let args = call_args(&code[i + call.len()..]);
+                    let arg = args.get(at).map(String::as_str).unwrap_or("");
+                    if arg.starts_with('"') || arg.starts_with("format!") {
+                        let line = code[..i].lines().count() + 1;
+                        written.push(format!("{}:{line}: {arg}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            written.is_empty(),
+            "say these with Text::key or FieldError::of (keys in src/i18n/*.txt): {written:#?}"
         );
     }
 

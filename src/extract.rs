@@ -4,9 +4,9 @@
 //! type (415), tells malformed JSON (400) from well-formed but invalid JSON (422), and
 //! names the offending field by its path, including unknown fields (request types use
 //! `#[serde(deny_unknown_fields)]`). `ApiQuery<T>` does the same for query strings (400
-//! `invalid_query` naming the parameter). Their texts follow `Accept-Language` (Chinese
-//! unless English is preferred), the expected format said in words ([`problems`]); every
-//! error response is said in the caller's language by [`localize_problems`] ([`locale`]).
+//! `invalid_query` naming the parameter). Their texts are catalog texts, the expected
+//! format said in words ([`problems`]); every error response is said in the caller's
+//! language (the account's first) by [`localize_problems`] ([`locale`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,7 +17,6 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::app::Locale;
 use crate::error::{ApiError, ErrorCode, Text};
 
 mod locale;
@@ -63,11 +62,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        let locale = request_locale(req);
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType {
-                    detail: "expected Content-Type: application/json".into(),
+                    detail: Text::key("problem.unsupported_media_type.json"),
                 });
             }
             if declared_len.is_some_and(|n| n > limit) {
@@ -86,7 +84,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_json(&body, locale).map(ApiJson)
+            parse_json(&body).map(ApiJson)
         })
     }
 }
@@ -117,14 +115,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
 }
 
 /// Deserialize a body, mapping serde's errors to 400 (syntax) or 422 (data, with the field),
-/// each said in `locale` ([`problems`]). A number with no fraction is a whole number
+/// each a catalog text said in the caller's language when answered ([`problems`]). A number with no fraction is a whole number
 /// whichever way it is written (`259.0`, `2.59e2`), as JSON Schema's `integer` says.
-pub fn parse_json<T: DeserializeOwned>(body: &[u8], locale: Locale) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|inner| {
-        ApiError::bad_request(
-            ErrorCode::MalformedJson,
-            problems::malformed_json(&inner, locale),
-        )
+        ApiError::bad_request(ErrorCode::MalformedJson, problems::malformed_json(&inner))
     })?;
     whole_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
@@ -133,12 +128,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], locale: Locale) -> Result<T,
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let message = strip_position(&inner.to_string());
-                ApiError::invalid(vec![problems::explain(&path, &message, locale, false)])
+                ApiError::invalid(vec![problems::explain(&path, &message, false)])
             }
-            _ => ApiError::bad_request(
-                ErrorCode::MalformedJson,
-                problems::malformed_json(&inner, locale),
-            ),
+            _ => ApiError::bad_request(ErrorCode::MalformedJson, problems::malformed_json(&inner)),
         }
     })
 }
@@ -172,7 +164,15 @@ fn strip_position(message: &str) -> String {
 /// Configuration so actix's own query and path extractors answer in problem+json.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request(ErrorCode::InvalidQuery, strip_position(&err.to_string())).into()
+        let message = match &err {
+            actix_web::error::QueryPayloadError::Deserialize(e) => e.to_string(),
+            other => other.to_string(),
+        };
+        let error = problems::explain("", &strip_position(&message), true);
+        ApiError::Query {
+            errors: vec![error],
+        }
+        .into()
     })
 }
 
@@ -213,7 +213,7 @@ mod tests {
     }
 
     fn err(body: &str) -> ApiError {
-        parse_json::<Outer>(body.as_bytes(), Locale::En).unwrap_err()
+        parse_json::<Outer>(body.as_bytes()).unwrap_err()
     }
 
     #[test]
@@ -240,10 +240,10 @@ mod tests {
             a: i32,
             b: Vec<i64>,
         }
-        let n: Numbers = parse_json(br#"{"a": 259.0, "b": [1e3, -2.0, 7]}"#, Locale::En).unwrap();
+        let n: Numbers = parse_json(br#"{"a": 259.0, "b": [1e3, -2.0, 7]}"#).unwrap();
         assert_eq!((n.a, n.b), (259, vec![1000, -2, 7]));
-        assert!(parse_json::<Numbers>(br#"{"a": 2.5, "b": []}"#, Locale::En).is_err());
-        assert!(parse_json::<Numbers>(br#"{"a": 1, "b": [1e300]}"#, Locale::En).is_err());
+        assert!(parse_json::<Numbers>(br#"{"a": 2.5, "b": []}"#).is_err());
+        assert!(parse_json::<Numbers>(br#"{"a": 1, "b": [1e300]}"#).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::error::ErrorCode;
 use reqwest::Url;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Text};
 use crate::notifications::outbox::Topic;
 
 crate::text_enum! {
@@ -145,7 +145,7 @@ pub fn check_secret(raw: &str, field: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             field,
             ErrorCode::SecretInvalid,
-            format!("use 1 to {MAX_SECRET} printable characters"),
+            Text::key("problem.secret_invalid").arg("max", MAX_SECRET),
         ));
     }
     Ok(v.to_owned())

@@ -161,7 +161,7 @@ impl Direction {
             Some(_) => Err(ApiError::field(
                 "direction",
                 ErrorCode::Invalid,
-                "sent or received",
+                Text::key("problem.invalid.direction"),
             )),
         }
     }
@@ -186,7 +186,7 @@ pub fn target_and_offer<'a, T>(
         (None, None) => Err(ApiError::field(
             "need_id",
             ErrorCode::Required,
-            "give need_id or capability_id",
+            Text::key("problem.required.need_or_capability"),
         )),
     }
 }

@@ -114,7 +114,7 @@ pub fn create(
         errors.push(FieldError::new(
             "need_id",
             ErrorCode::Required,
-            "give need_id, capability_id or both",
+            Text::key("problem.required.need_capability_or_both"),
         ));
     }
     ApiError::fields(errors)?;

@@ -66,14 +66,9 @@ impl Closed {
         }
     }
 
-    pub fn detail(self) -> &'static str {
-        match self {
-            Closed::NotPublished => "the event has not been published",
-            Closed::Cancelled => "the event has been cancelled",
-            Closed::Completed => "the event is over",
-            Closed::NotYetOpen => "registration has not opened yet",
-            Closed::Closed => "registration has closed",
-        }
+    /// The words of the refusal: its code's, from the catalogs.
+    pub fn detail(self) -> Text {
+        Text::key(format!("problem.{}", self.code()))
     }
 }
 

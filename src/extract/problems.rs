@@ -1,16 +1,17 @@
-//! serde's errors in plain words: what a field or parameter expected and what came, in the
-//! caller's language. serde's messages have a fixed grammar (`invalid type: {got}, expected
-//! {what}`, `unknown field ...`); this reads it and says the same from the catalogs, so
-//! "expected i32" becomes "a whole number between -2147483648 and 2147483647" and the
-//! date and time formats of `crate::app::when` (their keys in `expected`) are described.
+//! serde's errors in plain words: what a field or parameter expected and what came, as
+//! catalog texts ([`Text`]) said in the caller's language when the response is written
+//! (so the account's locale wins, as for every other error). serde's messages have a
+//! fixed grammar (`invalid type: {got}, expected {what}`, `unknown field ...`); this reads
+//! it and says the same from the catalogs, so "expected i32" becomes "a whole number
+//! between -2147483648 and 2147483647" and the date and time formats of
+//! `crate::app::when` (their keys in `expected`) are described.
 
-use crate::app::Locale;
-use crate::error::{ErrorCode, FieldError};
-use crate::i18n::{fill, t};
+use crate::error::{ErrorCode, FieldError, Text};
+use crate::i18n;
 
 /// The field error for serde's `message` at `path` (`.` or empty: the top level).
 /// `parameter`: it is a query parameter, not a body field.
-pub fn explain(path: &str, message: &str, locale: Locale, parameter: bool) -> FieldError {
+pub fn explain(path: &str, message: &str, parameter: bool) -> FieldError {
     let path = if path == "." { "" } else { path };
     let join = |name: &str| match path {
         "" => name.to_owned(),
@@ -30,53 +31,46 @@ pub fn explain(path: &str, message: &str, locale: Locale, parameter: bool) -> Fi
             "input.unknown_field"
         };
         let text = match rest.strip_prefix(", expected ") {
-            Some(list) => fill(t(locale, key), &[("list", &names(list))]),
-            None => t(locale, "input.no_fields").to_owned(),
+            Some(list) => Text::key(key).arg("list", names(list)),
+            None => Text::key("input.no_fields"),
         };
         return FieldError::new(field, ErrorCode::UnknownField, text);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let (name, _) = quoted(rest);
-        return FieldError::new(join(name), ErrorCode::Required, t(locale, "input.required"));
+        let text = Text::key("input.required");
+        return FieldError::new(join(name), ErrorCode::Required, text);
     }
+    let expected_got = |expected: Text, got: Text| {
+        Text::key("input.expected")
+            .arg("expected", expected)
+            .arg("got", got)
+    };
     let text = if let Some(rest) = message.strip_prefix("duplicate field ") {
         let (name, _) = quoted(rest);
-        return FieldError::new(join(name), ErrorCode::Invalid, t(locale, "input.duplicate"));
+        let text = Text::key("input.duplicate");
+        return FieldError::new(join(name), ErrorCode::Invalid, text);
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (got, rest) = quoted(rest);
         let list = rest.strip_prefix(", expected ").unwrap_or("");
-        fill(
-            t(locale, "input.expected"),
-            &[
-                (
-                    "expected",
-                    &fill(t(locale, "expect.one_of"), &[("list", &names(list))]),
-                ),
-                ("got", &format!("“{got}”")),
-            ],
+        expected_got(
+            Text::key("expect.one_of").arg("list", names(list)),
+            Text::from(format!("“{got}”")),
         )
     } else if let Some((got, what)) = message
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))
         .and_then(|rest| rest.split_once(", expected "))
     {
-        fill(
-            t(locale, "input.expected"),
-            &[
-                ("expected", &expected(what, locale)),
-                ("got", &unexpected(got, locale)),
-            ],
-        )
+        expected_got(expected(what), unexpected(got))
     } else if let Some((n, what)) = message
         .strip_prefix("invalid length ")
         .and_then(|rest| rest.split_once(", expected "))
     {
-        fill(
-            t(locale, "input.expected"),
-            &[("expected", &expected(what, locale)), ("got", n)],
-        )
+        expected_got(expected(what), Text::from(n))
     } else {
-        message.to_owned()
+        // A message of a type's own parser (`FromStr`), already in words.
+        Text::from(message)
     };
     FieldError::new(path, ErrorCode::Invalid, text)
 }
@@ -100,71 +94,68 @@ fn names(list: &str) -> String {
 }
 
 /// What serde says was expected, in words.
-fn expected(what: &str, locale: Locale) -> String {
+fn expected(what: &str) -> Text {
     let range =
-        |min: &str, max: &str| fill(t(locale, "expect.whole"), &[("min", min), ("max", max)]);
+        |min: String, max: String| Text::key("expect.whole").arg("min", min).arg("max", max);
     match what {
-        "i8" => range("-128", "127"),
-        "i16" => range("-32768", "32767"),
-        "i32" => range(&i32::MIN.to_string(), &i32::MAX.to_string()),
-        "i64" => range(&i64::MIN.to_string(), &i64::MAX.to_string()),
-        "u8" => range("0", "255"),
-        "u16" => range("0", "65535"),
-        "u32" => range("0", &u32::MAX.to_string()),
-        "u64" | "usize" => range("0", &u64::MAX.to_string()),
-        "f32" | "f64" => t(locale, "expect.number").to_owned(),
-        "a boolean" => t(locale, "expect.boolean").to_owned(),
-        "a string" | "a borrowed string" | "a character" => t(locale, "expect.text").to_owned(),
-        "a sequence" => t(locale, "expect.list").to_owned(),
-        w if w.starts_with("struct ") || w == "a map" => t(locale, "expect.object").to_owned(),
-        w if w.starts_with("format.") => t(locale, w).to_owned(),
-        w if w.contains('`') => fill(t(locale, "expect.one_of"), &[("list", &names(w))]),
-        other => other.to_owned(),
+        "i8" => range("-128".into(), "127".into()),
+        "i16" => range("-32768".into(), "32767".into()),
+        "i32" => range(i32::MIN.to_string(), i32::MAX.to_string()),
+        "i64" => range(i64::MIN.to_string(), i64::MAX.to_string()),
+        "u8" => range("0".into(), "255".into()),
+        "u16" => range("0".into(), "65535".into()),
+        "u32" => range("0".into(), u32::MAX.to_string()),
+        "u64" | "usize" => range("0".into(), u64::MAX.to_string()),
+        "f32" | "f64" => Text::key("expect.number"),
+        "a boolean" => Text::key("expect.boolean"),
+        "a string" | "a borrowed string" | "a character" => Text::key("expect.text"),
+        "a sequence" => Text::key("expect.list"),
+        w if w.starts_with("struct ") || w == "a map" => Text::key("expect.object"),
+        w if w.starts_with("format.") && i18n::get(i18n::Locale::En, w).is_some() => {
+            Text::key(w.to_owned())
+        }
+        w if w.contains('`') => Text::key("expect.one_of").arg("list", names(w)),
+        other => Text::from(other),
     }
 }
 
 /// What came instead, as serde names it (`integer `5``, `string "x"`, `map`...), in words.
-fn unexpected(got: &str, locale: Locale) -> String {
+fn unexpected(got: &str) -> Text {
     if let Some(s) = got.strip_prefix("string ") {
         let s = s
             .strip_prefix('"')
             .and_then(|s| s.strip_suffix('"'))
             .unwrap_or(s);
-        return format!("“{s}”");
+        return Text::from(format!("“{s}”"));
     }
     let (_, value) = quoted(got);
     match got {
-        "null" | "unit value" => "null".to_owned(),
-        "sequence" => t(locale, "got.list").to_owned(),
-        "map" => t(locale, "got.object").to_owned(),
-        g if g.contains('`') => {
-            let inner = g.split('`').nth(1).unwrap_or(value);
-            inner.to_owned()
-        }
-        other => other.to_owned(),
+        "null" | "unit value" => Text::from("null"),
+        "sequence" => Text::key("got.list"),
+        "map" => Text::key("got.object"),
+        g if g.contains('`') => Text::from(g.split('`').nth(1).unwrap_or(value)),
+        other => Text::from(other),
     }
 }
 
 /// The text of a body that is not JSON: where it breaks, in words.
-pub fn malformed_json(err: &serde_json::Error, locale: Locale) -> String {
+pub fn malformed_json(err: &serde_json::Error) -> Text {
     if err.is_eof() {
-        return t(locale, "input.json_ends_early").to_owned();
+        return Text::key("input.json_ends_early");
     }
-    fill(
-        t(locale, "input.json_malformed"),
-        &[
-            ("line", &err.line().to_string()),
-            ("column", &err.column().to_string()),
-        ],
-    )
+    Text::key("input.json_malformed")
+        .arg("line", err.line())
+        .arg("column", err.column())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::i18n::Locale;
+
     fn say(message: &str, locale: Locale) -> FieldError {
-        explain("capacity", message, locale, false)
+        explain("capacity", message, false).in_locale(locale)
     }
 
     #[test]
@@ -205,12 +196,11 @@ mod tests {
             Locale::En,
         );
         assert_eq!(e.message, "expected one of: training, exchange; got “fair”");
-        let e = explain(".", "missing field `title`", Locale::En, false);
+        let e = explain(".", "missing field `title`", false);
         assert_eq!((e.field.as_str(), e.code), ("title", ErrorCode::Required));
         let e = explain(
             "items[0].role",
             "unknown field `role`, expected `name`",
-            Locale::En,
             false,
         );
         assert_eq!(
@@ -218,6 +208,8 @@ mod tests {
             ("items[0].role", ErrorCode::UnknownField)
         );
         assert!(e.message.ends_with(": name"), "{}", e.message);
+        let zh = e.in_locale(Locale::ZhCn).message;
+        assert!(zh.ends_with("name") && zh != e.message, "{zh}");
         let e = say("invalid type: map, expected a string", Locale::ZhCn);
         assert!(!e.message.contains("map"), "{}", e.message);
     }

@@ -12,7 +12,6 @@ use serde::de::value::{Error, MapDeserializer};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 
 use super::problems::explain;
-use crate::app::Locale;
 use crate::error::ApiError;
 
 /// The parameters of a request's query string.
@@ -37,19 +36,19 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(parse_query(req.query_string(), super::request_locale(req)).map(ApiQuery))
+        ready(parse_query(req.query_string()).map(ApiQuery))
     }
 }
 
 /// Read `T` from a query string: 400 `invalid_query` naming the parameter at fault.
-pub fn parse_query<T: DeserializeOwned>(query: &str, locale: Locale) -> Result<T, ApiError> {
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let pairs = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .map(|(k, v)| (k, Text(v)));
     let de = MapDeserializer::<_, Error>::new(pairs);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
-        let error = explain(&path, &err.into_inner().to_string(), locale, true);
+        let error = explain(&path, &err.into_inner().to_string(), true);
         ApiError::Query {
             errors: vec![error],
         }
@@ -129,6 +128,7 @@ impl<'de> de::Deserializer<'de> for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::Locale;
     use crate::error::ErrorCode;
 
     #[derive(Debug, serde::Deserialize)]
@@ -141,23 +141,19 @@ mod tests {
     }
 
     fn fails(q: &str, locale: Locale) -> crate::error::FieldError {
-        match parse_query::<Q>(q, locale) {
-            Err(ApiError::Query { errors }) => errors[0].clone(),
+        match parse_query::<Q>(q) {
+            Err(ApiError::Query { errors }) => errors[0].in_locale(locale),
             other => panic!("{q}: {other:?}"),
         }
     }
 
     #[test]
     fn values_become_their_parameters_types() {
-        let q: Q = parse_query(
-            "limit=5&overdue=true&from=2026-01-01&kind=enterprise",
-            Locale::En,
-        )
-        .unwrap();
+        let q: Q = parse_query("limit=5&overdue=true&from=2026-01-01&kind=enterprise").unwrap();
         assert_eq!(q.limit, Some(5));
         assert_eq!(q.overdue, Some(true));
         assert!(q.from.is_some() && q.kind.is_some());
-        let q: Q = parse_query("", Locale::En).unwrap();
+        let q: Q = parse_query("").unwrap();
         assert!(q.limit.is_none());
     }
 

@@ -161,11 +161,7 @@ pub fn clean_keywords(values: &[String], errors: &mut Vec<FieldError>) -> Vec<St
         }
     }
     if out.len() > 20 {
-        errors.push(FieldError::new(
-            "keywords",
-            ErrorCode::TooMany,
-            "at most 20 keywords",
-        ));
+        errors.push(FieldError::of("keywords", ErrorCode::TooMany).arg("max", 20usize));
     }
     out
 }

@@ -98,11 +98,7 @@ pub fn overdue(due_on: NaiveDate, done_on: Option<NaiveDate>, today: NaiveDate) 
 /// A project's year: 2000 to 2100.
 pub fn check_year(y: i32, errors: &mut Vec<FieldError>) {
     if !(2000..=2100).contains(&y) {
-        errors.push(FieldError::new(
-            "year",
-            ErrorCode::OutOfRange,
-            "a year between 2000 and 2100",
-        ));
+        errors.push(FieldError::of("year", ErrorCode::OutOfRange));
     }
 }
 

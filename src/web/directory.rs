@@ -2,7 +2,7 @@
 //! region and technology field, each shown by its name (the codes stay in the URL).
 //! It calls the same function as `GET /api/v1/organizations`.
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, FieldError};
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
@@ -140,7 +140,8 @@ impl Filters {
             .map(|k| k.parse::<OrgKind>())
             .transpose()
             .map_err(|_| {
-                ApiError::field("kind", ErrorCode::KindUnknown, "not an organization kind")
+                let kinds: Vec<&str> = OrgKind::ALL.iter().map(|k| k.as_str()).collect();
+                FieldError::of("kind", ErrorCode::KindUnknown).arg("list", kinds.join(", "))
             })?;
         Ok(DirectoryQuery {
             kind,

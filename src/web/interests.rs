@@ -154,11 +154,7 @@ fn decision(f: DecisionForm) -> Result<Decide, crate::error::ApiError> {
             let comment = Some(f.comment.trim().to_owned()).filter(|c| !c.is_empty());
             Ok(Decide::Decline(DeclineInterest { reason, comment }))
         }
-        _ => Err(crate::error::ApiError::field(
-            "action",
-            ErrorCode::ActionInvalid,
-            "accept, decline or withdraw",
-        )),
+        _ => Err(crate::error::FieldError::of("action", ErrorCode::ActionInvalid).into()),
     }
 }
 

@@ -4,7 +4,7 @@
 //! says so next to the input when one cannot be read. Every other check is
 //! `listings::service`'s.
 
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::listings::domain::{Mode, Side};
 use crate::listings::views::{ListingChanges, ListingView, NewListing};
 
@@ -48,19 +48,26 @@ fn some(v: &str) -> Option<&str> {
     Some(v.trim()).filter(|v| !v.is_empty())
 }
 
+/// `v` read as a `T`; when it cannot be, `refusal` (given what was typed) joins `errors`.
 fn number<T: std::str::FromStr>(
-    field: &str,
     v: &str,
-    code: ErrorCode,
-    expected: &str,
+    refusal: impl FnOnce(&str) -> FieldError,
     errors: &mut Vec<FieldError>,
 ) -> Option<T> {
     let v = some(v)?;
     let n = v.parse().ok();
     if n.is_none() {
-        errors.push(FieldError::new(field, code, expected));
+        errors.push(refusal(v));
     }
     n
+}
+
+/// "expected {what}; got {typed}" for `field`, in the reader's language.
+pub fn expected(field: &str, what: &'static str, typed: &str) -> FieldError {
+    let text = Text::key("input.expected")
+        .arg("expected", Text::key(what))
+        .arg("got", format!("“{typed}”"));
+    FieldError::new(field, ErrorCode::Invalid, text)
 }
 
 impl Form {
@@ -127,42 +134,22 @@ impl Form {
             .filter_map(|m| match m.parse::<Mode>() {
                 Ok(m) => Some(m),
                 Err(_) => {
-                    let e = "choose cooperation modes from the list";
-                    errors.push(FieldError::new("cooperation_modes", ErrorCode::Invalid, e));
+                    errors.push(FieldError::of("cooperation_modes", ErrorCode::Invalid));
                     None
                 }
             })
             .collect();
-        let (trl, yuan) = ("TRL is 1 to 9", "a whole number of yuan, like 500000");
+        let trl = |_: &str| FieldError::of(trl_field(side), ErrorCode::TrlOutOfRange);
+        let yuan = |field| move |v: &str| expected(field, "expect.yuan", v);
         let t = Typed {
             keywords,
             modes,
-            trl: number(
-                trl_field(side),
-                &self.trl,
-                ErrorCode::TrlOutOfRange,
-                trl,
-                &mut errors,
-            ),
-            budget_min: number(
-                "budget_min",
-                &self.budget_min,
-                ErrorCode::Invalid,
-                yuan,
-                &mut errors,
-            ),
-            budget_max: number(
-                "budget_max",
-                &self.budget_max,
-                ErrorCode::Invalid,
-                yuan,
-                &mut errors,
-            ),
+            trl: number(&self.trl, trl, &mut errors),
+            budget_min: number(&self.budget_min, yuan("budget_min"), &mut errors),
+            budget_max: number(&self.budget_max, yuan("budget_max"), &mut errors),
             deadline: number(
-                "deadline",
                 &self.deadline,
-                ErrorCode::Invalid,
-                "a date as YYYY-MM-DD (or 2030/1/31, 2030年1月31日)",
+                |v| expected("deadline", "format.day", v),
                 &mut errors,
             ),
         };

@@ -207,11 +207,7 @@ pub async fn review(
     let f = form.0;
     let result = match f.action.parse::<Review>() {
         Ok(action) => workflow::review(&p.state, user, id.clone(), action, Some(f.reason)).await,
-        Err(_) => Err(ApiError::field(
-            "action",
-            ErrorCode::ActionInvalid,
-            "verify, reject, suspend or reinstate",
-        )),
+        Err(_) => Err(crate::error::FieldError::of("action", ErrorCode::ActionInvalid).into()),
     };
     match result {
         Ok(_) => p.redirect(&format!("/organizations/{id}")),

@@ -15,7 +15,7 @@ use super::session::{self, CSRF_COOKIE, LANG_COOKIE, PageKeys};
 use crate::accounts::domain::Locale;
 use crate::app::AppState;
 use crate::app::AuthUser;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 use crate::i18n;
 
 /// No script at all, styles and images from this origin only, forms post here only.
@@ -116,17 +116,35 @@ impl Page {
                 .collect::<Vec<_>>()
                 .join(" "),
             ApiError::Internal(_) => self.t("error.internal_error").to_owned(),
-            other if self.locale == Locale::En => other.to_string(),
-            _ => self.t("error.generic").to_owned(),
+            other => match other.words() {
+                Some(words) => self.said(&words),
+                None => self.t("error.generic").to_owned(),
+            },
         }
     }
 
-    /// The message for a field error of `code`, in this page's language.
-    pub fn field_message(&self, code: ErrorCode, english: &str) -> String {
+    /// The message for a field error of `code`, in this page's language: the page's own
+    /// words for the code (`error.{code}`), else the error's (catalog texts are said in
+    /// every language).
+    pub fn field_message(&self, code: ErrorCode, message: &Text) -> String {
         match i18n::get(self.locale, &format!("error.{code}")) {
             Some(m) => m.to_owned(),
-            None if self.locale == Locale::En => english.to_owned(),
-            None => self.t("error.generic").to_owned(),
+            None => self.said(message),
+        }
+    }
+
+    /// `text` in this page's language; a text written out in English only is said in
+    /// general words to a Chinese reader.
+    fn said(&self, text: &Text) -> String {
+        if !text.is_catalog() && self.locale != Locale::En {
+            return self.t("error.generic").to_owned();
+        }
+        // The API's words start in lower case; a page shows a sentence.
+        let words = text.in_locale(self.locale);
+        let mut chars = words.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
         }
     }
 
@@ -307,11 +325,8 @@ struct Bare {
 }
 
 fn bad_form(e: serde_urlencoded::de::Error) -> actix_web::Error {
-    ApiError::bad_request(
-        ErrorCode::FormInvalid,
-        format!("the form could not be read: {e}"),
-    )
-    .into()
+    tracing::debug!(error = %e, "a form that could not be read");
+    ApiError::bad_request(ErrorCode::FormInvalid, Text::key("problem.form_invalid")).into()
 }
 
 /// A relative path on this site to go to after a form (never another origin).

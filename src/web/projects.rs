@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::listings::{Names, taxonomy_names};
 use super::page::{FormErrors, Page, PageForm, render};
 use crate::db::ids::{MilestoneId, OrganizationId, ProjectId};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::model as orgs;
 use crate::projects::domain::{Stage, today};
 use crate::projects::milestones;
@@ -173,11 +173,9 @@ pub async fn milestone_done(
             };
             milestones::record(&p.state, user, (id.clone(), mid), c).await
         }
-        None => Err(ApiError::field(
-            "done_on",
-            ErrorCode::Invalid,
-            "a day like 2026-12-03",
-        )),
+        None => Err(
+            super::listing_form::expected("done_on", "format.day", form.0.done_on.trim()).into(),
+        ),
     };
     after(p, id, result).await
 }
@@ -206,7 +204,7 @@ pub async fn move_stage(
             };
             service::change(&p.state, user, id.clone(), c).await
         }
-        Err(_) => Err(ApiError::field("stage", ErrorCode::Invalid, "a stage")),
+        Err(_) => Err(FieldError::of("stage", ErrorCode::Invalid).into()),
     };
     after(p, id, result).await
 }

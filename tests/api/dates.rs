@@ -45,6 +45,16 @@ impl TestApp {
 }
 
 /// The one field error of a 422 (or the one parameter error of a 400).
+/// The account's language, which its messages are said in (over `Accept-Language`).
+async fn speaks(app: &TestApp, users: &[&TestUser], locale: &str) {
+    for u in users {
+        let res = app
+            .patch_json_as("/api/v1/me", &u.access, &json!({"locale": locale}))
+            .await;
+        assert_eq!(res.status().as_u16(), 200);
+    }
+}
+
 async fn field_error(res: reqwest::Response, status: u16, code: &str) -> (String, String) {
     let body = assert_problem(res, status, code).await;
     let errors = body["errors"].as_array().expect("errors");
@@ -353,6 +363,9 @@ async fn every_unreadable_value_names_its_field_and_format_in_the_callers_langua
     );
     let (ent, _) = two_sides(&app, &owner, &prof, &bureau, 1).await;
 
+    // The account's language wins over Accept-Language, for values that do not parse too
+    // (they fail before the caller is looked up): each run speaks the language it asks in.
+    speaks(&app, &[&owner, &bureau], "en").await;
     let en = unreadable_values(&app, &bureau, &owner, &ent, Some("en-US,en;q=0.9")).await;
     let expected_en = [
         ("starts_at", "a date and time such as 2027-01-10 09:00"),
@@ -377,6 +390,7 @@ async fn every_unreadable_value_names_its_field_and_format_in_the_callers_langua
         assert_eq!(field, f);
         assert!(message.contains(words), "{field}: {message}");
     }
+    speaks(&app, &[&owner, &bureau], "zh-CN").await;
     for lang in [None, Some("zh-CN,zh;q=0.9")] {
         let zh = unreadable_values(&app, &bureau, &owner, &ent, lang).await;
         let expected_zh = [
@@ -406,11 +420,13 @@ async fn every_unreadable_value_names_its_field_and_format_in_the_callers_langua
         }
     }
 
-    // A body that is not JSON at all is a 400 in the caller's language too.
+    // A body that is not JSON at all is a 400 in the caller's language too: an English
+    // account's (the Chinese bureau asking in English now hears Chinese, as for any error).
+    speaks(&app, &[&owner], "en").await;
     let broken = app
         .client
         .post(app.url("/api/v1/events"))
-        .bearer_auth(&bureau.access)
+        .bearer_auth(&owner.access)
         .header("Accept-Language", "en")
         .header("Content-Type", "application/json")
         .body(r#"{"title": "#)

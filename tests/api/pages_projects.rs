@@ -134,6 +134,26 @@ async fn the_owner_records_progress_from_the_page_the_bureau_mail_links_to() {
     .await;
     assert_eq!(res.status(), 422);
     assert!(project_json(&app, &owner, &pid).await["milestones"][0]["done_on"].is_null());
+    // A day the page cannot read is named in the page's language (it was English, or
+    // a general "请求未能完成" in Chinese).
+    for (locale, words) in [
+        ("en", "Expected a date such as 2027-06-30"),
+        ("zh-CN", "应为日期，如 2027-06-30"),
+    ] {
+        let res = app
+            .patch_json_as("/api/v1/me", &owner.access, &json!({"locale": locale}))
+            .await;
+        assert_eq!(res.status(), 200);
+        let form = [("csrf", csrf.as_str()), ("done_on", "next week")];
+        let res = post_form(&own_c, done.clone(), &form).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(words) && html.contains("next week"), "{html}");
+    }
+    let res = app
+        .patch_json_as("/api/v1/me", &owner.access, &json!({"locale": "en"}))
+        .await;
+    assert_eq!(res.status(), 200);
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let res = post_form(
         &own_c,

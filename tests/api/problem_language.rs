@@ -211,3 +211,175 @@ async fn a_refusal_with_values_says_them_in_either_language() {
         assert_eq!(body["detail"], message, "{body}");
     }
 }
+
+/// A request as `token` in `lang`, its body sent as `content_type`: the problem it answers.
+async fn refused(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    lang: &str,
+    (content_type, body): (&str, String),
+    (status, code): (u16, &str),
+) -> Value {
+    let mut req = app
+        .client
+        .post(app.url(path))
+        .header("accept-language", lang)
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    assert_problem(req.send().await.unwrap(), status, code).await
+}
+
+fn json_body(v: Value) -> (&'static str, String) {
+    ("application/json", v.to_string())
+}
+
+/// `(field, message)` of each field error.
+fn messages(problem: &Value) -> Vec<(String, String)> {
+    (problem["errors"].as_array().unwrap().iter())
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_owned();
+            (s("field"), s("message"))
+        })
+        .collect()
+}
+
+/// Attendees, keywords, taxonomy edits and 415s were English in every language; each is
+/// now said in the account's language, whatever `Accept-Language` asks for.
+#[tokio::test]
+async fn checks_once_written_in_english_follow_the_account_language() {
+    let app = spawn_app().await;
+    let user = app.verified_user("zhao@example.com").await;
+    let bureau = app.bureau_admin().await;
+    let no_event = "/api/v1/events/0190b9c4-0000-7000-8000-000000000000/registrations";
+    let many: Vec<String> = (0..21).map(|i| format!("词{i}")).collect();
+    let need = json!({"organization_id": "x", "title": "赤泥", "description": "赤泥综合利用",
+        "keywords": many});
+    let region = json!({"code": "Bad Code", "name_zh": "甲", "name_en": "A",
+        "kind": "planet", "admin_code": "12"});
+    for (locale, asks, words) in [
+        (
+            "zh-CN",
+            "en",
+            [
+                "每次登记 1 到 50 名参会人员",
+                "最多 20 个关键词",
+                "六位数字",
+            ],
+        ),
+        (
+            "en",
+            "zh-CN",
+            [
+                "register 1 to 50 attendees at a time",
+                "at most 20 keywords",
+                "six digits",
+            ],
+        ),
+    ] {
+        set_locale(&app, &user, locale).await;
+        set_locale(&app, &bureau, locale).await;
+        let (u, b) = (Some(user.access.as_str()), Some(bureau.access.as_str()));
+        let none = json_body(json!({"organization_id": "x", "attendees": []}));
+        let p = refused(&app, no_event, u, asks, none, (422, "count_out_of_range")).await;
+        assert_eq!(messages(&p), [("attendees".into(), words[0].into())], "{p}");
+        assert_eq!(p["detail"], words[0]);
+        let body = json_body(need.clone());
+        let p = refused(&app, "/api/v1/needs", u, asks, body, (422, "too_many")).await;
+        assert_eq!(messages(&p), [("keywords".into(), words[1].into())], "{p}");
+        let body = json_body(region.clone());
+        let p = refused(
+            &app,
+            "/api/v1/regions",
+            b,
+            asks,
+            body,
+            (422, "validation_failed"),
+        )
+        .await;
+        let m = messages(&p);
+        let fields: Vec<&str> = m.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["code", "admin_code", "kind"], "{p}");
+        assert!(m[1].1.starts_with(words[2]), "{p}");
+        for (_, message) in &m {
+            assert_eq!(has_han(message), locale == "zh-CN", "{p}");
+        }
+        // An unknown parent and a taken code say which tree they are about.
+        let field = json_body(json!({"code": "red-mud.new", "parent_code": "nowhere",
+            "name_zh": "甲", "name_en": "A"}));
+        let p = refused(
+            &app,
+            "/api/v1/fields",
+            b,
+            asks,
+            field,
+            (422, "unknown_field"),
+        )
+        .await;
+        let expected = if locale == "en" {
+            "no such field"
+        } else {
+            "没有这个技术领域"
+        };
+        assert_eq!(p["detail"], expected, "{p}");
+        let taken = json_body(json!({"code": "red-mud", "name_zh": "甲", "name_en": "A"}));
+        let p = refused(&app, "/api/v1/fields", b, asks, taken, (409, "code_taken")).await;
+        assert_eq!(
+            has_han(p["detail"].as_str().unwrap()),
+            locale == "zh-CN",
+            "{p}"
+        );
+        // Refused before the account is looked up: still the account's language.
+        let text = ("text/plain", "{}".to_owned());
+        let p = refused(
+            &app,
+            "/api/v1/needs",
+            u,
+            asks,
+            text,
+            (415, "unsupported_media_type"),
+        )
+        .await;
+        assert_eq!(
+            has_han(p["detail"].as_str().unwrap()),
+            locale == "zh-CN",
+            "{p}"
+        );
+        assert!(
+            p["detail"].as_str().unwrap().contains("application/json"),
+            "{p}"
+        );
+        let broken = ("application/json", r#"{"title": "#.to_owned());
+        let p = refused(
+            &app,
+            "/api/v1/needs",
+            u,
+            asks,
+            broken,
+            (400, "malformed_json"),
+        )
+        .await;
+        assert_eq!(
+            has_han(p["detail"].as_str().unwrap()),
+            locale == "zh-CN",
+            "{p}"
+        );
+    }
+    // With no account, Accept-Language decides the 415 too.
+    for (lang, han) in [("zh-CN", true), ("en", false)] {
+        let text = ("text/plain", "{}".to_owned());
+        let p = refused(
+            &app,
+            "/api/v1/auth/login",
+            None,
+            lang,
+            text,
+            (415, "unsupported_media_type"),
+        )
+        .await;
+        assert_eq!(has_han(p["detail"].as_str().unwrap()), han, "{p}");
+    }
+}

@@ -27,11 +27,9 @@ pub struct AttendeeInput {
 pub fn attendees(list: &[Attendee]) -> Result<Vec<AttendeeInput>, ApiError> {
     let mut errors = Vec::new();
     if list.is_empty() || list.len() > MAX_ATTENDEES {
-        errors.push(FieldError::new(
-            "attendees",
-            ErrorCode::CountOutOfRange,
-            format!("register 1 to {MAX_ATTENDEES} attendees at a time"),
-        ));
+        errors.push(
+            FieldError::of("attendees", ErrorCode::CountOutOfRange).arg("max", MAX_ATTENDEES),
+        );
     }
     let mut people: Vec<AttendeeInput> = Vec::new();
     for (i, a) in list.iter().enumerate() {

@@ -10,7 +10,7 @@ use crate::app::{AppState, AuthUser, Postman, acting_organization};
 use crate::db::ids::{EventId, OrganizationId, RegistrationId};
 use crate::db::types::now;
 use crate::db::{DbConnection, write_tx};
-use crate::error::{ApiError, ErrorCode, Text};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 use crate::events::access::visible_to;
 use crate::events::domain::{EventStatus, Places, RegistrationStatus, allocate, registration_open};
 use crate::events::model::{self as events, Event};
@@ -315,11 +315,8 @@ pub fn record_attendance(
 ) -> Result<usize, ApiError> {
     user.require_bureau()?;
     if ids.is_empty() || ids.len() > 1000 {
-        return Err(ApiError::field(
-            "registration_ids",
-            ErrorCode::CountOutOfRange,
-            "1 to 1000 registrations at a time",
-        ));
+        let e = FieldError::of("registration_ids", ErrorCode::CountOutOfRange);
+        return Err(e.arg("max", 1000usize).into());
     }
     write_tx(conn, |conn| {
         let ev = events::find(conn, event_id)?.ok_or(ApiError::NotFound)?;

@@ -2,7 +2,7 @@
 //! mark; GB18030, as Excel on a Chinese Windows saves it) or XLSX (the first sheet, read
 //! with calamine). Numbers typed into cells (a region code) come back as their digits.
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, Text};
 
 /// The largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -45,12 +45,13 @@ impl Format {
     }
 }
 
-fn unreadable(what: impl std::fmt::Display) -> ApiError {
-    ApiError::field(
-        "file",
-        ErrorCode::FileUnreadable,
-        format!("cannot read the file: {what}"),
-    )
+fn unreadable(why: Text) -> ApiError {
+    ApiError::field("file", ErrorCode::FileUnreadable, why)
+}
+
+/// The file is broken as the CSV or XLSX reader says (its words are technical English).
+fn broken(what: impl std::fmt::Display) -> ApiError {
+    unreadable(Text::key("problem.file_unreadable").arg("what", what.to_string()))
 }
 
 /// The rows of a file, header first, every row as long as the longest.
@@ -76,7 +77,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
         Err(_) => {
             let (t, _, bad) = encoding_rs::GB18030.decode(bytes);
             if bad {
-                return Err(unreadable("the text is neither UTF-8 nor GB18030"));
+                return Err(unreadable(Text::key("problem.file_unreadable.encoding")));
             }
             t.into_owned()
         }
@@ -87,7 +88,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(unreadable)?;
+        let record = record.map_err(broken)?;
         rows.push(record.iter().map(str::to_owned).collect());
     }
     Ok(rows)
@@ -95,11 +96,11 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
 
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(broken)?;
     let range = book
         .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("the workbook has no sheet"))?
-        .map_err(unreadable)?;
+        .ok_or_else(|| unreadable(Text::key("problem.file_unreadable.no_sheet")))?
+        .map_err(broken)?;
     Ok(range
         .rows()
         .map(|r| {

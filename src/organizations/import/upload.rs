@@ -30,9 +30,7 @@ pub async fn body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
 
 fn unsupported() -> ApiError {
     ApiError::UnsupportedMediaType {
-        detail: "send text/csv, an XLSX workbook (application/vnd.openxmlformats-\
-                 officedocument.spreadsheetml.sheet) or multipart/form-data with a `file` part"
-            .into(),
+        detail: Text::key("problem.unsupported_media_type.import"),
     }
 }
 
@@ -100,7 +98,7 @@ pub fn file(content_type: &str, body: Vec<u8>) -> Result<(Vec<u8>, Format), ApiE
     Err(ApiError::field(
         "file",
         ErrorCode::Required,
-        "the form has no `file` part",
+        Text::key("problem.required.file"),
     ))
 }
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{Entry, RegionKind, Taxonomy, TreeNode, exists, model, tree_of};
 use crate::app::{AppState, AuthUser, Locale};
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
 /// A new taxonomy entry (bureau).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,11 +54,7 @@ pub async fn field_tree(state: &AppState, locale: Locale) -> Result<Vec<TreeNode
 
 fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
     if value.trim().is_empty() || value.chars().count() > 100 {
-        errors.push(FieldError::new(
-            field,
-            ErrorCode::NameInvalid,
-            "use 1 to 100 characters",
-        ));
+        errors.push(FieldError::of(field, ErrorCode::NameInvalid));
     } else if crate::app::text::has_refused_control(value.trim()) {
         errors.push(FieldError::of(field, ErrorCode::ControlCharacter));
     }
@@ -67,11 +63,7 @@ fn check_name(field: &str, value: &str, errors: &mut Vec<FieldError>) {
 /// A region's administrative division code: six digits (`371600`).
 fn check_admin_code(code: Option<&str>, errors: &mut Vec<FieldError>) {
     if code.is_some_and(|c| c.len() != 6 || !c.bytes().all(|b| b.is_ascii_digit())) {
-        errors.push(FieldError::new(
-            "admin_code",
-            ErrorCode::CodeInvalid,
-            "six digits, e.g. 371600",
-        ));
+        errors.push(FieldError::of("admin_code", ErrorCode::CodeInvalid));
     }
 }
 
@@ -84,11 +76,7 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
     if !code_ok {
-        errors.push(FieldError::new(
-            "code",
-            ErrorCode::CodeInvalid,
-            "use 1-64 of a-z, 0-9, '.', '-'",
-        ));
+        errors.push(FieldError::of("code", ErrorCode::CodeInvalid));
     }
     check_name("name_zh", &e.name_zh, &mut errors);
     check_name("name_en", &e.name_en, &mut errors);
@@ -98,18 +86,10 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
     let kind = e.kind.as_deref().and_then(|k| k.parse::<RegionKind>().ok());
     if t.has_kind() && kind.is_none() {
         let kinds: Vec<&str> = RegionKind::ALL.iter().map(|k| k.as_str()).collect();
-        errors.push(FieldError::new(
-            "kind",
-            ErrorCode::KindInvalid,
-            format!("one of {}", kinds.join(", ")),
-        ));
+        errors.push(FieldError::of("kind", ErrorCode::KindInvalid).arg("list", kinds.join(", ")));
     }
     if !t.has_kind() && (e.kind.is_some() || e.admin_code.is_some()) {
-        errors.push(FieldError::new(
-            "kind",
-            ErrorCode::NotApplicable,
-            "fields have no kind or administrative code",
-        ));
+        errors.push(FieldError::of("kind", ErrorCode::NotApplicable));
     }
     ApiError::fields(errors)?;
     Ok(Entry {
@@ -127,11 +107,7 @@ pub fn check_entry(t: Taxonomy, e: NewEntry) -> Result<Entry, ApiError> {
 /// administrative code.
 pub fn check_changes(t: Taxonomy, c: &EntryChanges) -> Result<(), ApiError> {
     if !t.has_kind() && c.admin_code.is_some() {
-        return Err(ApiError::field(
-            "admin_code",
-            ErrorCode::NotApplicable,
-            "fields have no administrative code",
-        ));
+        return Err(FieldError::of("admin_code", ErrorCode::NotApplicable).into());
     }
     let mut errors = Vec::new();
     check_admin_code(c.admin_code.as_deref(), &mut errors);
@@ -160,11 +136,11 @@ pub async fn create(
             if let Some(p) = &e.parent_code
                 && !exists(conn, t, p)?
             {
-                let msg = format!("no such {}", t.noun());
+                let msg = Text::key(format!("problem.parent_unknown.{}", t.noun()));
                 return Err(ApiError::field("parent_code", t.unknown_code(), msg));
             }
             if exists(conn, t, &e.code)? {
-                let msg = format!("a {} with this code exists", t.noun());
+                let msg = Text::key(format!("problem.code_taken.{}", t.noun()));
                 return Err(ApiError::conflict(ErrorCode::CodeTaken, msg));
             }
             model::insert(conn, t, &e)?;
