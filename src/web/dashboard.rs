@@ -67,6 +67,8 @@ pub fn item(p: &Page, l: &ListingView) -> Item {
 struct Dashboard<'a> {
     p: &'a Page,
     orgs: Vec<Org>,
+    /// The events the user registered people for or attends (their calendar feed's).
+    events: Vec<super::events::Shown>,
 }
 
 fn query(org: &str) -> ListingQuery {
@@ -122,6 +124,13 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
         Ok(all) => all,
         Err(e) => return p.error(&e),
     };
+    let events = match crate::events::calendar::service::events_of(&p.state, user).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|e| super::events::shown(&p, e))
+            .collect(),
+        Err(e) => return p.error(&e),
+    };
     let orgs = mine
         .into_iter()
         .map(|o| Org {
@@ -138,5 +147,12 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
             status: o.status,
         })
         .collect();
-    ok(&p, &Dashboard { p: &p, orgs })
+    ok(
+        &p,
+        &Dashboard {
+            p: &p,
+            orgs,
+            events,
+        },
+    )
 }

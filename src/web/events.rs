@@ -35,7 +35,7 @@ fn local(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
 }
 
-fn shown(p: &Page, e: EventView) -> Shown {
+pub fn shown(p: &Page, e: EventView) -> Shown {
     let title = p.locale.pick(&e.title, e.title_en.as_deref()).to_owned();
     let ends = local(&e.ends_local);
     let when = format!(
@@ -94,7 +94,7 @@ pub async fn events_page(p: Page) -> HttpResponse {
 }
 
 /// How many attendee rows the registration form offers (more in another registration).
-const ROWS: usize = 3;
+pub const ROWS: usize = 3;
 
 #[derive(Template)]
 #[template(path = "event.html")]
@@ -160,6 +160,8 @@ pub async fn event_ics(p: Page, id: web::Path<EventId>) -> HttpResponse {
     }
 }
 
+/// The registration form: an organization and up to [`ROWS`] attendees (rows left empty
+/// are not sent on).
 #[derive(Deserialize)]
 pub struct RegisterForm {
     organization_id: String,
@@ -177,6 +179,29 @@ pub struct RegisterForm {
     email_2: String,
 }
 
+impl RegisterForm {
+    /// The body of `POST /api/v1/events/{id}/registrations` this form stands for.
+    pub fn body(self) -> NewRegistration {
+        let attendees = [
+            (self.name_0, self.email_0),
+            (self.name_1, self.email_1),
+            (self.name_2, self.email_2),
+        ]
+        .into_iter()
+        .filter(|(n, e)| !n.trim().is_empty() || !e.trim().is_empty())
+        .map(|(name, email)| Attendee {
+            name,
+            email,
+            phone: None,
+        })
+        .collect();
+        NewRegistration {
+            organization_id: self.organization_id,
+            attendees,
+        }
+    }
+}
+
 pub async fn register(
     p: Page,
     id: web::Path<EventId>,
@@ -186,25 +211,7 @@ pub async fn register(
     let Some(user) = p.user.clone() else {
         return p.redirect(&format!("/sign-in?next=/events/{id}"));
     };
-    let f = form.0;
-    let attendees = [
-        (f.name_0, f.email_0),
-        (f.name_1, f.email_1),
-        (f.name_2, f.email_2),
-    ]
-    .into_iter()
-    .filter(|(n, e)| !n.trim().is_empty() || !e.trim().is_empty())
-    .map(|(name, email)| Attendee {
-        name,
-        email,
-        phone: None,
-    })
-    .collect();
-    let body = NewRegistration {
-        organization_id: f.organization_id,
-        attendees,
-    };
-    match register_attendees(&p.state, user, id.clone(), body).await {
+    match register_attendees(&p.state, user, id.clone(), form.0.body()).await {
         Ok(done) => show(&p, id, FormErrors::default(), done, StatusCode::CREATED).await,
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);

@@ -26,8 +26,10 @@ pub mod listings;
 pub mod organization;
 pub mod page;
 pub mod posting;
+pub mod preferences;
 pub mod projects;
 pub mod public;
+pub mod registrations;
 pub mod session;
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -95,6 +97,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/events/{id}.ics", web::get().to(events::event_ics))
         .route("/events/{id}", web::get().to(events::event_page))
         .route("/events/{id}/register", web::post().to(events::register))
+        .route(
+            "/events/{id}/registrations",
+            web::get().to(registrations::registrations_page),
+        )
+        .route(
+            "/events/{id}/registrations",
+            web::post().to(registrations::add),
+        )
+        .route(
+            "/events/{id}/registrations/{registration_id}/cancel",
+            web::post().to(registrations::cancel),
+        )
+        .route("/preferences", web::get().to(preferences::preferences_page))
+        .route("/preferences", web::post().to(preferences::save))
+        .route(
+            "/preferences/calendar",
+            web::post().to(preferences::new_calendar_link),
+        )
+        .route(
+            "/preferences/calendar/revoke",
+            web::post().to(preferences::revoke_calendar_link),
+        )
         .route("/dashboard", web::get().to(dashboard::dashboard_page))
         .route(
             "/{kind:needs|capabilities}/new",

@@ -179,6 +179,30 @@ async fn browser_an_enterprise_registers_two_attendees_from_the_invitation_and_u
     b.submit().await;
     assert!(b.main_text().await.contains("Unsubscribed"));
     b.shot("unsubscribed").await;
+
+    // The preferences page says the events topic reaches the inbox only now, and makes
+    // the calendar link; the event's registrations page shows the waitlist place.
+    b.goto(&app.url("/dashboard")).await;
+    b.click_and_wait(fantoccini::Locator::Css("a[href='/preferences']"))
+        .await;
+    assert_eq!(b.path().await, "/preferences");
+    let text = b.main_text().await;
+    assert!(text.contains("No email for this topic"), "{text}");
+    b.check_page(true).await;
+    b.goto(&app.url("/preferences#topic-events")).await;
+    b.shot("preferences").await;
+    b.click_and_wait(fantoccini::Locator::Css(
+        "form[action='/preferences/calendar'] button",
+    ))
+    .await;
+    assert!(b.main_text().await.contains("Copy it now"));
+    b.check_page(true).await;
+    b.goto(&app.url(&format!("/events/{id}/registrations")))
+        .await;
+    let text = b.main_text().await;
+    assert!(text.contains("On the waitlist, number 1 in line"), "{text}");
+    b.check_page(true).await;
+    b.shot("registrations").await;
     b.quit().await;
 }
 

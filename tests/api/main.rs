@@ -45,6 +45,7 @@ mod pages_inbox;
 mod pages_links;
 mod pages_member;
 mod pages_posting;
+mod pages_preferences;
 mod pages_projects;
 mod pages_review;
 mod problem_language;

@@ -43,6 +43,15 @@ pub fn set_token_hash(
     Ok(())
 }
 
+/// Whether the user has a feed token.
+pub fn has_token(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<bool> {
+    let hash: Option<String> = u::table
+        .find(user_id)
+        .select(u::calendar_token_hash)
+        .first(conn)?;
+    Ok(hash.is_some())
+}
+
 /// The active account (id, email) whose feed token hashes to `hash`.
 pub fn owner_of_token(
     conn: &mut DbConnection,

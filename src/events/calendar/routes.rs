@@ -43,15 +43,8 @@ pub async fn create_calendar_token(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    let token = state
-        .db
-        .write(move |conn| service::create_token(conn, &user))
-        .await?;
-    let url = format!(
-        "{}/api/v1/me/calendar.ics?token={token}",
-        state.settings.public_url
-    );
-    Ok(HttpResponse::Created().json(CalendarFeed { token, url }))
+    let feed: CalendarFeed = service::new_feed(&state, user).await?;
+    Ok(HttpResponse::Created().json(feed))
 }
 
 /// Revoke the caller's calendar-feed token.
@@ -61,10 +54,7 @@ pub async fn revoke_calendar_token(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .db
-        .write(move |conn| service::revoke_token(conn, &user))
-        .await?;
+    service::revoke_feed(&state, user).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

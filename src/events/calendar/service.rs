@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::events::access::visible_to;
 use crate::events::notify;
 use crate::events::service::view;
-use crate::events::views::EventView;
+use crate::events::views::{CalendarFeed, EventView};
 
 /// The calendar file of an event `user` (or a visitor) may see.
 pub fn event_ics(
@@ -56,6 +56,48 @@ pub fn create_token(conn: &mut DbConnection, user: &AuthUser) -> Result<String, 
 pub fn revoke_token(conn: &mut DbConnection, user: &AuthUser) -> Result<(), ApiError> {
     model::set_token_hash(conn, &user.id, None)?;
     Ok(())
+}
+
+/// The address of the feed that `token` opens.
+pub fn feed_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/api/v1/me/calendar.ics?token={token}")
+}
+
+/// A new feed for `user`, replacing the old one: its token and address, seen this once
+/// (the JSON route and the preferences page).
+pub async fn new_feed(state: &AppState, user: AuthUser) -> Result<CalendarFeed, ApiError> {
+    let token = state
+        .db
+        .write(move |conn| create_token(conn, &user))
+        .await?;
+    let url = feed_url(&state.settings.public_url, &token);
+    Ok(CalendarFeed { token, url })
+}
+
+/// Revoke `user`'s feed (the JSON route and the preferences page).
+pub async fn revoke_feed(state: &AppState, user: AuthUser) -> Result<(), ApiError> {
+    state.db.write(move |conn| revoke_token(conn, &user)).await
+}
+
+/// Whether `user` has a feed now (its token is stored hashed: it cannot be shown again).
+pub async fn has_feed(state: &AppState, user: AuthUser) -> Result<bool, ApiError> {
+    let has = state
+        .db
+        .run(move |conn| Ok(model::has_token(conn, &user.id)?))
+        .await?;
+    Ok(has)
+}
+
+/// The events `user`'s feed lists (they registered people for them, or attend), as the
+/// pages show events: the member's dashboard lists them.
+pub async fn events_of(state: &AppState, user: AuthUser) -> Result<Vec<EventView>, ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let events = model::calendar_of(conn, &user.id, &user.email)?;
+            events.into_iter().map(|ev| view(conn, ev)).collect()
+        })
+        .await
 }
 
 /// The feed the token opens: every event its owner or their registrations are in,

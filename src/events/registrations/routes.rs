@@ -24,10 +24,7 @@ pub async fn list_registrations(
     user: AuthUser,
     id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state
-        .db
-        .run(move |conn| service::list(conn, &user, &id))
-        .await?;
+    let items = service::registrations_of(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(RegistrationList { items }))
 }
 
@@ -58,12 +55,7 @@ pub async fn cancel_registration(
     path: web::Path<(EventId, RegistrationId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, rid) = path.into_inner();
-    let postman = state.postman.clone();
-    let v: RegistrationView = state
-        .db
-        .run(move |conn| service::cancel(conn, &postman, &user, &id, &rid))
-        .await?;
-    state.mail_wake.notify_one();
+    let v: RegistrationView = service::cancel_registration(&state, user, id, rid).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

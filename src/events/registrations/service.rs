@@ -53,6 +53,32 @@ pub fn list(
     Ok(with_positions(mine, &queue))
 }
 
+/// The registrations of an event `user` may see ([`list`]; the JSON route and the pages).
+pub async fn registrations_of(
+    state: &AppState,
+    user: AuthUser,
+    event_id: EventId,
+) -> Result<Vec<RegistrationView>, ApiError> {
+    state.db.run(move |conn| list(conn, &user, &event_id)).await
+}
+
+/// Cancel registration `id` ([`cancel`]) and wake mail after commit: the JSON route and
+/// the registrations page call this.
+pub async fn cancel_registration(
+    state: &AppState,
+    user: AuthUser,
+    event_id: EventId,
+    id: RegistrationId,
+) -> Result<RegistrationView, ApiError> {
+    let postman = state.postman.clone();
+    let v = state
+        .db
+        .run(move |conn| cancel(conn, &postman, &user, &event_id, &id))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
+}
+
 /// Register attendees of one of the caller's organizations, from a request body: the JSON
 /// route and the event page call this. Mail is woken after commit.
 pub async fn register_attendees(
