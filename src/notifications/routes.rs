@@ -31,8 +31,16 @@ pub async fn list_outbox(
     user: AuthUser,
     query: ApiQuery<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(outbox_page(&state, &user, query.into_inner()).await?))
+}
+
+/// A page of outgoing email for the bureau, newest first, of one status or all.
+pub async fn outbox_page(
+    state: &AppState,
+    user: &AuthUser,
+    query: OutboxQuery,
+) -> Result<Page<OutboxItem>, ApiError> {
     user.require_bureau()?;
-    let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     let before = pagination::decode_cursor(query.cursor.as_deref())?;
     let rows = state
@@ -46,12 +54,12 @@ pub async fn list_outbox(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(pagination::page(
+    Ok(pagination::page(
         rows,
         limit,
         |e| e.id.clone(),
         std::convert::identity,
-    )))
+    ))
 }
 
 /// Put an undelivered email back in line for a fresh round of attempts.
@@ -63,8 +71,18 @@ pub async fn retry_outbox(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let item = retry_email(&state, user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(item))
+}
+
+/// The bureau puts an unsent email back in line (404 if unknown or already sent), audited,
+/// and wakes the mailer.
+pub async fn retry_email(
+    state: &AppState,
+    user: AuthUser,
+    id: String,
+) -> Result<OutboxItem, ApiError> {
     user.require_bureau()?;
-    let id = id.into_inner();
     let row = state
         .db
         .write(move |conn| {
@@ -81,7 +99,7 @@ pub async fn retry_outbox(
         })
         .await?;
     state.mail_wake.notify_one();
-    Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
+    Ok(OutboxItem::from(row))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -80,8 +80,16 @@ pub async fn list(
     user: AuthUser,
     query: ApiQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(page(&state, &user, query.into_inner()).await?))
+}
+
+/// A page of the audit log, newest first, for the bureau.
+pub async fn page(
+    state: &AppState,
+    user: &AuthUser,
+    q: AuditQuery,
+) -> Result<Page<AuditEntry>, ApiError> {
     user.require_bureau()?;
-    let q = query.into_inner();
     let limit = pagination::limit(q.limit)?;
     let before = pagination::decode_cursor(q.cursor.as_deref())?;
     let filter = q.filter();
@@ -89,10 +97,10 @@ pub async fn list(
         .db
         .run(move |conn| Ok(audit::list(conn, filter, before, limit + 1)?))
         .await?;
-    Ok(HttpResponse::Ok().json(pagination::page(
+    Ok(pagination::page(
         rows,
         limit,
         |e| e.id.clone(),
         AuditEntry::from,
-    )))
+    ))
 }

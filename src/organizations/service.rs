@@ -178,16 +178,37 @@ pub async fn directory(
     user: Option<AuthUser>,
     q: DirectoryQuery,
 ) -> Result<Page<OrganizationView>, ApiError> {
+    directory_in(state, user, q, false).await
+}
+
+/// The statuses a directory query shows: the one asked for, which only the bureau may ask;
+/// else verified ones, or with `every` (the bureau's register, its pages' list of all
+/// organizations) every status, which only the bureau sees.
+fn statuses(
+    bureau: bool,
+    asked: Option<OrgStatus>,
+    every: bool,
+) -> Result<Vec<OrgStatus>, ApiError> {
+    match asked {
+        Some(s) if bureau => Ok(vec![s]),
+        None if !every => Ok(vec![OrgStatus::Verified]),
+        None if bureau => Ok(OrgStatus::ALL.to_vec()),
+        _ => Err(ApiError::forbidden(Text::key(
+            "problem.forbidden.status_filter",
+        ))),
+    }
+}
+
+/// [`directory`], or with `every` and no status asked the bureau's register of every
+/// organization whatever its status (refused to anyone else as a status filter is).
+pub async fn directory_in(
+    state: &AppState,
+    user: Option<AuthUser>,
+    q: DirectoryQuery,
+    every: bool,
+) -> Result<Page<OrganizationView>, ApiError> {
     let bureau = user.as_ref().is_some_and(AuthUser::is_bureau);
-    let statuses = match q.status {
-        Some(s) if bureau => vec![s],
-        Some(_) => {
-            return Err(ApiError::forbidden(Text::key(
-                "problem.forbidden.status_filter",
-            )));
-        }
-        None => vec![OrgStatus::Verified],
-    };
+    let statuses = statuses(bureau, q.status, every)?;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode_cursor(q.cursor.as_deref())?;
     let text = pagination::search_text(q.q.as_deref())?;

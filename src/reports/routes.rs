@@ -69,8 +69,9 @@ pub async fn export_xlsx(
     .await
 }
 
+/// Which file an export is written as.
 #[derive(Clone, Copy)]
-enum Format {
+pub enum Format {
     Csv,
     Xlsx,
 }
@@ -78,13 +79,37 @@ enum Format {
 /// The media type of an XLSX workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-async fn export(
-    state: web::Data<AppState>,
+/// An export written as a file, in its reader's language.
+pub struct Download {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+    pub filename: String,
+    pub locale: crate::app::Locale,
+}
+
+impl Download {
+    /// The attachment response.
+    pub fn response(self) -> HttpResponse {
+        HttpResponse::Ok()
+            .content_type(self.content_type)
+            .insert_header(("Content-Language", crate::i18n::lang_tag(self.locale)))
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", self.filename),
+            ))
+            .body(self.body)
+    }
+}
+
+/// The export `name` for the bureau as `format` (an unknown name is 404), headers in the
+/// account's language; the operation of the export routes and the report page's downloads.
+pub async fn download(
+    state: &AppState,
     user: AuthUser,
-    name: String,
+    name: &str,
     q: ReportQuery,
     format: Format,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Download, ApiError> {
     user.require_bureau()?;
     let what: Export = name.parse().map_err(|_| ApiError::NotFound)?;
     let locale = user.locale;
@@ -96,12 +121,20 @@ async fn export(
         Format::Csv => (sheet::csv(&table)?, "text/csv; charset=utf-8", "csv"),
         Format::Xlsx => (sheet::xlsx(&table, what.as_str())?, XLSX, "xlsx"),
     };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("Content-Language", crate::i18n::lang_tag(locale)))
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}.{ext}\"", what.as_str()),
-        ))
-        .body(body))
+    Ok(Download {
+        body,
+        content_type,
+        filename: format!("{}.{ext}", what.as_str()),
+        locale,
+    })
+}
+
+async fn export(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    name: String,
+    q: ReportQuery,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    Ok(download(&state, user, &name, q, format).await?.response())
 }

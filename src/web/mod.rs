@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod assets;
+pub mod bureau;
 pub mod dashboard;
 pub mod directory;
 pub mod docs;
@@ -162,5 +163,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/inbox/{id}/read", web::post().to(inbox::read_one))
         .route("/docs", web::get().to(docs::docs))
         .route("/swagger-ui", web::get().to(docs::swagger_ui))
-        .route("/assets/{path:.*}", web::get().to(assets::asset));
+        .route("/assets/{path:.*}", web::get().to(assets::asset))
+        .configure(bureau::configure);
 }

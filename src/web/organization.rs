@@ -83,7 +83,7 @@ fn shown(p: &Page, o: OrganizationView, fields: &[String], region: String) -> Sh
         aliases: o.aliases.join(if p.is_en() { ", " } else { "、" }),
         uscc: o.uscc,
         warnings: (o.warnings.unwrap_or_default().iter())
-            .map(|w| p.field_message(w.code, &w.message))
+            .map(|w| w.message.in_locale(p.locale).into_owned())
             .collect(),
         description: o.description,
         website: o

@@ -104,6 +104,11 @@ impl Page {
         self.locale == Locale::En
     }
 
+    /// Whether the signed-in user is the bureau's (the pages then link to its lists).
+    pub fn is_bureau(&self) -> bool {
+        self.user.as_ref().is_some_and(AuthUser::is_bureau)
+    }
+
     /// A user-facing sentence for an error, in this page's language.
     pub fn error_message(&self, err: &ApiError) -> String {
         if let Some(m) = i18n::get(self.locale, &format!("error.{}", err.code())) {

@@ -1,7 +1,8 @@
 //! The bureau's journey in headless Chromium (harness: `browser.rs`): it opens the link of
-//! the new-organization mail, verifies the organization with the page's button, then
-//! reads a key project with an overdue and a done milestone, its inbox and the
-//! interests page. Screenshots under
+//! the new-organization mail, finds the organization in the review queue, verifies it with
+//! the page's button, then reads a key project with an overdue and a done milestone, its
+//! inbox and the interests page, the key projects list, the register of organizations,
+//! the overview report with its charts, the outbox and the audit log. Screenshots under
 //! `target/screenshots/bureau/`; every page is checked as in `browser_journeys`.
 
 use fantoccini::Locator;
@@ -44,6 +45,19 @@ async fn browser_the_bureau_verifies_an_organization_from_its_mail_and_reads_a_k
     assert_eq!(b.path().await, link);
     assert!(b.main_text().await.contains("待审核"));
     b.check_page(true).await;
+
+    // The same organization waits in the review queue, which links to its page.
+    b.goto(&app.url("/bureau/review")).await;
+    let text = b.main_text().await;
+    assert!(
+        text.contains("滨州再生铝有限公司") && text.contains(&uscc(9)),
+        "{text}"
+    );
+    b.check_page(true).await;
+    b.shot("review-queue").await;
+    b.click_and_wait(Locator::Css(&format!("main a[href='{link}']")))
+        .await;
+    assert_eq!(b.path().await, link);
     b.shot("organization-review").await;
     b.click_and_wait(Locator::Css("button[value=verify]")).await;
     let text = b.main_text().await;
@@ -90,6 +104,18 @@ async fn browser_the_bureau_verifies_an_organization_from_its_mail_and_reads_a_k
             assert_eq!(res.status(), 200);
         }
     }
+    // Two needs of the verified enterprise, for the report's chart by field.
+    for (title, field) in [
+        ("赤泥脱碱技术", "red-mud"),
+        ("电解槽节电控制", "alumina.cell-control"),
+    ] {
+        let need = json!({"organization_id": org_id, "title": title,
+            "description": "寻求合作伙伴。", "field_codes": [field]});
+        let res = app
+            .post_json_as("/api/v1/needs", &owner.access, &need)
+            .await;
+        assert_eq!(res.status(), 201);
+    }
     b.goto(&app.url(&format!("/projects/{pid}"))).await;
     let text = b.main_text().await;
     assert!(
@@ -109,5 +135,30 @@ async fn browser_the_bureau_verifies_an_organization_from_its_mail_and_reads_a_k
     assert!(b.main_text().await.contains("未读： 0"));
     b.goto(&app.url("/interests")).await;
     b.check_page(true).await;
+
+    // The bureau's lists: projects with the overdue milestone marked, the register, the
+    // report with its charts, the outbox and the audit log with the verification.
+    b.goto(&app.url("/projects")).await;
+    assert!(b.main_text().await.contains("再生铝保级利用项目"));
+    b.check_page(true).await;
+    b.shot("projects").await;
+    b.goto(&app.url("/bureau/organizations")).await;
+    assert!(b.main_text().await.contains("滨州学院"));
+    b.check_page(true).await;
+    b.shot("organizations").await;
+    b.goto(&app.url("/bureau/report")).await;
+    let text = b.main_text().await;
+    assert!(
+        text.contains("各地区单位数") && text.contains("邹平市"),
+        "{text}"
+    );
+    b.check_page(true).await;
+    b.shot("report").await;
+    b.goto(&app.url("/bureau/outbox")).await;
+    b.check_page(true).await;
+    b.goto(&app.url("/bureau/audit-log")).await;
+    assert!(b.main_text().await.contains("organization_verified"));
+    b.check_page(true).await;
+    b.shot("audit-log").await;
     b.quit().await;
 }

@@ -41,6 +41,7 @@ mod operations;
 mod outage;
 mod outbox;
 mod pages;
+mod pages_bureau;
 mod pages_inbox;
 mod pages_links;
 mod pages_member;
