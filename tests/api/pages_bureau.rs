@@ -107,6 +107,12 @@ async fn the_review_queue_lists_what_the_api_lists_pending_and_flags_a_doubtful_
     assert_eq!(res.status(), 303);
     let (_, html) = get_html(&chief, &app.url("/bureau/review")).await;
     assert!(!html.contains(&a) && html.contains(&b), "{html}");
+    let log = "/bureau/audit-log?action=organization_verified";
+    let (_, html) = get_html(&chief, &app.url(log)).await;
+    assert!(
+        html.contains(&format!("<a href=\"/organizations/{a}\">甲氧化铝</a>")),
+        "the organization by name: {html}"
+    );
 
     // The API refuses a member the status filter; the page too. Visitors sign in first.
     let res = app
@@ -346,6 +352,20 @@ async fn the_report_shows_the_overview_with_charts_and_downloads_the_api_csv() {
     assert!(
         html.contains("应为日期") && html.contains("yesterday"),
         "in Chinese: {html}"
+    );
+
+    // In English for an English account: the figures' names and the charts' titles.
+    let res = app
+        .patch_json_as("/api/v1/me", &bureau.access, &json!({"locale": "en"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let (_, html) = get_html(&chief, &app.url("/bureau/report")).await;
+    assert!(
+        html.contains("lang=\"en\"")
+            && html.contains("Organizations by region")
+            && html.contains("<th scope=\"row\">Awaiting review</th><td class=\"num\">1</td>")
+            && html.contains("Zouping City"),
+        "{html}"
     );
 
     let member = signed_in(&app, "o@example.com").await;

@@ -1,7 +1,7 @@
 //! The audit log for the bureau, newest first, with the filters of
 //! `GET /api/v1/audit-log` (subject type and id, actor, action, since, until), through its
-//! operation `organizations::audit::page`; the actor by name, and the subject linked to
-//! its page where it has one.
+//! operation `organizations::audit::page`; the actor and an organization by name, and the
+//! subject linked to its page where it has one.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{bound, next_query, signed_in, some};
-use crate::db::ids::UserId;
+use crate::db::ids::{OrganizationId, UserId};
 use crate::error::ApiError;
 use crate::organizations::audit::{AuditEntry, AuditQuery, page};
 use crate::web::page::{Page, ok};
@@ -67,6 +67,8 @@ pub struct Line {
     pub actor_id: Option<String>,
     pub subject_type: String,
     pub subject_id: String,
+    /// An organization's name, for a subject that is one.
+    pub subject: Option<String>,
     /// The subject's page, if it has one.
     pub link: Option<String>,
     pub reason: Option<String>,
@@ -83,6 +85,9 @@ fn line(e: AuditEntry, names: &HashMap<String, String>) -> Line {
         when: crate::app::locale::beijing_minute(e.created_at),
         actor: e.actor_id.as_ref().and_then(|a| names.get(a).cloned()),
         actor_id: e.actor_id,
+        subject: (e.subject_type == "organization")
+            .then(|| names.get(&e.subject_id).cloned())
+            .flatten(),
         action: e.action,
         subject_type: e.subject_type,
         subject_id: e.subject_id,
@@ -100,22 +105,31 @@ struct Log<'a> {
     next: Option<String>,
 }
 
-/// The display names of the actors of `entries`.
-async fn actor_names(
-    p: &Page,
-    entries: &[AuditEntry],
-) -> Result<HashMap<String, String>, ApiError> {
-    let mut ids: Vec<String> = entries.iter().filter_map(|e| e.actor_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
+/// Names by id: the display names of the actors of `entries` and the names of the
+/// organizations they are about, in the page's language.
+async fn names(p: &Page, entries: &[AuditEntry]) -> Result<HashMap<String, String>, ApiError> {
+    let mut actors: Vec<String> = entries.iter().filter_map(|e| e.actor_id.clone()).collect();
+    actors.sort();
+    actors.dedup();
+    let orgs: Vec<OrganizationId> = (entries.iter())
+        .filter(|e| e.subject_type == "organization")
+        .map(|e| e.subject_id.as_str().into())
+        .collect();
+    let locale = p.locale;
     p.state
         .db
         .run(move |conn| {
             let mut names = HashMap::new();
-            for id in ids {
+            for id in actors {
                 if let Some(u) = crate::accounts::model::find(conn, &UserId::from(id.clone()))? {
                     names.insert(id, u.display_name);
                 }
+            }
+            for (id, (zh, en)) in crate::organizations::model::names(conn, &orgs)? {
+                names.insert(
+                    id.as_str().to_owned(),
+                    locale.pick(&zh, en.as_deref()).to_owned(),
+                );
             }
             Ok(names)
         })
@@ -134,7 +148,7 @@ pub async fn audit_page(p: Page, q: web::Query<Filters>) -> HttpResponse {
         Err(e) => Err(e),
     };
     let (entries, names) = match found {
-        Ok(pg) => match actor_names(&p, &pg.items).await {
+        Ok(pg) => match names(&p, &pg.items).await {
             Ok(names) => (pg, names),
             Err(e) => return p.error(&e),
         },
