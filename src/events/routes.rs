@@ -18,11 +18,7 @@ pub async fn create_event(
     user: AuthUser,
     body: crate::extract::ApiJson<NewEvent>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
-    let view = state
-        .db
-        .run(move |conn| service::create(conn, &user, b))
-        .await?;
+    let view = service::create_event(&state, user, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/events/{}", view.id)))
         .json(view))
@@ -49,10 +45,7 @@ pub async fn get_event(
     user: AuthUser,
     id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = state
-        .db
-        .run(move |conn| service::get(conn, &user, &id))
-        .await?;
+    let v = service::event_of(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -67,13 +60,7 @@ pub async fn update_event(
     id: web::Path<EventId>,
     body: crate::extract::ApiJson<EventChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, c) = (id.into_inner(), body.0);
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .run(move |conn| service::update(conn, &postman, &user, &id, c))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = service::change_event(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -87,12 +74,7 @@ pub async fn publish_event(
     user: AuthUser,
     id: web::Path<EventId>,
 ) -> Result<HttpResponse, ApiError> {
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .run(move |conn| service::publish_event(conn, &postman, &user, &id))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = service::publish_now(&state, user, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -107,12 +89,6 @@ pub async fn cancel_event(
     id: web::Path<EventId>,
     body: crate::extract::ApiJson<CancelEvent>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, b) = (id.into_inner(), body.0);
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .run(move |conn| service::cancel_event(conn, &postman, &user, &id, b))
-        .await?;
-    state.mail_wake.notify_one();
+    let v = service::cancel_now(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(v))
 }

@@ -310,3 +310,65 @@ pub fn cancel_event(
         view(conn, ev)
     })
 }
+
+/// [`create`] on the blocking pool: the JSON route and the bureau's event form.
+pub async fn create_event(
+    state: &AppState,
+    user: AuthUser,
+    b: NewEvent,
+) -> Result<EventView, ApiError> {
+    state.db.run(move |conn| create(conn, &user, b)).await
+}
+
+/// [`update`] on the blocking pool, mail woken after commit: the JSON route and the form.
+pub async fn change_event(
+    state: &AppState,
+    user: AuthUser,
+    id: EventId,
+    c: EventChanges,
+) -> Result<EventView, ApiError> {
+    let postman = state.postman.clone();
+    let v = (state.db)
+        .run(move |conn| update(conn, &postman, &user, &id, c))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
+}
+
+/// [`publish_event`] on the blocking pool, mail woken after commit.
+pub async fn publish_now(
+    state: &AppState,
+    user: AuthUser,
+    id: EventId,
+) -> Result<EventView, ApiError> {
+    let postman = state.postman.clone();
+    let v = (state.db)
+        .run(move |conn| publish_event(conn, &postman, &user, &id))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
+}
+
+/// [`cancel_event`] on the blocking pool, mail woken after commit.
+pub async fn cancel_now(
+    state: &AppState,
+    user: AuthUser,
+    id: EventId,
+    b: CancelEvent,
+) -> Result<EventView, ApiError> {
+    let postman = state.postman.clone();
+    let v = (state.db)
+        .run(move |conn| cancel_event(conn, &postman, &user, &id, b))
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(v)
+}
+
+/// [`get`] on the blocking pool: the JSON route and the bureau's event page.
+pub async fn event_of(
+    state: &AppState,
+    user: AuthUser,
+    id: EventId,
+) -> Result<EventView, ApiError> {
+    state.db.run(move |conn| get(conn, &user, &id)).await
+}

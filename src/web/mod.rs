@@ -15,9 +15,12 @@ pub mod accounts;
 pub mod agreements;
 pub mod assets;
 pub mod bureau;
+pub mod bureau_events;
 pub mod dashboard;
 pub mod directory;
 pub mod docs;
+pub mod event_form;
+pub mod event_manage;
 pub mod events;
 pub mod inbox;
 pub mod interests;
@@ -93,6 +96,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/organizations/{id}/review",
             web::post().to(organization::review),
+        )
+        .route("/bureau/events", web::get().to(bureau_events::list_page))
+        .route("/bureau/events/new", web::get().to(bureau_events::new_page))
+        .route("/bureau/events/new", web::post().to(bureau_events::create))
+        .route(
+            "/bureau/events/{id}",
+            web::get().to(event_manage::manage_page),
+        )
+        .route(
+            "/bureau/events/{id}/edit",
+            web::get().to(bureau_events::edit_page),
+        )
+        .route(
+            "/bureau/events/{id}/edit",
+            web::post().to(bureau_events::update),
+        )
+        .route(
+            "/bureau/events/{id}/publish",
+            web::post().to(event_manage::publish),
+        )
+        .route(
+            "/bureau/events/{id}/cancel",
+            web::post().to(event_manage::cancel),
+        )
+        .route(
+            "/bureau/events/{id}/attendance",
+            web::post().to(event_manage::attendance),
         )
         .route("/events", web::get().to(events::events_page))
         .route("/events/{id}.ics", web::get().to(events::event_ics))

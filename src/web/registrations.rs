@@ -32,7 +32,7 @@ pub struct Row {
     pub attended: bool,
 }
 
-fn row(p: &Page, r: RegistrationView, orgs: &[(String, String)]) -> Row {
+pub fn row(p: &Page, r: RegistrationView, orgs: &[(String, String)]) -> Row {
     let status = match (r.status.as_str(), r.waitlist_position) {
         ("waitlisted", Some(n)) => {
             crate::i18n::fill(p.t("registrations.in_line"), &[("n", &n.to_string())])

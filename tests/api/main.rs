@@ -42,6 +42,7 @@ mod outage;
 mod outbox;
 mod pages;
 mod pages_bureau;
+mod pages_events;
 mod pages_inbox;
 mod pages_links;
 mod pages_member;

@@ -69,13 +69,7 @@ pub async fn record_attendance(
     id: web::Path<EventId>,
     body: crate::extract::ApiJson<AttendanceBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
-    let attended = b.attended.unwrap_or(true);
-    let ids: Vec<RegistrationId> = b.registration_ids.into_iter().map(Into::into).collect();
-    let updated = state
-        .db
-        .run(move |conn| service::record_attendance(conn, &user, &id, &ids, attended))
-        .await?;
+    let updated = service::mark_attendance(&state, user, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(AttendanceResult { updated }))
 }
 

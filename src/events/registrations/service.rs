@@ -367,6 +367,21 @@ pub fn record_attendance(
     })
 }
 
+/// [`record_attendance`] from a request body, on the blocking pool: the JSON route and the
+/// bureau's event page (`attended` defaults to true).
+pub async fn mark_attendance(
+    state: &AppState,
+    user: AuthUser,
+    event_id: EventId,
+    b: crate::events::views::AttendanceBody,
+) -> Result<usize, ApiError> {
+    let attended = b.attended.unwrap_or(true);
+    let ids: Vec<RegistrationId> = b.registration_ids.into_iter().map(Into::into).collect();
+    (state.db)
+        .run(move |conn| record_attendance(conn, &user, &event_id, &ids, attended))
+        .await
+}
+
 /// Per-organization participation in events starting in `[from, to)`: invitations,
 /// registered attendees, attendance. The bureau sees every organization (or the one
 /// asked for); members see their own, most attended first.
