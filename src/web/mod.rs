@@ -25,6 +25,7 @@ pub mod events;
 pub mod inbox;
 pub mod interests;
 pub mod links;
+pub mod listing_delete;
 pub mod listing_form;
 pub mod listings;
 pub mod organization;
@@ -170,6 +171,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/{kind:needs|capabilities}/{id}/edit",
             web::post().to(posting::update),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/delete",
+            web::get().to(listing_delete::confirm_page),
+        )
+        .route(
+            "/{kind:needs|capabilities}/{id}/delete",
+            web::post().to(listing_delete::delete),
         )
         .route(
             "/{kind:needs|capabilities}/{id}/{action:publish|close}",

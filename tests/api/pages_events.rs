@@ -317,3 +317,75 @@ async fn members_and_visitors_get_the_apis_refusal_and_nothing_is_written() {
     assert_eq!(all.len(), 1, "nothing drafted");
     assert_eq!(all[0]["status"], "draft", "nothing published or cancelled");
 }
+
+#[tokio::test]
+async fn a_draft_is_deleted_from_its_page_as_the_api_deletes_it_and_a_published_one_says_why_not() {
+    let app = spawn_app().await;
+    let (owner, prof, bureau) = (
+        app.verified_user("o@example.com").await,
+        app.verified_user("p@example.com").await,
+        app.bureau_admin().await,
+    );
+    let (ent, _) = crate::listings::two_sides(&app, &owner, &prof, &bureau, 63).await;
+    let need = |title: &str| {
+        json!({"organization_id": ent, "title": title,
+            "description": "我公司每年产生赤泥约200万吨，希望回收其中的铁。"})
+    };
+    let draft = crate::listings::post(&app, &owner, "/api/v1/needs", &need("赤泥中铁的回收")).await;
+    let shown = crate::listings::post(&app, &owner, "/api/v1/needs", &need("赤泥制砖")).await;
+    let (draft, shown) = (
+        draft["id"].as_str().unwrap().to_owned(),
+        shown["id"].as_str().unwrap().to_owned(),
+    );
+    crate::listings::publish(&app, &owner, "needs", &shown).await;
+
+    let c = signed_in(&app, "o@example.com").await;
+    let (status, html) = get_html(&c, &app.url(&format!("/needs/{draft}"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/needs/{draft}/delete")), "{html}");
+    let (status, html) = get_html(&c, &app.url(&format!("/needs/{draft}/delete"))).await;
+    assert_eq!(status, 200, "{html}");
+    let csrf = csrf_of(&html);
+
+    // Without its token nothing is deleted; an outsider finds no such page.
+    let action = app.url(&format!("/needs/{draft}/delete"));
+    assert_eq!(post_form(&c, action.clone(), &[]).await.status(), 403);
+    let other = signed_in(&app, "p@example.com").await;
+    assert_eq!(get_html(&other, &action).await.0, 404);
+
+    // A published need is not deleted: the page says why (the owner reads English), with
+    // the API's status.
+    let res = post_form(
+        &c,
+        app.url(&format!("/needs/{shown}/delete")),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    let api = app
+        .client
+        .delete(app.url(&format!("/api/v1/needs/{shown}")))
+        .bearer_auth(&owner.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), api.status());
+    assert_eq!(res.status(), 409);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("role=\"alert\">Only a draft that nobody has expressed interest in"),
+        "{html}"
+    );
+
+    // The draft goes, as through the API.
+    let res = post_form(&c, action, &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/dashboard");
+    let gone = app
+        .get_as(&format!("/api/v1/needs/{draft}"), &owner.access)
+        .await;
+    assert_eq!(gone.status(), 404);
+    let kept = app
+        .get_as(&format!("/api/v1/needs/{shown}"), &owner.access)
+        .await;
+    assert_eq!(kept.status(), 200);
+}
