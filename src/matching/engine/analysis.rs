@@ -139,12 +139,16 @@ fn segment(jieba: &Jieba, text: &str, out: &mut Vec<Token>) {
     let mut pos = 0usize;
     let mut pending_break = false;
     let mut chars = text.char_indices().peekable();
+    // A word character: Han (assigned or not: the Han blocks hold unassigned code points,
+    // which are not alphanumeric) or any other letter or digit. Every run takes at least
+    // the character it starts with, so the loop always moves on.
+    let word = |c: char| is_han(c) || c.is_alphanumeric();
     while let Some(&(start, c)) = chars.peek() {
         let han = is_han(c);
-        if han || c.is_alphanumeric() {
+        if word(c) {
             let mut end = start;
             while let Some(&(i, c2)) = chars.peek() {
-                if is_han(c2) == han && c2.is_alphanumeric() {
+                if is_han(c2) == han && word(c2) {
                     end = i + c2.len_utf8();
                     chars.next();
                 } else {
@@ -331,6 +335,24 @@ mod tests {
         assert!(w.contains(&"xrf".to_string()), "{w:?}");
         assert!(w.contains(&"recycl".to_string()), "{w:?}");
         assert!(w.contains(&"铝合金".to_string()), "{w:?}");
+    }
+
+    /// An unassigned code point in a Han block (U+2A6E0) is Han but not alphanumeric:
+    /// the segmenter looped on it forever, holding a database connection per request,
+    /// until the pool was exhausted (schemathesis on POST /api/v1/match).
+    #[test]
+    fn unassigned_han_code_points_end() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(words("赤泥\u{2A6E0}提铁 xy\u{2A6E0}zw \u{2A6E0}"));
+        });
+        let w = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the analyzer returns");
+        assert!(
+            w.contains(&"xy".to_string()) && w.contains(&"赤泥".to_string()),
+            "{w:?}"
+        );
     }
 
     #[test]
