@@ -61,15 +61,25 @@ pub fn display_name(raw: &str) -> Result<String, FieldError> {
     Ok(s.to_owned())
 }
 
-/// A language a caller chose (`zh-CN` or `en`, in the forms `Locale::parse` accepts).
+/// A language a caller chose: a language tag of Chinese or English (`zh-CN`, `en`,
+/// `en-GB`: `zh` or `en`, then subtags of 1 to 8 letters or digits), as the document's
+/// pattern says.
 pub fn chosen_locale(raw: &str) -> Result<Locale, FieldError> {
-    Locale::parse(raw).ok_or_else(|| {
-        FieldError::new(
-            "locale",
-            ErrorCode::LocaleUnsupported,
-            Text::key("problem.locale_unsupported"),
-        )
-    })
+    let mut parts = raw.split('-');
+    let language = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let well_formed = matches!(language.as_str(), "zh" | "en")
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    well_formed
+        .then(|| Locale::parse(raw))
+        .flatten()
+        .ok_or_else(|| {
+            FieldError::new(
+                "locale",
+                ErrorCode::LocaleUnsupported,
+                Text::key("problem.locale_unsupported"),
+            )
+        })
 }
 
 /// An IANA time zone name such as `Asia/Shanghai`.
@@ -176,6 +186,28 @@ impl RefreshVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the document's `locale` pattern accepts, and nothing else (schemathesis sent
+    /// `en-…-M*`, which `Locale::parse` alone read as English).
+    #[test]
+    fn a_chosen_locale_is_a_language_tag_of_chinese_or_english() {
+        for ok in ["zh-CN", "zh", "EN", "en-GB", "zh-Hans-CN"] {
+            assert!(chosen_locale(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(chosen_locale("en-gb").unwrap(), Locale::En);
+        for bad in [
+            "en-GB*",
+            "fr",
+            "en-",
+            "en--GB",
+            " en",
+            "en-abcdefghi",
+            "english",
+            "",
+        ] {
+            assert!(chosen_locale(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn addresses_the_mailer_refuses_are_refused() {

@@ -7,6 +7,7 @@
 //! tokens and throttles); features import `app`, never the reverse. See docs/architecture.md.
 
 pub mod audit;
+pub mod doc_schema;
 pub mod locale;
 pub mod pagination;
 pub mod postman;

@@ -1,5 +1,6 @@
 //! The free-text rule of [`super::text`] said in the OpenAPI document, so that a client (or
-//! a fuzzer) knows which texts are accepted: every string of a request body, and every
+//! a fuzzer) knows which texts are accepted: every string of a JSON request body (not an
+//! uploaded file such as the CSV import), and every
 //! query parameter with a `maxLength` (`q`), that states no `pattern`, `format` or `enum`
 //! of its own gets
 //! [`text_pattern`] (no control characters but line breaks and tabs), or
@@ -58,7 +59,9 @@ impl utoipa::Modify for TextPatterns {
                 for content in op
                     .request_body
                     .iter_mut()
-                    .flat_map(|b| b.content.values_mut())
+                    .flat_map(|b| b.content.iter_mut())
+                    .filter(|(media_type, _)| is_json(media_type))
+                    .map(|(_, content)| content)
                 {
                     if let Some(s) = content.schema.as_mut() {
                         state_rule(s, &mut pending);
@@ -78,6 +81,13 @@ impl utoipa::Modify for TextPatterns {
             }
         }
     }
+}
+
+/// JSON bodies hold the texts the rule is about; a CSV or spreadsheet upload is a file,
+/// read row by row (its cells are checked as the import reads them).
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn is_string(t: &SchemaType) -> bool {
@@ -137,6 +147,13 @@ mod tests {
     use crate::app::text;
 
     /// The patterns accept exactly what `text::required` and `text::at_most` accept.
+    #[test]
+    fn only_json_bodies_are_texts() {
+        assert!(is_json("application/json") && is_json("application/problem+json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(!is_json("text/csv") && !is_json("multipart/form-data"));
+    }
+
     #[test]
     fn the_patterns_say_what_the_text_rule_accepts() {
         let required = regex_lite::Regex::new(&non_blank_pattern()).unwrap();

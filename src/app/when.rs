@@ -300,11 +300,31 @@ impl<'de> Deserialize<'de> for Bound {
     }
 }
 
-/// The patterns of the OpenAPI document: the grammar of [`parse`] as regular expressions.
-/// Months 1-12, days 1-31, hours 0-23, minutes and seconds 0-59 and offsets within a day
-/// (a day the month lacks, such as 2 月 30 日, is refused although the pattern admits it).
-const ASCII_DATE: &str = r"[0-9]{4}(-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])|/(0?[1-9]|1[0-2])/(0?[1-9]|[12][0-9]|3[01]))";
-const ZH_DATE: &str = r"[0-9]{4}年(0?[1-9]|1[0-2])月(0?[1-9]|[12][0-9]|3[01])日";
+/// The patterns of the OpenAPI document: the grammar of [`parse`] as regular expressions,
+/// calendar included: months 1-12, days 1-28 of every month, 29 and 30 of all but February,
+/// 31 of the long months, 29 February of leap years only; hours 0-23, minutes and seconds
+/// 0-59 and offsets within a day.
+const LEAP_YEAR: &str = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)";
+
+/// A month and one of its days (not 29 February), `sep` between them.
+fn month_day(sep: &str) -> String {
+    format!(
+        "((0?[1-9]|1[0-2]){sep}(0?[1-9]|1[0-9]|2[0-8])|(0?[13-9]|1[0-2]){sep}(29|30)|(0?[13578]|1[02]){sep}31)"
+    )
+}
+
+fn ascii_date() -> String {
+    format!(
+        "([0-9]{{4}}-{}|{LEAP_YEAR}-0?2-29|[0-9]{{4}}/{}|{LEAP_YEAR}/0?2/29)",
+        month_day("-"),
+        month_day("/")
+    )
+}
+
+fn zh_date() -> String {
+    format!("([0-9]{{4}}年{}|{LEAP_YEAR}年0?2月29)日", month_day("月"))
+}
+
 const CLOCK: &str = r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?([Zz]|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?";
 
 fn text_schema(
@@ -325,7 +345,7 @@ impl utoipa::PartialSchema for Day {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         text_schema(
             "A calendar day: `2027-06-30`, `2027/6/30` or `2027年6月30日`.",
-            format!("^({ASCII_DATE}|{ZH_DATE})$"),
+            format!("^({}|{})$", ascii_date(), zh_date()),
             "2027-06-30",
         )
     }
@@ -338,7 +358,11 @@ impl utoipa::PartialSchema for Moment {
             "A time: RFC 3339 with an offset (`2027-01-10T09:00:00+08:00`, `2027-01-10T01:00:00Z`), \
              or a local time without one (`2027-01-10 09:00`, `2027-01-10T09:00`, \
              `2027年1月10日 09:00`), read in the event's time zone.",
-            format!("^({ASCII_DATE}( +|[Tt])|{ZH_DATE}( *|[Tt])){CLOCK}$"),
+            format!(
+                "^({}( +|[Tt])|{}( *|[Tt])){CLOCK}$",
+                ascii_date(),
+                zh_date()
+            ),
             "2027-01-10 09:00",
         )
     }
@@ -351,7 +375,11 @@ impl utoipa::PartialSchema for Bound {
             "A day (`2026-01-01`, `2026/1/1`, `2026年1月1日`: as `from` its first instant, as \
              `to` the whole day included) or a time (RFC 3339 with an offset, or a local time \
              such as `2026-01-01 08:00`), local ones in Asia/Shanghai.",
-            format!("^({ASCII_DATE}(( +|[Tt]){CLOCK})?|{ZH_DATE}(( *|[Tt]){CLOCK})?)$"),
+            format!(
+                "^({}(( +|[Tt]){CLOCK})?|{}(( *|[Tt]){CLOCK})?)$",
+                ascii_date(),
+                zh_date()
+            ),
             "2026-01-01",
         )
     }
@@ -489,9 +517,21 @@ mod tests {
             "2027-01-10 09",
             "2027-01-10T09:00+8",
             "x",
+            "2027-02-29",
+            "2028-02-29",
+            "2000/2/29",
+            "1900-02-29",
+            "2027-04-31",
+            "2027-12-31",
+            "2027年11月31日",
+            "2027年2月28日",
+            "2027-02-30 09:00",
+            "2024-2-29T09:00",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-01-32",
         ] {
-            // Calendar validity (month 13) is the parser's alone; these are all well-formed
-            // or not at all.
+            // The patterns know the calendar: a day the month lacks is refused by both.
             assert_eq!(day_re.is_match(s), Day::parse(s).is_some(), "day {s:?}");
             assert_eq!(
                 moment_re.is_match(s),
@@ -503,6 +543,25 @@ mod tests {
                 Bound::parse(s).is_some(),
                 "bound {s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_day_pattern_knows_every_day_of_common_and_leap_years() {
+        let json = serde_json::to_value(<Day as utoipa::PartialSchema>::schema()).unwrap();
+        let day_re = regex_lite(json["pattern"].as_str().unwrap());
+        for y in [1900, 2000, 2023, 2024, 2100, 2400] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    for s in [
+                        format!("{y}-{m:02}-{d:02}"),
+                        format!("{y}/{m}/{d}"),
+                        format!("{y}年{m}月{d}日"),
+                    ] {
+                        assert_eq!(day_re.is_match(&s), Day::parse(&s).is_some(), "{s}");
+                    }
+                }
+            }
         }
     }
 

@@ -33,11 +33,24 @@ pub struct CreateChannel {
     pub secret: Option<String>,
     /// Topics the group receives: `registry`, `matches`, `events`, `collaboration` (the
     /// notification-preference topics). Default: all of them.
+    #[schema(value_type = Option<Vec<ChannelTopic>>)]
     pub topics: Option<Vec<Topic>>,
     /// The language of the messages (`zh-CN` default, or `en`).
     pub locale: Option<Locale>,
     /// Default `true`.
     pub enabled: Option<bool>,
+}
+
+/// The topics a group can receive, as the document names them (the service reads
+/// [`Topic`] and refuses the others, `topic_not_choosable`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ChannelTopic {
+    Registry,
+    Matches,
+    Events,
+    Collaboration,
 }
 
 /// Changes to a robot: only the fields sent change; `"secret": null` removes the secret.
@@ -58,6 +71,7 @@ pub struct UpdateChannel {
         max_length = 200
     )]
     pub secret: Option<Option<String>>,
+    #[schema(value_type = Option<Vec<ChannelTopic>>)]
     pub topics: Option<Vec<Topic>>,
     pub locale: Option<Locale>,
     pub enabled: Option<bool>,

@@ -294,7 +294,8 @@ pub struct RegistrationList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceBody {
-    /// Registrations (confirmed ones) to mark.
+    /// Registrations (confirmed ones) to mark: 1 to 1000.
+    #[schema(min_items = 1, max_items = 1000)]
     pub registration_ids: Vec<String>,
     /// `true` attended (default), `false` to undo.
     pub attended: Option<bool>,

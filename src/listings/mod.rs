@@ -42,7 +42,7 @@ pub fn routes(r: &mut RouteTable) {
 }
 
 /// Post a need as a draft (members of the organization).
-#[utoipa::path(post, path = "/api/v1/needs", tag = "listings", security(("bearer" = [])), request_body = NewListing,
+#[utoipa::path(post, path = "/api/v1/needs", tag = "listings", security(("bearer" = [])), request_body = views::NewNeed,
     responses((status = 201, body = ListingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_need(
     state: web::Data<AppState>,
@@ -75,7 +75,7 @@ pub async fn get_need(
 }
 
 /// Change a need; only the fields sent change.
-#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)), request_body = ListingChanges,
+#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)), request_body = views::NeedChanges,
     responses((status = 200, body = ListingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_need(
     state: web::Data<AppState>,
@@ -123,7 +123,7 @@ pub async fn close_need(
 }
 
 /// Post a capability as a draft (members of the organization).
-#[utoipa::path(post, path = "/api/v1/capabilities", tag = "listings", security(("bearer" = [])), request_body = NewListing,
+#[utoipa::path(post, path = "/api/v1/capabilities", tag = "listings", security(("bearer" = [])), request_body = views::NewCapability,
     responses((status = 201, body = ListingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_capability(
     state: web::Data<AppState>,
@@ -156,7 +156,7 @@ pub async fn get_capability(
 }
 
 /// Change a capability; only the fields sent change.
-#[utoipa::path(patch, path = "/api/v1/capabilities/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)), request_body = ListingChanges,
+#[utoipa::path(patch, path = "/api/v1/capabilities/{id}", tag = "listings", security(("bearer" = [])), params(("id" = String, Path)), request_body = views::CapabilityChanges,
     responses((status = 200, body = ListingView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_capability(
     state: web::Data<AppState>,

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{Language, Mode, Side};
 use super::model::{Listing, Lists};
+use crate::app::doc_schema::narrowed_schema;
 use crate::app::when::Day;
 use crate::db::types::utc;
 
@@ -69,6 +70,27 @@ pub struct ListingChanges {
     pub region_code: Option<String>,
     pub language: Option<Language>,
 }
+
+narrowed_schema!(
+    /// The document's body of `POST /api/v1/needs`.
+    NewNeed = NewListing, "A new need, posted by an enterprise.", drop ["trl"]
+);
+narrowed_schema!(
+    /// The document's body of `POST /api/v1/capabilities`.
+    NewCapability = NewListing,
+    "A new capability, offered by a university, a research institute or an enterprise.",
+    drop ["trl_required", "budget_min", "budget_max", "deadline"]
+);
+narrowed_schema!(
+    /// The document's body of `PATCH /api/v1/needs/{id}`.
+    NeedChanges = ListingChanges, "Changes to a need; only the fields sent change.", drop ["trl"]
+);
+narrowed_schema!(
+    /// The document's body of `PATCH /api/v1/capabilities/{id}`.
+    CapabilityChanges = ListingChanges,
+    "Changes to a capability; only the fields sent change.",
+    drop ["trl_required", "budget_min", "budget_max", "deadline"]
+);
 
 /// A need or a capability.
 #[derive(Debug, Serialize, ToSchema)]

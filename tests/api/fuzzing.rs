@@ -165,7 +165,7 @@ async fn an_event_url_is_counted_in_characters_and_refuses_control_characters() 
 #[test]
 fn request_texts_state_their_length_and_the_text_pattern() {
     let doc = serde_json::to_value(collab_registry::routes::openapi()).unwrap();
-    let title = &doc["components"]["schemas"]["NewListing"]["properties"]["title"];
+    let title = &doc["components"]["schemas"]["NewNeed"]["properties"]["title"];
     assert_eq!(title["maxLength"], 200, "{title}");
     let pattern = title["pattern"].as_str().unwrap();
     let re = regex_lite::Regex::new(pattern).unwrap();
@@ -183,4 +183,63 @@ fn request_texts_state_their_length_and_the_text_pattern() {
         (password["minLength"].clone(), password["pattern"].clone()),
         (json!(8), Value::Null)
     );
+}
+
+/// Each route's body says what that route accepts: a need's fields for a need, a region's
+/// kind for a region; the attendance list is not empty; an uploaded CSV is a file, not a
+/// text (schemathesis with every check on, issue 17).
+#[test]
+fn each_route_documents_the_body_it_accepts() {
+    let doc = serde_json::to_value(collab_registry::routes::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let props = |name: &str| -> Vec<String> {
+        schemas[name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let body = |path: &str, method: &str| {
+        doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .clone()
+    };
+    let has = |name: &str, field: &str| props(name).iter().any(|p| p == field);
+    assert!(has("NewNeed", "trl_required") && has("NewNeed", "budget_max"));
+    assert!(!has("NewNeed", "trl") && has("NewCapability", "trl"));
+    for side_only in ["trl_required", "budget_min", "budget_max", "deadline"] {
+        assert!(!has("NewCapability", side_only) && !has("CapabilityChanges", side_only));
+    }
+    assert!(!has("NeedChanges", "trl"));
+    assert!(!has("NewField", "kind") && !has("NewField", "admin_code"));
+    assert!(!has("FieldChanges", "admin_code"));
+    assert!(
+        schemas["NewRegion"]["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("kind"))
+    );
+    for (path, method, schema) in [
+        ("/api/v1/needs", "post", "NewNeed"),
+        ("/api/v1/capabilities", "post", "NewCapability"),
+        ("/api/v1/needs/{id}", "patch", "NeedChanges"),
+        ("/api/v1/capabilities/{id}", "patch", "CapabilityChanges"),
+        ("/api/v1/fields", "post", "NewField"),
+        ("/api/v1/regions", "post", "NewRegion"),
+        ("/api/v1/fields/{code}", "patch", "FieldChanges"),
+    ] {
+        assert_eq!(
+            body(path, method),
+            json!(format!("#/components/schemas/{schema}")),
+            "{method} {path}"
+        );
+    }
+    let ids = &schemas["AttendanceBody"]["properties"]["registration_ids"];
+    assert_eq!(
+        (ids["minItems"].clone(), ids["maxItems"].clone()),
+        (json!(1), json!(1000))
+    );
+    let csv = &doc["paths"]["/api/v1/organizations/import"]["post"]["requestBody"]["content"]["text/csv"]
+        ["schema"];
+    assert!(csv.is_object() && csv.get("pattern").is_none(), "{csv}");
 }

@@ -171,7 +171,8 @@ async fn a_dry_run_reports_row_by_row_and_writes_nothing() {
     );
     assert_eq!(organizations(&app).await, orgs);
 
-    // A file without a required column is refused whole, the column named.
+    // A file without a required column is refused whole, the column named, even in a
+    // dry run: it is not an import at all.
     let res = upload(
         &app,
         &s.bureau.access,
@@ -180,21 +181,19 @@ async fn a_dry_run_reports_row_by_row_and_writes_nothing() {
         "名称,工资\n钪业,1\n".as_bytes().to_vec(),
     )
     .await;
-    let report: Value = res.json().await.unwrap();
-    let header = &report["rows"][0];
-    assert_eq!(header["row"], 1);
-    let codes: Vec<(&str, &str)> = header["problems"]
+    let body = assert_problem(res, 422, "import_refused").await;
+    let codes: Vec<(&str, &str)> = body["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["column"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .map(|p| (p["field"].as_str().unwrap(), p["code"].as_str().unwrap()))
         .collect();
     assert_eq!(
         codes,
         [
-            ("工资", "unknown_column"),
-            ("kind", "missing_column"),
-            ("region_code", "missing_column")
+            ("row 1: 工资", "unknown_column"),
+            ("row 1: kind", "missing_column"),
+            ("row 1: region_code", "missing_column")
         ]
     );
 }
@@ -499,16 +498,27 @@ async fn each_row_problem_is_said_in_the_account_language() {
 
     // A header's problems, and the refusal of a real import, in Chinese too.
     set_locale(&app, &s.bureau, "zh-CN").await;
-    let header = dry_run_as(&app, &s.bureau, "en", "名称,工资\n钪业,1\n".into()).await;
+    let res = upload(
+        &app,
+        &s.bureau.access,
+        "?dry_run=true",
+        "text/csv",
+        "名称,工资\n钪业,1\n".into(),
+    )
+    .await;
+    let header = assert_problem(res, 422, "import_refused").await;
+    let said: Vec<&str> = header["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        messages(&header),
+        said,
         [
-            (
-                1,
-                "不是导入可识别的列（列名见 docs/operations.md）".to_owned()
-            ),
-            (1, "缺少必需的列".to_owned()),
-            (1, "缺少必需的列".to_owned())
+            "不是导入可识别的列（列名见 docs/operations.md）",
+            "缺少必需的列",
+            "缺少必需的列"
         ]
     );
     let res = upload(&app, &s.bureau.access, "", "text/csv", mixed_csv()).await;

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::views::{ImportQuery, ImportReport};
+use super::views::{ImportForm, ImportQuery, ImportReport, Workbook};
 use super::{read, service, upload};
 use crate::app::{AppState, AuthUser, load_viewer};
 use crate::error::{ApiError, Problem};
@@ -14,11 +14,13 @@ use crate::extract::{ApiQuery, request_locale};
 /// registered, verified. Every row goes through the registration's checks. With
 /// `dry_run` nothing is written and the report says what would happen; otherwise one
 /// refused row means nothing is written (422 `import_refused`, each problem named by row
-/// and column) unless `skip_invalid` is set. One transaction; each change is audited.
+/// and column) unless `skip_invalid` is set. A file whose header row is unusable (a
+/// required column missing, an unknown or repeated column, too many rows) is refused the
+/// same way, dry run or not. One transaction; each change is audited.
 #[utoipa::path(post, path = "/api/v1/organizations/import", tag = "registry", security(("bearer" = [])),
     params(ImportQuery),
     request_body(description = "The spreadsheet: the body itself (text/csv or an XLSX workbook) or the `file` part of multipart/form-data; at most 5 MiB and 5000 rows",
-        content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "multipart/form-data"))),
+        content((String = "text/csv"), (Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (ImportForm = "multipart/form-data"))),
     responses((status = 200, body = ImportReport), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn import(
     state: web::Data<AppState>,
@@ -44,7 +46,7 @@ pub async fn import(
             service::import(conn, &viewer, rows, q)
         })
         .await?;
-    if !report.dry_run && !report.written {
+    if report.header_refused() || (!report.dry_run && !report.written) {
         return Err(report.refusal());
     }
     Ok(HttpResponse::Ok().json(report.in_locale(request_locale(&req))))

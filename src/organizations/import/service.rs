@@ -302,6 +302,14 @@ fn row(
 }
 
 impl ImportReport {
+    /// Whether the header row was refused (a required column missing, an unknown or
+    /// repeated column, too many rows): the file is not an import, dry run or not.
+    pub fn header_refused(&self) -> bool {
+        self.rows
+            .first()
+            .is_some_and(|r| r.row == 1 && r.action == RowAction::Refuse)
+    }
+
     /// The refusal of a real import that wrote nothing: 422 `import_refused`, each row's
     /// problem as a field error named `row N: column`.
     pub fn refusal(&self) -> ApiError {

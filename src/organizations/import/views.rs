@@ -114,3 +114,27 @@ pub struct ImportQuery {
     #[serde(default)]
     pub skip_invalid: bool,
 }
+
+/// The document's XLSX upload: the workbook's bytes.
+pub struct Workbook;
+
+impl utoipa::PartialSchema for Workbook {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("An XLSX workbook; its first sheet is read."))
+            .into()
+    }
+}
+impl ToSchema for Workbook {}
+
+/// The document's form upload: a browser's file input (or `curl -F file=@机构.xlsx`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// The CSV or XLSX file (told by its name, its type or its content).
+    #[schema(value_type = Workbook)]
+    file: Vec<u8>,
+}

@@ -62,7 +62,7 @@ pub async fn list_fields(
 }
 
 /// Add a region (bureau).
-#[utoipa::path(post, path = "/api/v1/regions", tag = "registry", security(("bearer" = [])), request_body = NewEntry,
+#[utoipa::path(post, path = "/api/v1/regions", tag = "registry", security(("bearer" = [])), request_body = service::NewRegion,
     responses((status = 201, body = TreeNode), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_region(
     state: web::Data<AppState>,
@@ -74,7 +74,7 @@ pub async fn create_region(
 }
 
 /// Add a technology field (bureau).
-#[utoipa::path(post, path = "/api/v1/fields", tag = "registry", security(("bearer" = [])), request_body = NewEntry,
+#[utoipa::path(post, path = "/api/v1/fields", tag = "registry", security(("bearer" = [])), request_body = service::NewField,
     responses((status = 201, body = TreeNode), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_field(
     state: web::Data<AppState>,
@@ -108,7 +108,7 @@ pub async fn update_region(
 }
 
 /// Rename a technology field (bureau).
-#[utoipa::path(patch, path = "/api/v1/fields/{code}", tag = "registry", security(("bearer" = [])), request_body = EntryChanges,
+#[utoipa::path(patch, path = "/api/v1/fields/{code}", tag = "registry", security(("bearer" = [])), request_body = service::FieldChanges,
     params(("code" = String, Path)),
     responses((status = 200, body = TreeNode), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_field(

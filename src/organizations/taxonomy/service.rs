@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{Entry, RegionKind, Taxonomy, TreeNode, exists, model, tree_of};
+use crate::app::doc_schema::narrowed_schema;
 use crate::app::{AppState, AuthUser, Locale};
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
 
@@ -41,6 +42,21 @@ pub struct EntryChanges {
     #[schema(pattern = r"^[0-9]{6}$")]
     pub admin_code: Option<String>,
 }
+
+narrowed_schema!(
+    /// The document's body of `POST /api/v1/fields`.
+    NewField = NewEntry, "A new technology field (bureau).", drop ["kind", "admin_code"]
+);
+narrowed_schema!(
+    /// The document's body of `POST /api/v1/regions`.
+    NewRegion = NewEntry, "A new region (bureau).", drop [], require [("kind", "RegionKind")]
+);
+narrowed_schema!(
+    /// The document's body of `PATCH /api/v1/fields/{code}`.
+    FieldChanges = EntryChanges,
+    "Changes to a technology field (bureau); codes never change.",
+    drop ["admin_code"]
+);
 
 /// The region tree with names in `locale` (the JSON route and the pages' filters).
 pub async fn region_tree(state: &AppState, locale: Locale) -> Result<Vec<TreeNode>, ApiError> {
