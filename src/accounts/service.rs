@@ -66,7 +66,7 @@ pub async fn register(
                 let notice = notices::account_exists(&st.settings.public_url, &owner, hour);
                 st.postman.deliver(conn, notice)?;
                 return Ok(UserView {
-                    id: id.into(),
+                    id,
                     email: reg.email.as_str().to_owned(),
                     display_name: reg.display_name,
                     locale: reg.locale.as_str().to_owned(),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::User;
+use crate::db::ids::UserId;
 use crate::db::types::utc;
 use crate::notifications::inbox::{PreferenceChanges, Preferences};
 
@@ -118,7 +119,8 @@ pub struct TokenPair {
 /// A user as shown to themself and to the bureau.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub locale: String,
@@ -136,7 +138,7 @@ impl From<User> for UserView {
         UserView {
             email_verified: u.email_verified_at.is_some(),
             disabled: u.disabled_at.is_some(),
-            id: u.id.into(),
+            id: u.id,
             email: u.email,
             display_name: u.display_name,
             locale: u.locale.as_str().to_owned(),

@@ -30,7 +30,7 @@ pub struct Postman {
 pub struct NoticeCopy<'a> {
     /// The notice's idempotency key (per user and occasion; it ends with `:{user_id}`).
     pub key: &'a str,
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub topic: &'a str,
     pub locale: crate::app::Locale,
     pub title: &'a str,

@@ -70,5 +70,10 @@ impl AppState {
 pub trait ListingText: Send + Sync {
     /// Ids of listings of `side` (`need` or `capability`) whose text contains the words of
     /// `text` as the engine reads them (`scandium` finds 钪), at most `max`.
-    fn ids_containing(&self, side: &str, text: &str, max: usize) -> anyhow::Result<Vec<String>>;
+    fn ids_containing(
+        &self,
+        side: &str,
+        text: &str,
+        max: usize,
+    ) -> anyhow::Result<Vec<crate::db::ids::ListingId>>;
 }

@@ -155,7 +155,7 @@ impl FromRequest for AuthUser {
             let claims = state.keys.decode(&token).ok_or_else(invalid)?;
             let user = state
                 .db
-                .run(move |conn| principal(conn, &claims.sub, claims.ver))
+                .run(move |conn| principal(conn, &UserId::from(claims.sub), claims.ver))
                 .await?
                 .ok_or_else(invalid)?;
             // The messages of this request are said in the account's language.
@@ -170,7 +170,7 @@ impl FromRequest for AuthUser {
 /// is not disabled (bearer tokens and page sessions both end this way).
 pub fn principal(
     conn: &mut DbConnection,
-    id: &str,
+    id: &UserId,
     ver: i32,
 ) -> Result<Option<AuthUser>, ApiError> {
     Ok(users::table
@@ -347,7 +347,7 @@ mod tests {
     #[test]
     fn stored_values_are_read_as_they_are() {
         let mut c = setup();
-        let u = principal(&mut c, "u1", 0).unwrap().unwrap();
+        let u = principal(&mut c, &"u1".into(), 0).unwrap().unwrap();
         assert_eq!((u.locale, u.role), (Locale::ZhCn, Role::User));
         let m = memberships_of(&mut c, &"u1".into()).unwrap();
         assert_eq!(m["o1"], (MemberRole::Owner, OrgStatus::Verified));
@@ -363,7 +363,10 @@ mod tests {
             let mut c = setup();
             c.batch_execute(&format!("UPDATE users SET {corrupt}"))
                 .unwrap();
-            assert!(principal(&mut c, "u1", 0).is_err(), "{corrupt} was read");
+            assert!(
+                principal(&mut c, &"u1".into(), 0).is_err(),
+                "{corrupt} was read"
+            );
         }
     }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::{AuthSettings, Backend};
+use crate::db::ids::UserId;
 
 /// The claims of an access token; all are required when decoding.
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,12 +62,12 @@ impl Keys {
     }
 
     /// A signed access token for `user_id` at `version`.
-    pub fn issue(&self, user_id: &str, version: i32) -> anyhow::Result<String> {
+    pub fn issue(&self, user_id: &UserId, version: i32) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub: user_id.to_owned(),
+            sub: user_id.to_string(),
             iat: now,
             nbf: now,
             exp: now + self.access_ttl.as_secs() as i64,
@@ -161,7 +162,7 @@ mod tests {
     #[test]
     fn issued_tokens_decode_and_tampered_ones_do_not() {
         let k = keys();
-        let t = k.issue("user-1", 3).unwrap();
+        let t = k.issue(&UserId::from("user-1"), 3).unwrap();
         let c = k.decode(&t).unwrap();
         assert_eq!((c.sub.as_str(), c.ver), ("user-1", 3));
         let mut tampered = t.clone();

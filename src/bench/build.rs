@@ -143,8 +143,8 @@ impl Listings {
             return synthetic(rng, v, i);
         }
         let mut doc = self.pool[i % self.pool.len()].clone();
-        doc.id = format!("{i:08}");
-        doc.organization_id = format!("org{}", i % 10_000);
+        doc.id = format!("{i:08}").into();
+        doc.organization_id = format!("org{}", i % 10_000).into();
         doc.field_codes = vec![v.fields[rng.random_range(0..v.fields.len())].clone()];
         doc.trl = Some(rng.random_range(1..=9));
         doc

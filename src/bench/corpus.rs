@@ -327,9 +327,9 @@ pub fn synthetic(rng: &mut StdRng, v: &Vocabulary, i: usize) -> Doc {
     };
     let sentences = rng.random_range(2..=4);
     Doc {
-        id: format!("{i:08}"),
+        id: format!("{i:08}").into(),
         side,
-        organization_id: format!("org{}", i % 10_000),
+        organization_id: format!("org{}", i % 10_000).into(),
         title: v.title(rng, zh),
         description: v.paragraph(rng, zh, sentences, 1),
         keywords: (0..3).map(|_| v.term(rng, zh)).collect(),

@@ -25,6 +25,7 @@ use super::measure::{cpu_secs, load_average};
 use super::proxy::Proxy;
 use super::wrk::{SCRIPT, check_wrk, wrk};
 use crate::auth::tokens::Keys;
+use crate::db::ids::UserId;
 use crate::db::scratch::ScratchPostgres;
 
 pub(super) const SECRET: &str = "load-benchmark-secret-load-benchmark-secret";
@@ -203,7 +204,7 @@ fn measure(
             Ok(format!(
                 "POST\t/api/v1/events/{}/registrations\t{}\t{{\"organization_id\":\"{org}\",\"attendees\":[{{\"name\":\"参会人{{n}}\",\"email\":\"attendee{{n}}@load.example.com\"}}]}}",
                 data.event,
-                keys.issue(user, 0)?
+                keys.issue(&UserId::from(user.as_str()), 0)?
             ))
         })
         .collect::<anyhow::Result<_>>()?;

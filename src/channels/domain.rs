@@ -5,6 +5,7 @@
 use crate::error::ErrorCode;
 use reqwest::Url;
 
+use crate::db::ids::UserId;
 use crate::error::{FieldError, Text};
 use crate::notifications::outbox::Topic;
 
@@ -175,8 +176,8 @@ fn carries_token(link: &str) -> bool {
 /// The occasion a per-user notice key names: the key without its trailing `:{user_id}`
 /// (every notice key ends with its recipient), so the members of one organization hearing
 /// of one thing make one message per robot.
-pub fn occasion<'a>(key: &'a str, user_id: &str) -> &'a str {
-    key.strip_suffix(user_id)
+pub fn occasion<'a>(key: &'a str, user_id: &UserId) -> &'a str {
+    key.strip_suffix(user_id.as_str())
         .and_then(|k| k.strip_suffix(':'))
         .unwrap_or(key)
 }
@@ -299,7 +300,10 @@ mod tests {
 
     #[test]
     fn occasion_strips_the_recipient() {
-        assert_eq!(occasion("interest:1:sent:u-9", "u-9"), "interest:1:sent");
-        assert_eq!(occasion("other", "u-9"), "other");
+        assert_eq!(
+            occasion("interest:1:sent:u-9", &UserId::from("u-9")),
+            "interest:1:sent"
+        );
+        assert_eq!(occasion("other", &UserId::from("u-9")), "other");
     }
 }

@@ -12,10 +12,11 @@ use diesel::prelude::*;
 use super::domain::{ChannelMessageStatus, ChannelPlatform, MessageTopic};
 use crate::app::Locale;
 use crate::db::DbConnection;
+use crate::db::ids::{ChannelId, ChannelMessageId, OrganizationId, UserId};
 use crate::db::schema::{
     organization_channel_topics as ct, organization_channels as ch, outbox_channel_messages as m,
 };
-use crate::db::types::{new_id, now};
+use crate::db::types::now;
 use crate::db::upsert;
 use crate::notifications::outbox::Topic;
 
@@ -23,15 +24,15 @@ use crate::notifications::outbox::Topic;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ch)]
 pub struct ChannelRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: ChannelId,
+    pub organization_id: OrganizationId,
     pub platform: ChannelPlatform,
     pub name: String,
     pub webhook_url: String,
     pub secret: Option<String>,
     pub locale: Locale,
     pub enabled: bool,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -39,15 +40,15 @@ pub struct ChannelRow {
 #[derive(Insertable)]
 #[diesel(table_name = ch)]
 pub struct NewChannel<'a> {
-    pub id: &'a str,
-    pub organization_id: &'a str,
+    pub id: &'a ChannelId,
+    pub organization_id: &'a OrganizationId,
     pub platform: ChannelPlatform,
     pub name: &'a str,
     pub webhook_url: &'a str,
     pub secret: Option<&'a str>,
     pub locale: Locale,
     pub enabled: bool,
-    pub created_by: Option<&'a str>,
+    pub created_by: Option<&'a UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -72,7 +73,11 @@ pub fn save(conn: &mut DbConnection, row: &ChannelRow) -> QueryResult<()> {
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, org_id: &str, id: &str) -> QueryResult<Option<ChannelRow>> {
+pub fn find(
+    conn: &mut DbConnection,
+    org_id: &OrganizationId,
+    id: &ChannelId,
+) -> QueryResult<Option<ChannelRow>> {
     ch::table
         .filter(ch::id.eq(id))
         .filter(ch::organization_id.eq(org_id))
@@ -81,7 +86,10 @@ pub fn find(conn: &mut DbConnection, org_id: &str, id: &str) -> QueryResult<Opti
         .optional()
 }
 
-pub fn of_organization(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec<ChannelRow>> {
+pub fn of_organization(
+    conn: &mut DbConnection,
+    org_id: &OrganizationId,
+) -> QueryResult<Vec<ChannelRow>> {
     ch::table
         .filter(ch::organization_id.eq(org_id))
         .select(ChannelRow::as_select())
@@ -89,7 +97,7 @@ pub fn of_organization(conn: &mut DbConnection, org_id: &str) -> QueryResult<Vec
         .load(conn)
 }
 
-pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConnection, id: &ChannelId) -> QueryResult<usize> {
     diesel::delete(ct::table.filter(ct::channel_id.eq(id))).execute(conn)?;
     diesel::delete(m::table.filter(m::channel_id.eq(id))).execute(conn)?;
     diesel::delete(ch::table.find(id)).execute(conn)
@@ -98,21 +106,21 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
 /// The topics of each of `ids`.
 pub fn topics_of(
     conn: &mut DbConnection,
-    ids: &[&str],
-) -> QueryResult<HashMap<String, Vec<Topic>>> {
-    let rows: Vec<(String, Topic)> = ct::table
+    ids: &[&ChannelId],
+) -> QueryResult<HashMap<ChannelId, Vec<Topic>>> {
+    let rows: Vec<(ChannelId, Topic)> = ct::table
         .filter(ct::channel_id.eq_any(ids))
         .select((ct::channel_id, ct::topic))
         .order((ct::channel_id, ct::topic))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<Topic>> = HashMap::new();
+    let mut out: HashMap<ChannelId, Vec<Topic>> = HashMap::new();
     for (c, t) in rows {
         out.entry(c).or_default().push(t);
     }
     Ok(out)
 }
 
-pub fn set_topics(conn: &mut DbConnection, id: &str, topics: &[Topic]) -> QueryResult<()> {
+pub fn set_topics(conn: &mut DbConnection, id: &ChannelId, topics: &[Topic]) -> QueryResult<()> {
     diesel::delete(ct::table.filter(ct::channel_id.eq(id))).execute(conn)?;
     // At most four rows; a multi-row insert does not compile on the combined connection.
     for t in topics {
@@ -140,8 +148,8 @@ pub fn listening(
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     pub idempotency_key: String,
-    pub channel_id: String,
-    pub organization_id: String,
+    pub channel_id: ChannelId,
+    pub organization_id: OrganizationId,
     pub topic: MessageTopic,
     pub title: String,
     pub body: String,
@@ -150,10 +158,10 @@ pub struct NewMessage {
 #[derive(Insertable)]
 #[diesel(table_name = m)]
 struct MessageInsert<'a> {
-    id: String,
+    id: ChannelMessageId,
     idempotency_key: &'a str,
-    channel_id: &'a str,
-    organization_id: &'a str,
+    channel_id: &'a ChannelId,
+    organization_id: &'a OrganizationId,
     topic: MessageTopic,
     title: &'a str,
     body: &'a str,
@@ -173,7 +181,7 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> QueryResult<
         let rows: Vec<MessageInsert> = chunk
             .iter()
             .map(|x| MessageInsert {
-                id: new_id(),
+                id: ChannelMessageId::new(),
                 idempotency_key: &x.idempotency_key,
                 channel_id: &x.channel_id,
                 organization_id: &x.organization_id,
@@ -196,10 +204,10 @@ pub fn enqueue(conn: &mut DbConnection, messages: &[NewMessage]) -> QueryResult<
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = m)]
 pub struct MessageRow {
-    pub id: String,
+    pub id: ChannelMessageId,
     pub idempotency_key: String,
-    pub channel_id: String,
-    pub organization_id: String,
+    pub channel_id: ChannelId,
+    pub organization_id: OrganizationId,
     pub topic: MessageTopic,
     pub title: String,
     pub body: String,
@@ -214,7 +222,7 @@ pub struct MessageRow {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn message(conn: &mut DbConnection, id: &str) -> QueryResult<Option<MessageRow>> {
+pub fn message(conn: &mut DbConnection, id: &ChannelMessageId) -> QueryResult<Option<MessageRow>> {
     m::table
         .find(id)
         .select(MessageRow::as_select())

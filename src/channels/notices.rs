@@ -52,7 +52,7 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
     }
     let involved: Vec<&str> = notices
         .iter()
-        .map(|x| x.user_id)
+        .map(|x| x.user_id.as_str())
         .filter(|u| rows.iter().any(|(_, m)| m == u))
         .collect();
     let sole = sole_members(conn, &involved)?;
@@ -65,7 +65,7 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
     }
     let mut out = Vec::new();
     for ((topic, key), heard) in &occasions {
-        let reached: HashSet<&str> = heard.iter().map(|x| x.user_id).collect();
+        let reached: HashSet<&str> = heard.iter().map(|x| x.user_id.as_str()).collect();
         let Some((topic, message_topic)) = topic
             .parse::<Topic>()
             .ok()
@@ -85,8 +85,8 @@ pub fn copy_notices(conn: &mut DbConnection, notices: &[NoticeCopy<'_>]) -> Quer
             let locale = robot.locale;
             let Some(pick) = heard
                 .iter()
-                .find(|x| x.locale == locale && m.contains(x.user_id))
-                .or_else(|| heard.iter().find(|x| m.contains(x.user_id)))
+                .find(|x| x.locale == locale && m.contains(x.user_id.as_str()))
+                .or_else(|| heard.iter().find(|x| m.contains(x.user_id.as_str())))
             else {
                 continue;
             };

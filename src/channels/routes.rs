@@ -8,10 +8,11 @@ use super::views::{
 };
 use crate::app::pagination::{self, Page};
 use crate::app::{AppState, AuthUser};
+use crate::db::ids::{ChannelId, OrganizationId};
 use crate::error::{ApiError, Problem};
 use crate::extract::{ApiJson, ApiQuery};
 
-type Ids = web::Path<(String, String)>;
+type Ids = web::Path<(OrganizationId, ChannelId)>;
 
 /// An organization's group-chat robots (owners and the bureau). URLs are masked and
 /// secrets never shown.
@@ -21,7 +22,7 @@ type Ids = web::Path<(String, String)>;
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let items = state
@@ -42,7 +43,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: ApiJson<CreateChannel>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -152,7 +153,7 @@ pub async fn messages(
             Ok(pagination::page(
                 rows,
                 limit,
-                |(m, _)| m.id.clone(),
+                |(m, _)| m.id.to_string(),
                 |(m, p)| service::message_view(m, p),
             ))
         })

@@ -10,7 +10,7 @@ use super::model::{self, ChannelRow, MessageRow, NewChannel, NewMessage};
 use super::views::{ChannelMessageView, ChannelView, CreateChannel, UpdateChannel};
 use crate::app::{AuthUser, Locale, MemberRole, OrgStatus, audit, load_viewer, text};
 use crate::db::DbConnection;
-use crate::db::ids::OrganizationId;
+use crate::db::ids::{ChannelId, OrganizationId};
 use crate::db::schema::organizations;
 use crate::db::types::{new_id, now, utc};
 use crate::error::{ApiError, ErrorCode, FieldError, Text};
@@ -29,13 +29,12 @@ enum Access {
 fn authorize(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
+    org_id: &OrganizationId,
     access: Access,
 ) -> Result<(), ApiError> {
     if !crate::db::storable(org_id) {
         return Err(ApiError::NotFound);
     }
-    let org_id = &OrganizationId::from(org_id);
     let status: OrgStatus = organizations::table
         .find(org_id)
         .select(organizations::status)
@@ -59,7 +58,11 @@ fn authorize(
     }
 }
 
-fn robot(conn: &mut DbConnection, org_id: &str, id: &str) -> Result<ChannelRow, ApiError> {
+fn robot(
+    conn: &mut DbConnection,
+    org_id: &OrganizationId,
+    id: &ChannelId,
+) -> Result<ChannelRow, ApiError> {
     if !crate::db::storable(id) {
         return Err(ApiError::NotFound);
     }
@@ -67,7 +70,7 @@ fn robot(conn: &mut DbConnection, org_id: &str, id: &str) -> Result<ChannelRow, 
 }
 
 fn view(conn: &mut DbConnection, rows: Vec<ChannelRow>) -> Result<Vec<ChannelView>, ApiError> {
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&ChannelId> = rows.iter().map(|r| &r.id).collect();
     let mut topics = model::topics_of(conn, &ids)?;
     rows.into_iter()
         .map(|r| {
@@ -93,7 +96,7 @@ fn view(conn: &mut DbConnection, rows: Vec<ChannelRow>) -> Result<Vec<ChannelVie
 pub fn list(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
+    org_id: &OrganizationId,
 ) -> Result<Vec<ChannelView>, ApiError> {
     authorize(conn, user, org_id, Access::View)?;
     let rows = model::of_organization(conn, org_id)?;
@@ -104,8 +107,8 @@ pub fn list(
 pub fn get(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
-    id: &str,
+    org_id: &OrganizationId,
+    id: &ChannelId,
 ) -> Result<ChannelView, ApiError> {
     authorize(conn, user, org_id, Access::View)?;
     let row = robot(conn, org_id, id)?;
@@ -149,7 +152,7 @@ fn secret_for(
 pub fn create(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
+    org_id: &OrganizationId,
     body: CreateChannel,
     test_hosts: &[String],
 ) -> Result<ChannelView, ApiError> {
@@ -164,7 +167,7 @@ pub fn create(
         .unwrap_or_default();
     let topics = topics(body.topics.as_deref(), &mut errors);
     ApiError::fields(errors)?;
-    let (id, t) = (new_id(), now());
+    let (id, t) = (ChannelId::new(), now());
     model::insert(
         conn,
         &NewChannel {
@@ -197,7 +200,7 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     user: &AuthUser,
-    (org_id, id): (&str, &str),
+    (org_id, id): (&OrganizationId, &ChannelId),
     body: UpdateChannel,
     test_hosts: &[String],
 ) -> Result<ChannelView, ApiError> {
@@ -248,8 +251,8 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
-    id: &str,
+    org_id: &OrganizationId,
+    id: &ChannelId,
 ) -> Result<(), ApiError> {
     authorize(conn, user, org_id, Access::Manage)?;
     robot(conn, org_id, id)?;
@@ -269,8 +272,8 @@ pub fn delete(
 pub fn test(
     conn: &mut DbConnection,
     user: &AuthUser,
-    org_id: &str,
-    id: &str,
+    org_id: &OrganizationId,
+    id: &ChannelId,
 ) -> Result<ChannelMessageView, ApiError> {
     authorize(conn, user, org_id, Access::Manage)?;
     let row = robot(conn, org_id, id)?;

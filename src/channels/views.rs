@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{ChannelMessageStatus, ChannelPlatform};
 use crate::app::Locale;
+use crate::db::ids::{ChannelId, ChannelMessageId, OrganizationId};
 use crate::notifications::outbox::Topic;
 
 /// A new group-chat robot.
@@ -89,8 +90,10 @@ where
 /// A robot as its organization sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChannelView {
-    pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub id: ChannelId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub platform: ChannelPlatform,
     pub name: String,
     /// The webhook's host and its last four characters (`oapi.dingtalk.com…f00d`).
@@ -115,9 +118,12 @@ pub struct ChannelList {
 /// A queued, sent or dead message to a robot (no URL, no secret).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChannelMessageView {
-    pub id: String,
-    pub channel_id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub id: ChannelMessageId,
+    #[schema(value_type = String)]
+    pub channel_id: ChannelId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub platform: ChannelPlatform,
     pub topic: String,
     pub title: String,

@@ -16,6 +16,7 @@ use super::domain::{ChannelMessageStatus, MessageTopic};
 use super::model::{ChannelRow, MessageRow};
 use super::platform;
 use crate::config::MailSettings;
+use crate::db::ids::ChannelId;
 use crate::db::schema::{organization_channels as ch, outbox_channel_messages as m};
 use crate::db::types::now;
 use crate::db::{Db, DbConnection, write_tx};
@@ -194,7 +195,7 @@ pub async fn deliver_due(
         let batch = claim(&mut conn, &w, BATCH, lease)?;
         // One robot at a time: a robot stored with an unknown platform or language fails
         // its own messages (logged, retried, then dead), not the whole batch.
-        let mut robots: Vec<(String, Result<Option<ChannelRow>, String>)> = Vec::new();
+        let mut robots: Vec<(ChannelId, Result<Option<ChannelRow>, String>)> = Vec::new();
         for msg in &batch {
             if robots.iter().all(|(id, _)| *id != msg.channel_id) {
                 let robot = ch::table

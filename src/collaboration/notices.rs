@@ -66,7 +66,7 @@ pub fn wording(
 
 /// The line that leads to the other organization: its page (verified, so every member
 /// of a verified organization may open it).
-fn organization_line(locale: Locale, name: &str, id: &str, public_url: &str) -> String {
+fn organization_line(locale: Locale, name: &str, id: &OrganizationId, public_url: &str) -> String {
     let link = format!("{public_url}/organizations/{id}");
     match locale {
         Locale::ZhCn => format!("「{name}」的机构信息：{link}"),
@@ -153,7 +153,7 @@ mod tests {
             wording(Locale::ZhCn, Step::Sent, "x", "y").0,
             "新的合作意向：x"
         );
-        let line = organization_line(Locale::En, "Weiqiao Al", "o-1", "http://x.test");
+        let line = organization_line(Locale::En, "Weiqiao Al", &"o-1".into(), "http://x.test");
         assert_eq!(line, "About Weiqiao Al: http://x.test/organizations/o-1");
     }
 }

@@ -118,7 +118,7 @@ pub fn create(
         ));
     }
     ApiError::fields(errors)?;
-    let from = OrganizationId::from(b.from_organization_id);
+    let from = b.from_organization_id;
     acting_organization(
         conn,
         &user.id,
@@ -128,11 +128,11 @@ pub fn create(
     )?;
     let need = b
         .need_id
-        .map(|id| listing_with_owner(conn, &ListingId::from(id), "need_id"))
+        .map(|id| listing_with_owner(conn, &id, "need_id"))
         .transpose()?;
     let cap = b
         .capability_id
-        .map(|id| listing_with_owner(conn, &ListingId::from(id), "capability_id"))
+        .map(|id| listing_with_owner(conn, &id, "capability_id"))
         .transpose()?;
     check_side(&need, Side::Need)?;
     check_side(&cap, Side::Capability)?;
@@ -203,7 +203,7 @@ pub fn list(
     let shown = (!everything).then(|| {
         let mut shown = mine.clone();
         if let Some(o) = &q.organization_id {
-            shown.retain(|x| x.as_str() == o);
+            shown.retain(|x| x == o);
         }
         shown
     });

@@ -123,7 +123,7 @@ fn accepting_records_one_agreement_with_the_shared_mode_and_reveals_contacts() {
         ("ent", "univ", "consulting", Some("need"), Some("cap"))
     );
     let contact = accepted.counterpart_contact.unwrap();
-    assert_eq!(contact.organization_id, "univ");
+    assert_eq!(contact.organization_id.as_str(), "univ");
     let told = count(
         c,
         "SELECT COUNT(*) AS n FROM notifications WHERE user_id = 'u-sender'",
@@ -241,7 +241,7 @@ fn fulfilling_an_agreements_need_is_one_operation_and_happens_once() {
     .agreement
     .unwrap();
     let need = fulfil_need(c, &w.receiver, &a.id.as_str().into()).unwrap();
-    assert_eq!(need.id, "need");
+    assert_eq!(need.id.as_str(), "need");
     let status = count(
         c,
         "SELECT COUNT(*) AS n FROM listings WHERE id = 'need' AND status = 'fulfilled'",

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{DeclineReason, InterestStatus, Standing};
 use super::model::{Agreement, Interest};
 use crate::app::when::Day;
+use crate::db::ids::{AgreementId, InterestId, ListingId, OrganizationId};
 use crate::db::types::utc;
 use crate::listings::domain::Mode;
 use crate::listings::model::Listing;
@@ -17,12 +18,15 @@ use crate::organizations::model::Organization;
 #[serde(deny_unknown_fields)]
 pub struct NewInterest {
     /// The sender's organization (the caller must be a member).
-    pub from_organization_id: String,
+    #[schema(value_type = String)]
+    pub from_organization_id: OrganizationId,
     /// A need. With `capability_id` too, one of the two must be the sender's own (its
     /// offer) and the other another organization's (the target); alone, it is the target.
-    pub need_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub need_id: Option<ListingId>,
     /// A capability (same rule as `need_id`).
-    pub capability_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub capability_id: Option<ListingId>,
     #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
 }
@@ -57,7 +61,8 @@ pub struct InterestQuery {
     pub direction: Option<String>,
     pub status: Option<InterestStatus>,
     /// Only this one of the caller's organizations.
-    pub organization_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub organization_id: Option<OrganizationId>,
     pub limit: Option<crate::app::pagination::Limit>,
     pub cursor: Option<String>,
 }
@@ -65,7 +70,8 @@ pub struct InterestQuery {
 /// The other side's contact details, shown once an interest is accepted.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CounterpartContact {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub name: Option<String>,
     pub email: Option<String>,
@@ -75,7 +81,7 @@ pub struct CounterpartContact {
 impl From<&Organization> for CounterpartContact {
     fn from(org: &Organization) -> Self {
         CounterpartContact {
-            organization_id: org.id.to_string(),
+            organization_id: org.id.clone(),
             organization_name: org.name.clone(),
             name: org.contact_name.clone(),
             email: org.contact_email.clone(),
@@ -86,14 +92,20 @@ impl From<&Organization> for CounterpartContact {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgreementView {
-    pub id: String,
-    pub interest_id: String,
-    pub need_id: Option<String>,
-    pub capability_id: Option<String>,
+    #[schema(value_type = String)]
+    pub id: AgreementId,
+    #[schema(value_type = String)]
+    pub interest_id: InterestId,
+    #[schema(value_type = Option<String>)]
+    pub need_id: Option<ListingId>,
+    #[schema(value_type = Option<String>)]
+    pub capability_id: Option<ListingId>,
     /// The organization whose need it is (or which took up the capability).
-    pub need_organization_id: String,
+    #[schema(value_type = String)]
+    pub need_organization_id: OrganizationId,
     /// The organization providing the capability.
-    pub provider_organization_id: String,
+    #[schema(value_type = String)]
+    pub provider_organization_id: OrganizationId,
     pub cooperation_mode: String,
     pub start_date: NaiveDate,
     pub value_yuan: Option<i64>,
@@ -103,12 +115,12 @@ pub struct AgreementView {
 impl From<Agreement> for AgreementView {
     fn from(a: Agreement) -> Self {
         AgreementView {
-            id: a.id.into(),
-            interest_id: a.interest_id.into(),
-            need_id: a.need_id.map(String::from),
-            capability_id: a.capability_id.map(String::from),
-            need_organization_id: a.need_organization_id.into(),
-            provider_organization_id: a.provider_organization_id.into(),
+            id: a.id,
+            interest_id: a.interest_id,
+            need_id: a.need_id,
+            capability_id: a.capability_id,
+            need_organization_id: a.need_organization_id,
+            provider_organization_id: a.provider_organization_id,
             cooperation_mode: a.cooperation_mode.as_str().to_owned(),
             start_date: a.start_date,
             value_yuan: a.value_yuan,
@@ -119,15 +131,20 @@ impl From<Agreement> for AgreementView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InterestView {
-    pub id: String,
-    pub from_organization_id: String,
-    pub to_organization_id: String,
+    #[schema(value_type = String)]
+    pub id: InterestId,
+    #[schema(value_type = String)]
+    pub from_organization_id: OrganizationId,
+    #[schema(value_type = String)]
+    pub to_organization_id: OrganizationId,
     /// The listing the interest is in (the other organization's).
-    pub target_listing_id: String,
+    #[schema(value_type = String)]
+    pub target_listing_id: ListingId,
     pub target_side: String,
     pub target_title: String,
     /// The sender's own listing it offers, if any.
-    pub offered_listing_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub offered_listing_id: Option<ListingId>,
     pub message: String,
     /// `open`, `accepted`, `declined` or `withdrawn`.
     pub status: String,
@@ -161,11 +178,11 @@ impl InterestView {
                 .map(|t| t.side.as_str().to_owned())
                 .unwrap_or_default(),
             target_title: p.target.map(|t| t.title).unwrap_or_default(),
-            id: x.id.into(),
-            from_organization_id: x.from_organization_id.into(),
-            to_organization_id: x.to_organization_id.into(),
-            target_listing_id: x.target_listing_id.into(),
-            offered_listing_id: x.offered_listing_id.map(String::from),
+            id: x.id,
+            from_organization_id: x.from_organization_id,
+            to_organization_id: x.to_organization_id,
+            target_listing_id: x.target_listing_id,
+            offered_listing_id: x.offered_listing_id,
             message: x.message,
             status: x.status.as_str().to_owned(),
             decline_reason: x.decline_reason.map(|r| r.as_str().to_owned()),

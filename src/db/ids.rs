@@ -62,3 +62,13 @@ crate::text_id! {
     /// `invitations.id`.
     pub struct InvitationId;
 }
+
+crate::text_id! {
+    /// `outbox_channel_messages.id`: a message queued for a group-chat robot.
+    pub struct ChannelMessageId;
+}
+
+crate::text_id! {
+    /// `project_notes.id`: a tracking note of a key project.
+    pub struct NoteId;
+}

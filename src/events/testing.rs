@@ -111,7 +111,7 @@ pub fn published(
     per_org: Option<i32>,
 ) -> EventId {
     let ev = super::service::create(conn, bureau, draft(capacity, per_org)).expect("created");
-    let id = EventId::from(ev.id);
+    let id = ev.id;
     super::service::publish_event(conn, &postman(), bureau, &id).expect("published");
     id
 }

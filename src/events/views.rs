@@ -8,6 +8,7 @@ use super::domain::{EventKind, EventStatus, local_rfc3339};
 use super::model::{Audience, Event};
 use super::registrations::model::Registration;
 use crate::app::when::{Bound, Moment};
+use crate::db::ids::{EventId, OrganizationId, RegistrationId};
 use crate::db::types::utc;
 use crate::organizations::domain::OrgKind;
 
@@ -161,7 +162,8 @@ pub struct EventQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: EventId,
     /// `training`, `exchange`, `symposium` or `site_visit`.
     pub kind: String,
     pub title: String,
@@ -199,7 +201,7 @@ impl EventView {
             starts_local: local_rfc3339(ev.starts_at, ev.timezone),
             ends_local: local_rfc3339(ev.ends_at, ev.timezone),
             audience: AudienceBody::from_parts(audience, ev.leading_only),
-            id: ev.id.into(),
+            id: ev.id,
             kind: ev.kind.as_str().to_owned(),
             title: ev.title,
             title_en: ev.title_en,
@@ -245,7 +247,8 @@ pub struct Attendee {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRegistration {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// 1 to 50 named attendees; each gets a place or a waitlist position, in order.
     #[schema(min_items = 1, max_items = 50)]
     pub attendees: Vec<Attendee>,
@@ -253,9 +256,12 @@ pub struct NewRegistration {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationView {
-    pub id: String,
-    pub event_id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub id: RegistrationId,
+    #[schema(value_type = String)]
+    pub event_id: EventId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub attendee_name: String,
     pub attendee_email: String,
     pub attendee_phone: Option<String>,
@@ -271,9 +277,9 @@ pub struct RegistrationView {
 impl RegistrationView {
     pub fn new(r: Registration, waitlist_position: Option<i64>) -> Self {
         RegistrationView {
-            id: r.id.into(),
-            event_id: r.event_id.into(),
-            organization_id: r.organization_id.into(),
+            id: r.id,
+            event_id: r.event_id,
+            organization_id: r.organization_id,
             attendee_name: r.attendee_name,
             attendee_email: r.attendee_email,
             attendee_phone: r.attendee_phone,
@@ -295,8 +301,8 @@ pub struct RegistrationList {
 #[serde(deny_unknown_fields)]
 pub struct AttendanceBody {
     /// Registrations (confirmed ones) to mark: 1 to 1000.
-    #[schema(min_items = 1, max_items = 1000)]
-    pub registration_ids: Vec<String>,
+    #[schema(value_type = Vec<String>, min_items = 1, max_items = 1000)]
+    pub registration_ids: Vec<RegistrationId>,
     /// `true` attended (default), `false` to undo.
     pub attended: Option<bool>,
 }
@@ -308,7 +314,8 @@ pub struct AttendanceResult {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ParticipationRow {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     /// Events (published, completed or cancelled) the organization was invited to.
     pub invited: i64,

@@ -181,7 +181,7 @@ pub struct Filter {
     pub q: Option<String>,
     /// Listings the matching index finds for `q` with the matching analysis (across
     /// languages through the glossary); they pass the `q` filter too.
-    pub q_ids: Vec<String>,
+    pub q_ids: Vec<ListingId>,
     /// Organizations whose drafts and closed listings the caller may also see
     /// (`None`: the bureau, who sees everything).
     pub insider_of: Option<Vec<OrganizationId>>,
@@ -288,7 +288,7 @@ pub fn changes_after(
     conn: &mut DbConnection,
     position: i32,
     limit: i64,
-) -> QueryResult<Vec<(i32, String)>> {
+) -> QueryResult<Vec<(i32, ListingId)>> {
     index_changes::table
         .filter(index_changes::seq.gt(position))
         .order(index_changes::seq.asc())
@@ -305,14 +305,14 @@ pub fn last_change(conn: &mut DbConnection) -> QueryResult<i32> {
 }
 
 /// Whether a listing may be matched: published, and its organization verified.
-pub fn matchable(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(Listing, Lists)>> {
-    Ok(matchable_among(conn, &[id.to_owned()])?.remove(id))
+pub fn matchable(conn: &mut DbConnection, id: &ListingId) -> QueryResult<Option<(Listing, Lists)>> {
+    Ok(matchable_among(conn, std::slice::from_ref(id))?.remove(id))
 }
 
 /// The matchable listings among `ids`, with their lists, by id (five queries in all).
 pub fn matchable_among(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[ListingId],
 ) -> QueryResult<HashMap<ListingId, (Listing, Lists)>> {
     // Primary-key lookups only, so the plan does not depend on SQLite's statistics being
     // current (see the connection setup in `db`): with a join and status filters, a planner

@@ -17,7 +17,7 @@ use crate::app::pagination::{self, Page};
 use crate::app::when::Day;
 use crate::app::{AuthUser, ListingText, Viewer, audit, load_viewer, text};
 use crate::db::DbConnection;
-use crate::db::ids::{ListingId, OrganizationId};
+use crate::db::ids::ListingId;
 use crate::db::types::now;
 use crate::error::ApiError;
 use crate::organizations::domain::{MemberRole, OrgStatus};
@@ -138,7 +138,7 @@ pub fn create(
         .unwrap_or_else(|| detect_language(&format!("{title} {description}")));
     let created_by = user.id.clone();
     let viewer = load_viewer(conn, Some(user))?;
-    let org = crate::organizations::model::find(conn, &OrganizationId::from(body.organization_id))?
+    let org = crate::organizations::model::find(conn, &body.organization_id)?
         .filter(|o| viewer.can_see(&o.id, o.status()))
         .ok_or_else(|| {
             ApiError::field(
@@ -220,7 +220,7 @@ pub fn list(
         mode: q.mode,
         trl_min: q.trl_min,
         trl_max: q.trl_max,
-        organization_id: q.organization_id.map(OrganizationId::from),
+        organization_id: q.organization_id,
         status: q.status,
         q: text,
         q_ids,

@@ -8,6 +8,7 @@ use super::domain::{Language, Mode, Side};
 use super::model::{Listing, Lists};
 use crate::app::doc_schema::narrowed_schema;
 use crate::app::when::Day;
+use crate::db::ids::{ListingId, OrganizationId};
 use crate::db::types::utc;
 
 /// A new need or capability. Needs are posted by enterprises; capabilities by universities,
@@ -15,7 +16,8 @@ use crate::db::types::utc;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewListing {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[schema(min_length = 1, max_length = 10_000)]
@@ -95,10 +97,12 @@ narrowed_schema!(
 /// A need or a capability.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListingView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ListingId,
     /// `need` or `capability`.
     pub side: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub title: String,
     pub description: String,
     pub keywords: Vec<String>,
@@ -131,9 +135,9 @@ impl ListingView {
         ListingView {
             trl_required: if need { l.trl } else { None },
             trl: if need { None } else { l.trl },
-            id: l.id.into(),
+            id: l.id,
             side: l.side.as_str().to_owned(),
-            organization_id: l.organization_id.into(),
+            organization_id: l.organization_id,
             title: l.title,
             description: l.description,
             keywords: lists.keywords,
@@ -163,7 +167,8 @@ pub struct ListingQuery {
     pub mode: Option<Mode>,
     pub trl_min: Option<i32>,
     pub trl_max: Option<i32>,
-    pub organization_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub organization_id: Option<OrganizationId>,
     /// Others than members and the bureau see `published` only.
     pub status: Option<super::domain::ListingStatus>,
     /// Free text in title, description or keywords. At most 200 characters (422 `q_too_long`).

@@ -9,6 +9,7 @@ pub mod sync;
 pub mod views;
 
 use crate::app::{ListingText, RouteTable};
+use crate::db::ids::ListingId;
 
 pub fn routes(r: &mut RouteTable) {
     r.get("/api/v1/needs/{id}/matches", routes::need_matches);
@@ -21,7 +22,7 @@ pub fn routes(r: &mut RouteTable) {
 
 /// List filters (`needs?q=`) read words as the engine does.
 impl ListingText for engine::Engine {
-    fn ids_containing(&self, side: &str, text: &str, max: usize) -> anyhow::Result<Vec<String>> {
+    fn ids_containing(&self, side: &str, text: &str, max: usize) -> anyhow::Result<Vec<ListingId>> {
         match engine::Side::parse(side) {
             Some(side) => engine::Engine::ids_containing(self, side, text, max),
             None => Ok(Vec::new()),

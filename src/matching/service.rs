@@ -65,7 +65,7 @@ pub fn ranked(
     let tree = field_tree(conn)?;
     let found = engine.search(query, &tree, limit * 2)?;
     // The index may trail the database by a moment; the database has the last word.
-    let ids: Vec<String> = found.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<ListingId> = found.iter().map(|m| m.id.clone()).collect();
     let mut live = listings::matchable_among(conn, &ids)?;
     let mut codes: Vec<String> = found
         .iter()

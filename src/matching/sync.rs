@@ -13,6 +13,7 @@ use tokio::sync::{Notify, watch};
 use super::engine::reuse::VectorCounts;
 use super::engine::{Doc, Engine, Query, Side as EngineSide};
 use super::notices::{self, NoticeSettings};
+use crate::db::ids::ListingId;
 use crate::db::{Db, DbConnection};
 use crate::listings::domain::Side as ListingSide;
 use crate::listings::model::{self, Listing, Lists};
@@ -27,13 +28,13 @@ fn mode_names(lists: &Lists) -> Vec<String> {
 /// The engine's view of a listing.
 pub fn doc_of(l: &Listing, lists: &Lists) -> Doc {
     Doc {
-        id: l.id.to_string(),
+        id: l.id.clone(),
         side: if l.side == ListingSide::Need {
             EngineSide::Need
         } else {
             EngineSide::Capability
         },
-        organization_id: l.organization_id.to_string(),
+        organization_id: l.organization_id.clone(),
         title: l.title.clone(),
         description: l.description.clone(),
         keywords: lists.keywords.clone(),
@@ -58,8 +59,8 @@ pub fn query_for(l: &Listing, lists: &Lists) -> Query {
         modes: mode_names(lists),
         trl: l.trl.and_then(|t| u8::try_from(t).ok()),
         region_code: Some(l.region_code.clone()),
-        exclude_id: Some(l.id.to_string()),
-        exclude_organization: Some(l.organization_id.to_string()),
+        exclude_id: Some(l.id.clone()),
+        exclude_organization: Some(l.organization_id.clone()),
     }
 }
 
@@ -67,7 +68,7 @@ pub fn query_for(l: &Listing, lists: &Lists) -> Query {
 fn apply(
     engine: &Engine,
     conn: &mut DbConnection,
-    listing_id: &str,
+    listing_id: &ListingId,
 ) -> anyhow::Result<Option<(Listing, Lists)>> {
     match model::matchable(conn, listing_id)? {
         Some((l, lists)) => {

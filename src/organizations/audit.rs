@@ -19,7 +19,8 @@ use crate::extract::ApiQuery;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: String,
-    pub actor_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub actor_id: Option<UserId>,
     /// e.g. `organization_verified`, `member_removed`, `region_created`.
     pub action: String,
     /// `organization`, `region`, `field`, `user`...
@@ -33,7 +34,7 @@ impl From<Entry> for AuditEntry {
     fn from(e: Entry) -> Self {
         AuditEntry {
             id: e.id,
-            actor_id: e.actor_id.map(String::from),
+            actor_id: e.actor_id,
             action: e.action,
             subject_type: e.subject_type,
             subject_id: e.subject_id,
@@ -49,7 +50,8 @@ impl From<Entry> for AuditEntry {
 pub struct AuditQuery {
     pub subject_type: Option<String>,
     pub subject_id: Option<String>,
-    pub actor_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub actor_id: Option<UserId>,
     pub action: Option<String>,
     /// Entries at or after this time (a day: from its start, Beijing time).
     pub since: Option<Bound>,
@@ -64,7 +66,7 @@ impl AuditQuery {
         Filter {
             subject_type: self.subject_type,
             subject_id: self.subject_id,
-            actor_id: self.actor_id.map(UserId::from),
+            actor_id: self.actor_id,
             action: self.action,
             since: self.since.map(|b| b.start().naive_utc()),
             until: self.until.map(|b| b.end().naive_utc()),

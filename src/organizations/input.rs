@@ -128,10 +128,7 @@ pub fn draft(
         contact_phone: contact.and_then(|c| c.phone),
         is_leading: false,
         is_sample: false,
-        parent_id: b
-            .parent_id
-            .filter(|p| !p.is_empty())
-            .map(OrganizationId::from),
+        parent_id: b.parent_id.filter(|p| !p.is_empty()),
         status: OrgStatus::Pending,
         status_reason: None,
         created_by: user_id.cloned(),
@@ -189,9 +186,7 @@ pub fn apply(org: &mut Organization, c: &OrganizationChanges) -> Result<Edit, Ap
         org.region_code = r.trim().to_owned();
     }
     if let Some(p) = &c.parent_id {
-        org.parent_id = Some(p.clone())
-            .filter(|p| !p.is_empty())
-            .map(OrganizationId::from);
+        org.parent_id = Some(p.clone()).filter(|p| !p.is_empty());
     }
     if let Some(l) = c.is_leading {
         org.is_leading = l;
@@ -238,7 +233,7 @@ mod tests {
             website: None,
             address: None,
             contact: None,
-            parent_id: Some(String::new()),
+            parent_id: Some(String::new().into()),
         }
     }
 

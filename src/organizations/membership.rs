@@ -40,7 +40,7 @@ pub async fn members(
             for m in model::members(conn, &id)? {
                 out.push(MemberView {
                     role: m.role.as_str().to_owned(),
-                    user_id: m.user_id.into(),
+                    user_id: m.user_id,
                     display_name: m.display_name,
                     email: m.email,
                     joined_at: utc(m.created_at),
@@ -53,8 +53,8 @@ pub async fn members(
 
 fn invitation_view(i: Invitation) -> InvitationView {
     InvitationView {
-        id: i.id.into(),
-        organization_id: i.organization_id.into(),
+        id: i.id,
+        organization_id: i.organization_id,
         email: i.email,
         role: i.role.as_str().to_owned(),
         expires_at: utc(i.expires_at),
@@ -251,7 +251,7 @@ pub async fn accept_invitation(
                 )?;
             }
             Ok(MemberView {
-                user_id: user.id.into(),
+                user_id: user.id,
                 display_name: user.display_name,
                 email: user.email,
                 role: inv.role.as_str().to_owned(),

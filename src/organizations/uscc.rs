@@ -239,7 +239,7 @@ mod tests {
         assert!(Uscc::parse("91430111MA4L41YT1U").unwrap().check_ok);
         let flagged = Uscc::parse("91350100M0001TGQXM").unwrap();
         assert!(!flagged.check_ok);
-        assert_eq!(flagged.warnings[0].code, "uscc_check_character");
+        assert_eq!(flagged.warnings[0].code, ErrorCode::UsccCheckCharacter);
         assert!(
             flagged.warnings[0].message.contains("`1`, not `M`"),
             "{:?}",
@@ -297,7 +297,7 @@ mod tests {
         );
         assert!(!mismatch("430111", "unknown"));
         let w = division_warning(&code_in("371602"), "zouping", &rows()).unwrap();
-        assert_eq!(w.code, "uscc_region_mismatch");
+        assert_eq!(w.code, ErrorCode::UsccRegionMismatch);
         assert!(
             w.message.contains("371602") && w.message.contains("371681"),
             "{}",

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{MemberRole, OrgKind, OrgStatus};
 use super::model::Organization;
 pub use crate::app::Viewer;
-use crate::db::ids::OrganizationId;
+use crate::db::ids::{InvitationId, OrganizationId, UserId};
 use crate::db::types::utc;
 use crate::error::FieldError;
 
@@ -61,7 +61,8 @@ pub struct NewOrganization {
     pub address: Option<String>,
     pub contact: Option<Contact>,
     /// A parent organization (a university's institute, a group's subsidiary).
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<OrganizationId>,
 }
 
 /// Only the fields sent change; an empty string clears an optional text. `status` cannot be
@@ -91,7 +92,8 @@ pub struct OrganizationChanges {
     #[schema(max_length = 300)]
     pub address: Option<String>,
     pub contact: Option<Contact>,
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<OrganizationId>,
     /// Bureau only.
     pub is_leading: Option<bool>,
 }
@@ -99,7 +101,8 @@ pub struct OrganizationChanges {
 /// An organization as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganizationView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrganizationId,
     pub kind: String,
     pub name: String,
     pub name_en: Option<String>,
@@ -126,7 +129,8 @@ pub struct OrganizationView {
     pub is_leading: bool,
     /// Part of the demo data set.
     pub is_sample: bool,
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<OrganizationId>,
     /// `pending`, `verified`, `rejected` or `suspended`.
     pub status: String,
     /// Reason of the last review action (insiders only).
@@ -164,7 +168,7 @@ impl OrganizationView {
             warnings: insider.then(Vec::new),
             status_reason: if insider { org.status_reason } else { None },
             contact,
-            id: org.id.into(),
+            id: org.id,
             kind: org.kind.as_str().to_owned(),
             name: org.name,
             name_en: org.name_en,
@@ -177,7 +181,7 @@ impl OrganizationView {
             address: org.address,
             is_leading: org.is_leading,
             is_sample: org.is_sample,
-            parent_id: org.parent_id.map(String::from),
+            parent_id: org.parent_id,
             status: org.status.as_str().to_owned(),
             created_at: utc(org.created_at),
             updated_at: utc(org.updated_at),
@@ -188,7 +192,8 @@ impl OrganizationView {
 /// A member of an organization.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberView {
-    pub user_id: String,
+    #[schema(value_type = String)]
+    pub user_id: UserId,
     pub display_name: String,
     pub email: String,
     /// `owner` or `member`.
@@ -211,8 +216,10 @@ pub struct Invite {
 /// An invitation sent by email.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
-    pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub id: InvitationId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub email: String,
     pub role: String,
     pub expires_at: DateTime<Utc>,

@@ -11,8 +11,8 @@ use super::views::{MilestoneChanges, MilestoneView, NewMilestone, NewNote, NoteV
 use crate::app::when::Day;
 use crate::app::{AppState, AuthUser, Postman, text};
 use crate::db::DbConnection;
-use crate::db::ids::{MilestoneId, ProjectId};
-use crate::db::types::{new_id, now};
+use crate::db::ids::{MilestoneId, NoteId, ProjectId};
+use crate::db::types::now;
 use crate::error::ApiError;
 
 /// A project's milestones, by due date.
@@ -136,7 +136,7 @@ pub fn add_note(
     let body = text::required("body", &b.body, 5000, &mut errors);
     ApiError::fields(errors)?;
     let note = Note {
-        id: new_id(),
+        id: NoteId::new(),
         project_id: x.id,
         author_id: Some(user.id.clone()),
         body,

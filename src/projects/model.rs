@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::domain::{Category, Stage};
 use crate::db::DbConnection;
-use crate::db::ids::{MilestoneId, OrganizationId, ProjectId, UserId};
+use crate::db::ids::{AgreementId, MilestoneId, NoteId, OrganizationId, ProjectId, UserId};
 use crate::db::schema::{
     milestones as ms, project_agreements as pa, project_notes as pn, project_partners as pp,
     projects as p,
@@ -51,7 +51,7 @@ pub struct Milestone {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = pn)]
 pub struct Note {
-    pub id: String,
+    pub id: NoteId,
     pub project_id: ProjectId,
     pub author_id: Option<UserId>,
     pub body: String,
@@ -179,7 +179,7 @@ pub fn list(conn: &mut DbConnection, f: &ProjectFilter, limit: i64) -> QueryResu
 #[derive(Default)]
 pub struct Details {
     pub partners: HashMap<ProjectId, Vec<OrganizationId>>,
-    pub agreements: HashMap<ProjectId, Vec<String>>,
+    pub agreements: HashMap<ProjectId, Vec<AgreementId>>,
     pub milestones: HashMap<ProjectId, Vec<Milestone>>,
     pub notes: HashMap<ProjectId, Vec<Note>>,
 }
@@ -203,7 +203,7 @@ pub fn details(
         .filter(pa::project_id.eq_any(ids))
         .select((pa::project_id, pa::agreement_id))
         .order(pa::agreement_id)
-        .load::<(ProjectId, String)>(conn)?
+        .load::<(ProjectId, AgreementId)>(conn)?
     {
         d.agreements.entry(pid).or_default().push(a);
     }
@@ -235,8 +235,8 @@ pub fn details(
 pub fn set_links(
     conn: &mut DbConnection,
     id: &ProjectId,
-    partners: Option<&[String]>,
-    agreements: Option<&[String]>,
+    partners: Option<&[OrganizationId]>,
+    agreements: Option<&[AgreementId]>,
 ) -> QueryResult<()> {
     if let Some(list) = partners {
         diesel::delete(pp::table.filter(pp::project_id.eq(id))).execute(conn)?;

@@ -57,20 +57,19 @@ pub fn load(
 /// Partners: existing organizations other than the owner.
 fn check_partners(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[OrganizationId],
     owner: &OrganizationId,
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for (n, id) in ids.iter().enumerate() {
         let field = format!("partner_organization_ids[{n}]");
-        let id = OrganizationId::from(id.as_str());
-        if id == *owner {
+        if id == owner {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OwnerIsPartner,
                 Text::key("problem.owner_is_partner"),
             ));
-        } else if orgs::find(conn, &id)?.is_none() {
+        } else if orgs::find(conn, id)?.is_none() {
             errors.push(FieldError::new(
                 field,
                 ErrorCode::OrganizationUnknown,
@@ -83,11 +82,11 @@ fn check_partners(
 
 fn check_agreements(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[AgreementId],
     errors: &mut Vec<FieldError>,
 ) -> Result<(), ApiError> {
     for (n, id) in ids.iter().enumerate() {
-        if !crate::collaboration::model::agreement_exists(conn, &AgreementId::from(id.as_str()))? {
+        if !crate::collaboration::model::agreement_exists(conn, id)? {
             errors.push(FieldError::new(
                 format!("agreement_ids[{n}]"),
                 ErrorCode::AgreementUnknown,

@@ -1,6 +1,6 @@
 //! The project services and the overdue pass against a real (in-memory SQLite) database.
 
-use crate::db::ids::{MilestoneId, ProjectId};
+use crate::db::ids::{MilestoneId, OrganizationId, ProjectId};
 use chrono::NaiveDate;
 
 use super::domain::{Category, Stage};
@@ -49,10 +49,7 @@ fn project(w: &mut World) -> ProjectId {
         agreement_ids: vec![],
         stage: None,
     };
-    service::create(&mut w.conn, &w.bureau, b)
-        .unwrap()
-        .id
-        .into()
+    service::create(&mut w.conn, &w.bureau, b).unwrap().id
 }
 
 fn milestone(
@@ -71,7 +68,6 @@ fn milestone(
     milestones::create(&mut w.conn, &w.bureau, project, b)
         .unwrap()
         .id
-        .into()
 }
 
 fn bureau_notices(c: &mut DbConnection) -> i64 {
@@ -136,7 +132,7 @@ fn owners_move_the_stage_partners_see_and_only_the_bureau_edits() {
     assert!(service::get(c, &w.partner, &p).unwrap().notes.is_empty());
     let v = service::update(c, postman, &w.bureau, &p, rename()).unwrap();
     assert_eq!(v.name, "New");
-    assert_eq!(v.partner_organization_ids, ["univ"]);
+    assert_eq!(v.partner_organization_ids, [OrganizationId::from("univ")]);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain::{Category, Stage, overdue};
 use super::model::{Details, Milestone, Note, Project};
 use crate::app::when::Day;
+use crate::db::ids::{AgreementId, MilestoneId, NoteId, OrganizationId, ProjectId, UserId};
 use crate::db::types::utc;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -14,9 +15,11 @@ use crate::db::types::utc;
 pub struct NewProject {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    pub owner_organization_id: String,
+    #[schema(value_type = String)]
+    pub owner_organization_id: OrganizationId,
     #[serde(default)]
-    pub partner_organization_ids: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub partner_organization_ids: Vec<OrganizationId>,
     pub region_code: String,
     pub category: Category,
     /// Yuan, 0 to 10^12.
@@ -29,7 +32,8 @@ pub struct NewProject {
     pub year: i32,
     /// Agreements this project grows from.
     #[serde(default)]
-    pub agreement_ids: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub agreement_ids: Vec<AgreementId>,
     /// Default `approved`.
     pub stage: Option<Stage>,
 }
@@ -49,8 +53,10 @@ pub struct ProjectChanges {
     pub year: Option<i32>,
     /// Owners and the bureau may move the stage; reaching `operation` tells the bureau.
     pub stage: Option<Stage>,
-    pub partner_organization_ids: Option<Vec<String>>,
-    pub agreement_ids: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub partner_organization_ids: Option<Vec<OrganizationId>>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub agreement_ids: Option<Vec<AgreementId>>,
 }
 
 impl ProjectChanges {
@@ -129,7 +135,8 @@ pub struct ProjectQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MilestoneView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: MilestoneId,
     pub name: String,
     pub stage: Option<String>,
     pub due_on: NaiveDate,
@@ -143,7 +150,7 @@ impl MilestoneView {
     pub fn new(m: Milestone, today: NaiveDate) -> Self {
         MilestoneView {
             overdue: overdue(m.due_on, m.done_on, today),
-            id: m.id.into(),
+            id: m.id,
             name: m.name,
             stage: m.stage.map(|s| s.as_str().to_owned()),
             due_on: m.due_on,
@@ -156,8 +163,10 @@ impl MilestoneView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoteView {
-    pub id: String,
-    pub author_id: Option<String>,
+    #[schema(value_type = String)]
+    pub id: NoteId,
+    #[schema(value_type = Option<String>)]
+    pub author_id: Option<UserId>,
     pub body: String,
     pub created_at: DateTime<Utc>,
 }
@@ -166,7 +175,7 @@ impl From<Note> for NoteView {
     fn from(n: Note) -> Self {
         NoteView {
             id: n.id,
-            author_id: n.author_id.map(String::from),
+            author_id: n.author_id,
             body: n.body,
             created_at: utc(n.created_at),
         }
@@ -175,10 +184,13 @@ impl From<Note> for NoteView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ProjectId,
     pub name: String,
-    pub owner_organization_id: String,
-    pub partner_organization_ids: Vec<String>,
+    #[schema(value_type = String)]
+    pub owner_organization_id: OrganizationId,
+    #[schema(value_type = Vec<String>)]
+    pub partner_organization_ids: Vec<OrganizationId>,
     pub region_code: String,
     pub category: String,
     pub planned_investment: Option<i64>,
@@ -186,7 +198,8 @@ pub struct ProjectView {
     pub year: i32,
     /// `approved`, `construction`, `trial_production` or `operation`.
     pub stage: String,
-    pub agreement_ids: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub agreement_ids: Vec<AgreementId>,
     pub milestones: Vec<MilestoneView>,
     pub overdue_milestones: usize,
     /// Tracking notes: the bureau's, visible to the bureau only.
@@ -208,10 +221,7 @@ impl ProjectView {
         ProjectView {
             overdue_milestones: milestones.iter().filter(|m| m.overdue).count(),
             milestones,
-            partner_organization_ids: (d.partners.remove(&x.id).unwrap_or_default())
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            partner_organization_ids: d.partners.remove(&x.id).unwrap_or_default(),
             agreement_ids: d.agreements.remove(&x.id).unwrap_or_default(),
             notes: d
                 .notes
@@ -220,9 +230,9 @@ impl ProjectView {
                 .into_iter()
                 .map(NoteView::from)
                 .collect(),
-            id: x.id.into(),
+            id: x.id,
             name: x.name,
-            owner_organization_id: x.owner_organization_id.into(),
+            owner_organization_id: x.owner_organization_id,
             region_code: x.region_code,
             category: x.category.as_str().to_owned(),
             planned_investment: x.planned_investment_yuan,

@@ -5,13 +5,13 @@
 
 use super::page::Page;
 use crate::collaboration::agreements;
-use crate::db::ids::OrganizationId;
+use crate::db::ids::{InterestId, OrganizationId};
 use crate::error::ApiError;
 use crate::organizations::model as orgs;
 
 /// An agreement as the interests page lists it.
 pub struct Shown {
-    pub interest_id: String,
+    pub interest_id: InterestId,
     pub need_side: String,
     pub provider: String,
     pub mode: &'static str,
@@ -37,9 +37,9 @@ pub async fn of_user(p: &Page, user: crate::app::AuthUser) -> Result<Vec<Shown>,
             Ok::<_, ApiError>((rows, orgs::names(conn, &ids)?))
         })
         .await?;
-    let name = |id: &str| match names.get(id) {
+    let name = |id: &OrganizationId| match names.get(id) {
         Some((zh, en)) => p.locale.pick(zh, en.as_deref()).to_owned(),
-        None => id.to_owned(),
+        None => id.to_string(),
     };
     Ok(rows
         .into_iter()
@@ -51,7 +51,7 @@ pub async fn of_user(p: &Page, user: crate::app::AuthUser) -> Result<Vec<Shown>,
             value: (a.value_yuan).map(|y| {
                 crate::i18n::fill(p.t("project.yuan"), &[("n", &crate::money::grouped(y))])
             }),
-            interest_id: a.interest_id.into(),
+            interest_id: a.interest_id,
         })
         .collect())
 }

@@ -7,6 +7,7 @@ use askama::Template;
 
 use super::listings::path_of;
 use super::page::{Page, ok};
+use crate::db::ids::OrganizationId;
 use crate::listings::domain::{Side, may_post};
 use crate::listings::service as listings;
 use crate::listings::views::{ListingQuery, ListingView};
@@ -15,7 +16,7 @@ use crate::organizations::service::my_organizations;
 
 /// One of the user's organizations and its listings.
 pub struct Org {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub kind: &'static str,
     pub status: String,
@@ -25,7 +26,7 @@ pub struct Org {
     pub new: Vec<(String, &'static str)>,
 }
 
-fn new_links(p: &Page, org_id: &str, kind: &str) -> Vec<(String, &'static str)> {
+fn new_links(p: &Page, org_id: &OrganizationId, kind: &str) -> Vec<(String, &'static str)> {
     let Ok(kind) = kind.parse::<OrgKind>() else {
         return Vec::new();
     };
@@ -71,14 +72,14 @@ struct Dashboard<'a> {
     events: Vec<super::events::Shown>,
 }
 
-fn query(org: &str) -> ListingQuery {
+fn query(org: &OrganizationId) -> ListingQuery {
     ListingQuery {
         field: None,
         region: None,
         mode: None,
         trl_min: None,
         trl_max: None,
-        organization_id: Some(org.to_owned()),
+        organization_id: Some(org.clone()),
         status: None,
         q: None,
         limit: Some(crate::app::pagination::Limit(50)),
@@ -91,7 +92,7 @@ fn query(org: &str) -> ListingQuery {
 /// `GET /api/v1/needs?organization_id=` and `/capabilities?organization_id=` list them.
 pub async fn listings_of(
     p: &Page,
-    ids: Vec<String>,
+    ids: Vec<OrganizationId>,
 ) -> Result<Vec<ListingView>, crate::error::ApiError> {
     let index = p.state.listing_text.clone();
     let user = p.user.clone();
@@ -119,7 +120,7 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
         Ok(list) => list,
         Err(e) => return p.error(&e),
     };
-    let ids: Vec<String> = mine.iter().map(|o| o.id.clone()).collect();
+    let ids: Vec<OrganizationId> = mine.iter().map(|o| o.id.clone()).collect();
     let all = match listings_of(&p, ids).await {
         Ok(all) => all,
         Err(e) => return p.error(&e),

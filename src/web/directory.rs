@@ -2,6 +2,7 @@
 //! region and technology field, each shown by its name (the codes stay in the URL).
 //! It calls the same function as `GET /api/v1/organizations`.
 
+use crate::db::ids::OrganizationId;
 use crate::error::{ErrorCode, FieldError};
 use std::collections::HashMap;
 
@@ -66,7 +67,7 @@ pub fn flatten(tree: &[TreeNode]) -> (Vec<Choice>, HashMap<String, String>) {
 
 /// An organization as the directory lists it, every code turned into its name.
 pub struct Entry {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub other_name: Option<String>,
     pub kind: &'static str,

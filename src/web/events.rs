@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{FormErrors, Page, PageForm, ok, render};
-use crate::db::ids::EventId;
+use crate::db::ids::{EventId, OrganizationId};
 use crate::events::calendar::service::event_with_calendar;
 use crate::events::registrations::service::register_attendees;
 use crate::events::service::event_list;
@@ -17,7 +17,7 @@ use crate::organizations::service::acting_organizations;
 
 /// An event as the pages show it: in the page's language, times in the event's zone.
 pub struct Shown {
-    pub id: String,
+    pub id: EventId,
     pub title: String,
     pub kind: &'static str,
     pub when: String,
@@ -102,7 +102,7 @@ struct EventPage<'a> {
     p: &'a Page,
     e: Shown,
     /// The user's verified organizations: (id, name).
-    orgs: Vec<(String, String)>,
+    orgs: Vec<(OrganizationId, String)>,
     errors: FormErrors,
     rows: Vec<usize>,
     done: Vec<RegistrationView>,
@@ -164,7 +164,7 @@ pub async fn event_ics(p: Page, id: web::Path<EventId>) -> HttpResponse {
 /// are not sent on).
 #[derive(Deserialize)]
 pub struct RegisterForm {
-    organization_id: String,
+    organization_id: OrganizationId,
     #[serde(default)]
     name_0: String,
     #[serde(default)]

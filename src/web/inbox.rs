@@ -14,7 +14,7 @@ use crate::notifications::inbox::{self, NotificationView};
 
 /// A notice as the inbox lists it.
 pub struct Shown {
-    pub id: String,
+    pub id: NotificationId,
     pub topic: &'static str,
     pub title: String,
     pub body: String,

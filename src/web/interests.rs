@@ -31,7 +31,7 @@ const REASONS: [DeclineReason; 6] = [
 
 /// An interest as the pages show it.
 pub struct Shown {
-    pub id: String,
+    pub id: InterestId,
     pub from: String,
     pub to: String,
     pub target_path: String,

@@ -98,7 +98,7 @@ impl Form {
     pub fn from_view(l: &ListingView) -> Form {
         let text = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
         Form {
-            organization_id: l.organization_id.clone(),
+            organization_id: l.organization_id.to_string(),
             title: l.title.clone(),
             description: l.description.clone(),
             keywords: l.keywords.join(", "),
@@ -161,7 +161,7 @@ impl Form {
     pub fn new_listing(self, side: Side) -> Result<NewListing, ApiError> {
         let t = self.typed(side)?;
         Ok(NewListing {
-            organization_id: self.organization_id,
+            organization_id: self.organization_id.into(),
             title: self.title,
             description: self.description,
             keywords: Some(t.keywords),

@@ -50,10 +50,10 @@ impl Names {
     }
 
     /// The organization's name in the page's language (the English name when it has one).
-    pub fn org(&self, p: &Page, id: &str) -> String {
+    pub fn org(&self, p: &Page, id: &OrganizationId) -> String {
         match self.orgs.get(id) {
             Some((zh, en)) => p.locale.pick(zh, en.as_deref()).to_owned(),
-            None => id.into(),
+            None => id.to_string(),
         }
     }
 }
@@ -78,7 +78,7 @@ pub struct Shown {
     pub status: String,
     pub status_name: &'static str,
     pub organization: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub description: String,
     pub keywords: String,
     pub fields: Vec<String>,
@@ -88,7 +88,7 @@ pub struct Shown {
     pub deadline: Option<String>,
 }
 
-pub fn path_of(side: &str, id: &str) -> String {
+pub fn path_of(side: &str, id: &ListingId) -> String {
     match side {
         "need" => format!("/needs/{id}"),
         _ => format!("/capabilities/{id}"),
@@ -183,7 +183,7 @@ struct ListingPage<'a> {
     matches: Vec<Matched>,
     /// The organizations the user may act for (verified, a member), which may express
     /// interest: (id, name).
-    senders: Vec<(String, String)>,
+    senders: Vec<(OrganizationId, String)>,
     /// For its members: the lifecycle actions that apply now, (action, label).
     actions: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
@@ -269,6 +269,21 @@ fn matched(p: &Page, matches: Vec<MatchItem>, names: &Names, region: &str) -> Ve
         .collect()
 }
 
+/// The organizations a visitor who is no member may express interest for: (id, name).
+async fn senders(
+    p: &Page,
+    own: bool,
+) -> Result<Vec<(OrganizationId, String)>, crate::error::ApiError> {
+    match (&p.user, own) {
+        (Some(u), false) => Ok(acting_organizations(&p.state, u.clone())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect()),
+        _ => Ok(Vec::new()),
+    }
+}
+
 async fn show(
     p: &Page,
     engine: web::Data<Engine>,
@@ -288,12 +303,9 @@ async fn show(
         matches,
         org_names,
     } = loaded;
-    let senders = match (&p.user, own) {
-        (Some(u), false) => match acting_organizations(&p.state, u.clone()).await {
-            Ok(list) => list.into_iter().map(|o| (o.id, o.name)).collect(),
-            Err(e) => return p.error(&e),
-        },
-        _ => Vec::new(),
+    let senders = match senders(p, own).await {
+        Ok(s) => s,
+        Err(e) => return p.error(&e),
     };
     let names = Names {
         fields,
@@ -333,7 +345,7 @@ pub async fn listing_page(
 
 #[derive(Deserialize)]
 pub struct InterestForm {
-    organization_id: String,
+    organization_id: OrganizationId,
     #[serde(default)]
     message: String,
 }
@@ -353,8 +365,8 @@ pub async fn express_interest(
     let f = form.0;
     let b = NewInterest {
         from_organization_id: f.organization_id,
-        need_id: (side == Side::Need).then(|| id.to_string()),
-        capability_id: (side == Side::Capability).then(|| id.to_string()),
+        need_id: (side == Side::Need).then(|| id.clone()),
+        capability_id: (side == Side::Capability).then(|| id.clone()),
         message: f.message,
     };
     match actions::express(&p.state, user, b).await {

@@ -24,7 +24,7 @@ use crate::organizations::workflow;
 
 /// An organization as its page shows it, every code turned into its name.
 pub struct Shown {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub other_name: Option<String>,
     pub kind: &'static str,
@@ -137,6 +137,11 @@ async fn member_list(p: &Page, o: &OrganizationView) -> Result<Option<Vec<Member
     ))
 }
 
+/// A code's name, or the code when it has none.
+fn named(names: &std::collections::HashMap<String, String>, code: &str) -> String {
+    names.get(code).cloned().unwrap_or_else(|| code.to_owned())
+}
+
 async fn show(
     p: &Page,
     id: OrganizationId,
@@ -159,15 +164,12 @@ async fn show(
         Ok(x) => x,
         Err(e) => return p.error(&e),
     };
-    let name = |names: &std::collections::HashMap<String, String>, c: &String| {
-        names.get(c).cloned().unwrap_or_else(|| c.clone())
-    };
     let fields: Vec<String> = o
         .field_codes
         .iter()
-        .map(|c| name(&field_names, c))
+        .map(|c| named(&field_names, c))
         .collect();
-    let region = name(&region_names, &o.region_code);
+    let region = named(&region_names, &o.region_code);
     let tpl = OrganizationPage {
         actions: actions(p, &o.status),
         o: shown(p, o, &fields, region),

@@ -16,7 +16,7 @@ use super::directory::{Choice, flatten};
 use super::listing_form::{Form, trl_field};
 use super::listings::{path_of, side_of};
 use super::page::{FormErrors, Page, PageForm, render};
-use crate::db::ids::ListingId;
+use crate::db::ids::{ListingId, OrganizationId};
 use crate::error::ApiError;
 use crate::listings::domain::{Mode, Side, may_post};
 use crate::listings::service as listings;
@@ -34,7 +34,7 @@ struct FormPage<'a> {
     action: String,
     back: String,
     /// Creating: the organizations to post for, (id, name); editing: none.
-    orgs: Option<Vec<(String, String)>>,
+    orgs: Option<Vec<(OrganizationId, String)>>,
     /// Whether the form is shown (not when creating for no organization).
     open: bool,
     trl_name: &'static str,
@@ -49,11 +49,11 @@ struct FormPage<'a> {
 /// A new listing's form, or the form of the listing `id`.
 enum Target {
     New,
-    Edit(String),
+    Edit(ListingId),
 }
 
 /// The organizations the user may post a listing of `side` for.
-async fn posters(p: &Page, side: Side) -> Result<Vec<(String, String)>, ApiError> {
+async fn posters(p: &Page, side: Side) -> Result<Vec<(OrganizationId, String)>, ApiError> {
     let Some(user) = p.user.clone() else {
         return Ok(Vec::new());
     };
@@ -105,7 +105,11 @@ async fn choices(p: &Page, side: Side, target: &Target) -> Result<Choices, ApiEr
     Ok((flatten(&fields).0, flatten(&regions).0, orgs))
 }
 
-type Choices = (Vec<Choice>, Vec<Choice>, Option<Vec<(String, String)>>);
+type Choices = (
+    Vec<Choice>,
+    Vec<Choice>,
+    Option<Vec<(OrganizationId, String)>>,
+);
 
 async fn show(
     p: &Page,
@@ -158,7 +162,7 @@ fn hidden(e: ApiError) -> ApiError {
 
 #[derive(Deserialize)]
 pub struct NewQuery {
-    organization_id: Option<String>,
+    organization_id: Option<OrganizationId>,
 }
 
 /// `GET /needs/new` and `GET /capabilities/new` (`?organization_id=` chooses one).
@@ -167,7 +171,11 @@ pub async fn new_page(p: Page, kind: web::Path<String>, q: web::Query<NewQuery>)
         return p.redirect(&format!("/sign-in?next=/{kind}/new"));
     }
     let f = Form {
-        organization_id: q.into_inner().organization_id.unwrap_or_default(),
+        organization_id: q
+            .into_inner()
+            .organization_id
+            .map(String::from)
+            .unwrap_or_default(),
         ..Form::default()
     };
     let ok = StatusCode::OK;
@@ -221,15 +229,7 @@ pub async fn edit_page(p: Page, path: web::Path<(String, ListingId)>) -> HttpRes
     match read.await {
         Ok(l) => {
             let (f, ok) = (Form::from_view(&l), StatusCode::OK);
-            show(
-                &p,
-                side,
-                Target::Edit(id.into()),
-                f,
-                FormErrors::default(),
-                ok,
-            )
-            .await
+            show(&p, side, Target::Edit(id), f, FormErrors::default(), ok).await
         }
         Err(e) => p.error(&hidden(e)),
     }
@@ -256,6 +256,6 @@ pub async fn update(
     match write.await.map_err(hidden) {
         Ok(v) => p.redirect(&path_of(&v.side, &v.id)),
         Err(ApiError::NotFound) => p.error(&ApiError::NotFound),
-        Err(e) => refused(&p, side, Target::Edit(id.into()), f, e).await,
+        Err(e) => refused(&p, side, Target::Edit(id), f, e).await,
     }
 }

@@ -22,7 +22,7 @@ use crate::projects::views::{MilestoneChanges, ProjectChanges, ProjectView};
 
 /// A milestone as the page lists it.
 pub struct Milestone {
-    pub id: String,
+    pub id: MilestoneId,
     pub name: String,
     pub stage: Option<&'static str>,
     pub due_on: String,
@@ -33,7 +33,7 @@ pub struct Milestone {
 
 /// A project as its page shows it, every code turned into its name.
 pub struct Shown {
-    pub id: String,
+    pub id: ProjectId,
     pub name: String,
     pub stage: String,
     pub stage_name: &'static str,
@@ -62,13 +62,13 @@ struct ProjectPage<'a> {
 }
 
 fn shown(p: &Page, v: ProjectView, names: &Names) -> Shown {
-    let org = |id: &str| names.org(p, id);
+    let org = |id: &OrganizationId| names.org(p, id);
     let stage_name = |s: &str| p.t(&format!("stage.{s}"));
     Shown {
         stage_name: stage_name(&v.stage),
         category: p.t(&format!("category.{}", v.category)),
         owner: org(&v.owner_organization_id),
-        partners: v.partner_organization_ids.iter().map(|i| org(i)).collect(),
+        partners: v.partner_organization_ids.iter().map(org).collect(),
         region: names.region(&v.region_code),
         year: v.year,
         investment: (v.planned_investment)

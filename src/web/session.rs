@@ -21,6 +21,7 @@ use sha2::Sha256;
 use crate::app::AppState;
 use crate::app::AuthUser;
 use crate::auth::tokens::random_token;
+use crate::db::ids::UserId;
 use crate::error::ApiError;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -94,7 +95,7 @@ impl PageKeys {
     }
 
     /// A session cookie for this user at this token version.
-    pub fn session_cookie(&self, user_id: &str, token_version: i32) -> Cookie<'static> {
+    pub fn session_cookie(&self, user_id: &UserId, token_version: i32) -> Cookie<'static> {
         let expires = chrono::Utc::now().timestamp() + SESSION_HOURS * 3600;
         let data = format!("{user_id}.{token_version}.{expires}");
         let value = format!("{data}.{}", sign(&self.session, &data));
@@ -161,7 +162,7 @@ pub async fn session_user(
     };
     state
         .db
-        .run(move |conn| crate::app::viewer::principal(conn, &id, ver))
+        .run(move |conn| crate::app::viewer::principal(conn, &UserId::from(id), ver))
         .await
 }
 
@@ -186,7 +187,7 @@ mod tests {
     #[test]
     fn a_session_cookie_round_trips_and_a_changed_one_fails() {
         let k = keys();
-        let c = k.session_cookie("0190-user", 3);
+        let c = k.session_cookie(&UserId::from("0190-user"), 3);
         assert!(c.http_only().unwrap_or(false) && c.secure().unwrap_or(false));
         assert_eq!(c.same_site(), Some(SameSite::Lax));
         assert_eq!(

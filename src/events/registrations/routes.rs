@@ -78,7 +78,8 @@ pub async fn record_attendance(
 #[serde(deny_unknown_fields)]
 pub struct ParticipationQuery {
     /// One organization (members may ask for their own; the bureau for any).
-    pub organization_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub organization_id: Option<OrganizationId>,
     /// Events starting at or after this time (a day: from its start, Beijing time).
     pub from: Option<Bound>,
     /// Events starting before this time (a day: up to its end, that day included).
@@ -100,7 +101,7 @@ pub async fn participation(
     let items = state
         .db
         .run(move |conn| {
-            let org = q.organization_id.map(OrganizationId::from);
+            let org = q.organization_id;
             service::participation(conn, &user, org.as_ref(), from, to)
         })
         .await?;

@@ -100,7 +100,7 @@ pub async fn register_attendees(
                 quota,
                 &user,
                 &event_id,
-                &OrganizationId::from(b.organization_id),
+                &b.organization_id,
                 people,
             )
         })
@@ -376,7 +376,7 @@ pub async fn mark_attendance(
     b: crate::events::views::AttendanceBody,
 ) -> Result<usize, ApiError> {
     let attended = b.attended.unwrap_or(true);
-    let ids: Vec<RegistrationId> = b.registration_ids.into_iter().map(Into::into).collect();
+    let ids: Vec<RegistrationId> = b.registration_ids;
     (state.db)
         .run(move |conn| record_attendance(conn, &user, &event_id, &ids, attended))
         .await
@@ -412,7 +412,7 @@ pub fn participation(
         .into_iter()
         .map(|(id, p)| ParticipationRow {
             organization_name: names.get(&id).cloned().unwrap_or_default(),
-            organization_id: id.into(),
+            organization_id: id,
             invited: p.invited,
             registered: p.registered,
             attended: p.attended,

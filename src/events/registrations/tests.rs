@@ -63,7 +63,7 @@ fn cancelling_a_place_promotes_the_first_in_line_who_fits() {
     let all = list(&mut c, &admin, &ev).unwrap();
     let status_of = |id: &str| {
         all.iter()
-            .find(|v| v.id == id)
+            .find(|v| v.id.as_str() == id)
             .map(|v| (v.status.clone(), v.waitlist_position))
             .unwrap()
     };

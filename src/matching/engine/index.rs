@@ -21,6 +21,7 @@ use super::semantic;
 use super::table::{SideTable, side_index};
 use super::vectors::Code;
 use super::{Doc, Side};
+use crate::db::ids::ListingId;
 
 /// Indexing memory budget shared by the writer threads.
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
@@ -341,7 +342,7 @@ impl Engine {
     }
 
     /// Removes the listing `id`. Visible after [`Engine::commit`].
-    pub fn delete(&self, id: &str) -> anyhow::Result<()> {
+    pub fn delete(&self, id: &ListingId) -> anyhow::Result<()> {
         let writer = lock(&self.writer)?;
         writer.delete_term(Term::from_field_text(self.fields.id, id));
         let mut table = write(&self.table);

@@ -100,9 +100,9 @@ fn evaluate(json: &str) -> Vec<Scored> {
     for c in &fixture.capabilities {
         engine
             .upsert(&Doc {
-                id: c.id.clone(),
+                id: c.id.as_str().into(),
                 side: Side::Capability,
-                organization_id: format!("org-{}", c.id),
+                organization_id: format!("org-{}", c.id).into(),
                 title: c.title.clone(),
                 description: c.description.clone(),
                 keywords: c.keywords.clone(),
@@ -129,7 +129,7 @@ fn evaluate(json: &str) -> Vec<Scored> {
             exclude_organization: None,
         };
         let found = engine.search(&query, &tree, 10).unwrap();
-        let ranked: Vec<String> = found.into_iter().map(|m| m.id).collect();
+        let ranked: Vec<String> = found.into_iter().map(|m| m.id.into_string()).collect();
         let ndcg = ndcg_at(10, &ranked, &n.judgments);
         let top = n.judgments.values().copied().max().unwrap_or(0);
         let cross = n

@@ -35,6 +35,8 @@ mod tests_reuse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::db::ids::{ListingId, OrganizationId};
+
 pub use glossary::{Concept, Glossary};
 pub use index::Engine;
 pub use score::FieldTree;
@@ -72,11 +74,11 @@ impl Side {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
     /// Listing id (unique across both sides).
-    pub id: String,
+    pub id: ListingId,
     /// Need or capability.
     pub side: Side,
     /// Owning organization.
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     /// Title (weighs 3x description).
     pub title: String,
     /// Free-text description.
@@ -111,9 +113,9 @@ pub struct Query {
     /// Region of the searcher.
     pub region_code: Option<String>,
     /// Listing to leave out (the one the search starts from).
-    pub exclude_id: Option<String>,
+    pub exclude_id: Option<ListingId>,
     /// Organization whose listings are left out (the searcher's own).
-    pub exclude_organization: Option<String>,
+    pub exclude_organization: Option<OrganizationId>,
 }
 
 impl Query {
@@ -137,9 +139,11 @@ impl Query {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Match {
     /// Listing id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ListingId,
     /// Owning organization.
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// Overall fit in [0, 1]; the sum of `explanation.contributions`.
     pub score: f32,
     /// Why it matched.

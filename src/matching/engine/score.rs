@@ -88,9 +88,9 @@ impl FieldTree {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
     /// Listing id.
-    pub id: String,
+    pub id: crate::db::ids::ListingId,
     /// Owning organization.
-    pub organization_id: String,
+    pub organization_id: crate::db::ids::OrganizationId,
     /// Field codes.
     pub field_codes: Vec<String>,
     /// Cooperation modes.

@@ -14,6 +14,7 @@ use super::glossary::concept_token;
 use super::index::Engine;
 use super::score::FieldTree;
 use super::{Query, Side};
+use crate::db::ids::ListingId;
 use tantivy::collector::TopDocs;
 
 /// Candidates retrieved by BM25 before re-ranking.
@@ -337,7 +338,7 @@ impl Engine {
         side: Side,
         text: &str,
         max: usize,
-    ) -> anyhow::Result<Vec<String>> {
+    ) -> anyhow::Result<Vec<ListingId>> {
         let searcher = self.reader.searcher();
         let f = self.fields.of(side);
         let a = self.lexicon.analyze(text);
@@ -376,7 +377,7 @@ impl Engine {
             columns.push(reader.fast_fields().u64("key")?);
         }
         let table = super::index::read(&self.table);
-        let mut ids: Vec<String> = hits
+        let mut ids: Vec<ListingId> = hits
             .iter()
             .filter_map(|(_, a)| columns[a.segment_ord as usize].first(a.doc_id))
             .filter_map(|k| table.by_key.get(&k).map(|m| m.id.clone()))

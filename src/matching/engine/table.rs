@@ -11,6 +11,7 @@ use super::index::Engine;
 use super::reuse::Digest;
 use super::score::Meta;
 use super::vectors::{Code, VectorIndex};
+use crate::db::ids::ListingId;
 
 /// Structured data and vectors of the listings, by the internal `key` fast field.
 ///
@@ -19,7 +20,7 @@ use super::vectors::{Code, VectorIndex};
 #[derive(Debug, Default)]
 pub(crate) struct SideTable {
     pub(crate) by_key: HashMap<u64, Meta>,
-    pub(crate) key_of: HashMap<String, u64>,
+    pub(crate) key_of: HashMap<ListingId, u64>,
     pub(crate) next_key: u64,
     pub(crate) pending_remove: Vec<u64>,
     /// Sentence vectors of needs (`[0]`) and capabilities (`[1]`).
@@ -102,9 +103,12 @@ impl Engine {
                 if let Some(digest) = digest {
                     table.digest_of.insert(key, digest);
                 }
+                // The stored fields are the index's text; they name a listing and its
+                // organization.
+                let id = ListingId::from(id);
                 let meta = Meta {
                     id: id.clone(),
-                    organization_id: text(f.org).unwrap_or_default(),
+                    organization_id: text(f.org).unwrap_or_default().into(),
                     field_codes: all(f.field_codes),
                     modes: all(f.modes),
                     trl: d

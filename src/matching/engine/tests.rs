@@ -7,7 +7,7 @@ pub(super) fn doc(id: &str, side: Side, title: &str, description: &str) -> Doc {
     Doc {
         id: id.into(),
         side,
-        organization_id: format!("org-{id}"),
+        organization_id: format!("org-{id}").into(),
         title: title.into(),
         description: description.into(),
         keywords: vec![],
@@ -91,7 +91,9 @@ pub(super) fn ids(ms: &[Match]) -> Vec<&str> {
 }
 
 pub(super) fn rank(ms: &[Match], id: &str) -> usize {
-    ms.iter().position(|m| m.id == id).unwrap_or(usize::MAX)
+    ms.iter()
+        .position(|m| m.id.as_str() == id)
+        .unwrap_or(usize::MAX)
 }
 
 #[test]
@@ -212,7 +214,7 @@ fn contributions_sum_to_score_and_structure_counts() {
         assert!((m.explanation.contributions.total() - m.score).abs() < 1e-4);
     }
     let top = &ms[0];
-    assert_eq!(top.id, "iron");
+    assert_eq!(top.id.as_str(), "iron");
     assert_eq!(top.explanation.shared_fields, ["alumina.red-mud"]);
     assert_eq!(top.explanation.shared_modes, ["joint_rnd"]);
     assert!(top.explanation.same_region);
@@ -267,7 +269,7 @@ fn upsert_replaces_delete_removes_clear_empties() {
     let e = lexical_engine_with(&corpus());
     assert_eq!(e.len(), 8);
     let q = Query::text("textile dyeing", Side::Capability);
-    assert_eq!(e.search(&q, &tree(), 1).unwrap()[0].id, "dye");
+    assert_eq!(e.search(&q, &tree(), 1).unwrap()[0].id.as_str(), "dye");
     e.upsert(&cap("dye", "Aluminium anodizing", "Anodizing lines."))
         .unwrap();
     e.commit(2).unwrap();
@@ -277,7 +279,7 @@ fn upsert_replaces_delete_removes_clear_empties() {
         .search(&Query::text("anodizing", Side::Capability), &tree(), 10)
         .unwrap();
     assert_eq!(ids(&anod), ["dye"]);
-    e.delete("dye").unwrap();
+    e.delete(&"dye".into()).unwrap();
     e.commit(3).unwrap();
     assert_eq!(e.len(), 7);
     assert!(

@@ -84,13 +84,13 @@ fn a_pair_keeps_its_score_when_unrelated_listings_are_published() {
 fn structured_fit_cannot_lift_a_listing_about_something_else() {
     let mut docs = corpus();
     for d in &mut docs {
-        d.trl = Some(if d.id == "dye" { 9 } else { 2 });
+        d.trl = Some(if d.id.as_str() == "dye" { 9 } else { 2 });
     }
     let e = engine_with(&docs);
     let mut q = Query::text("Iron recovery from bauxite residue", Side::Capability);
     q.trl = Some(6);
     let ms = e.search(&q, &tree(), 10).unwrap();
-    let dye = ms.iter().find(|m| m.id == "dye");
+    let dye = ms.iter().find(|m| m.id.as_str() == "dye");
     assert!(rank(&ms, "iron") < rank(&ms, "dye"), "{:?}", ids(&ms));
     if let Some(dye) = dye {
         assert!(dye.explanation.contributions.trl < 0.05, "{dye:?}");

@@ -44,7 +44,8 @@ pub struct Notification {
 /// An inbox entry as the user sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: NotificationId,
     /// `account`, `registry`, `matches`, `events` or `collaboration`.
     pub topic: String,
     pub title: String,
@@ -60,7 +61,7 @@ pub struct NotificationView {
 impl From<Notification> for NotificationView {
     fn from(x: Notification) -> Self {
         NotificationView {
-            id: x.id.into(),
+            id: x.id,
             topic: x.topic.as_str().to_owned(),
             title: x.title,
             body: x.body,
@@ -77,7 +78,7 @@ impl From<Notification> for NotificationView {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct InboxCursor {
     pub unread: bool,
-    pub id: String,
+    pub id: NotificationId,
 }
 
 impl InboxCursor {
@@ -104,7 +105,7 @@ impl InboxCursor {
         };
         Ok(Some(InboxCursor {
             unread,
-            id: id.to_owned(),
+            id: id.into(),
         }))
     }
 }

@@ -21,7 +21,7 @@ pub use remove::{Removed, remove};
 use crate::accounts::{model as accounts, provision};
 use crate::app::{AuthUser, Locale, Postman, Role};
 use crate::db::DbConnection;
-use crate::db::ids::{EventId, InterestId, ListingId, OrganizationId, ProjectId};
+use crate::db::ids::{EventId, InterestId, ListingId, OrganizationId};
 use crate::db::schema::{agreements, event_registrations, events, interests, listings, projects};
 use crate::listings::domain::{Action, Side};
 use crate::organizations::demo::id_of;
@@ -153,7 +153,7 @@ fn listing(
     }
     let side = if p.need { Side::Need } else { Side::Capability };
     let created = crate::listings::service::create(conn, user.clone(), side, json(body)?)?;
-    let id = ListingId::from(created.id);
+    let id = created.id;
     crate::listings::service::act(conn, user.clone(), side, &id, Action::Publish)?;
     *added += 1;
     Ok(id)
@@ -178,7 +178,7 @@ fn training(
         None => {
             let audience: Vec<String> = members.iter().map(|(_, o)| o.to_string()).collect();
             let body = json(content::training(&audience))?;
-            let ev = EventId::from(crate::events::service::create(conn, bureau, body)?.id);
+            let ev = crate::events::service::create(conn, bureau, body)?.id;
             crate::events::service::publish_event(conn, postman, bureau, &ev)?;
             n.events += 1;
             ev
@@ -237,7 +237,7 @@ fn interest(
             let body = serde_json::json!({"from_organization_id": from, "need_id": posted[0],
                 "capability_id": posted[1], "message": content::INTEREST_MESSAGE});
             let x = crate::collaboration::service::create(conn, postman, institute, json(body)?)?;
-            let x = InterestId::from(x.id);
+            let x = x.id;
             let terms = json(serde_json::json!({"value_yuan": 3_000_000}))?;
             crate::collaboration::service::accept(conn, postman, refinery, &x, terms)?;
             *added += 1;
@@ -270,7 +270,7 @@ fn project(
     }
     let body = json(content::project(owner, partner, agreement.as_deref()))?;
     let x = crate::projects::service::create(conn, bureau, body)?;
-    let x = ProjectId::from(x.id);
+    let x = x.id;
     crate::projects::milestones::create(conn, bureau, &x, json(content::milestone())?)?;
     *added += 1;
     Ok(())

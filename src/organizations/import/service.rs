@@ -294,7 +294,7 @@ fn row(
             action,
             name,
             uscc,
-            organization_id: Some(id.into()),
+            organization_id: Some(id),
             problems: Vec::new(),
         }),
         Err(e) => Ok(refused(n, name, uscc, problems(l, e)?)),

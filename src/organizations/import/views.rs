@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::Locale;
+use crate::db::ids::OrganizationId;
 use crate::error::{ErrorCode, FieldError, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -74,7 +75,8 @@ pub struct RowReport {
     /// The USCC as normalized.
     pub uscc: Option<String>,
     /// The organization created or updated (for a dry run: the one that would be updated).
-    pub organization_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub organization_id: Option<OrganizationId>,
     pub problems: Vec<RowProblem>,
 }
 
