@@ -57,14 +57,13 @@ pub async fn register(
     let hash = password::blocking(move || password::hash(&pw)).await??;
     let st = state.clone();
     let user = state
-        .db
-        .write(move |conn| {
+        .write_and_mail(move |conn, postman| {
             let id = UserId::new();
             let t = now();
             if let Some(owner) = model::find_by_email(conn, reg.email.as_str())? {
                 let hour = chrono::Utc::now().timestamp() / 3600;
                 let notice = notices::account_exists(&st.settings.public_url, &owner, hour);
-                st.postman.deliver(conn, notice)?;
+                postman.deliver(conn, notice)?;
                 return Ok(UserView {
                     id,
                     email: reg.email.as_str().to_owned(),
@@ -106,7 +105,6 @@ pub async fn register(
             Ok(UserView::from(find(conn, &id)?))
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(user)
 }
 
@@ -152,10 +150,8 @@ pub async fn resend_verification(state: &Arc<AppState>, user: AuthUser) -> Resul
         locale: user.locale,
     };
     state
-        .db
-        .write(move |conn| queue_verification(conn, &st, to))
+        .write_and_mail(move |conn, _| queue_verification(conn, &st, to))
         .await?;
-    state.mail_wake.notify_one();
     Ok(())
 }
 

@@ -201,12 +201,10 @@ pub async fn send_reset_link(
     // time: the lookup and the mail are done after the answer, for every address alike.
     let st = state.clone();
     tokio::spawn(async move {
-        let db = st.db.clone();
-        let wake = st.mail_wake.clone();
-        let done = db.write(move |conn| queue_reset(conn, &st, &email)).await;
-        match done {
-            Ok(()) => wake.notify_one(),
-            Err(e) => tracing::warn!(error = %e, "password reset mail not queued"),
+        let state = st.clone();
+        let done = state.write_and_mail(move |conn, _| queue_reset(conn, &st, &email));
+        if let Err(e) = done.await {
+            tracing::warn!(error = %e, "password reset mail not queued");
         }
     });
     Ok(())
@@ -297,15 +295,13 @@ pub async fn change_password(
     })?;
     let st = state.clone();
     let pair = state
-        .db
-        .write(move |conn| {
+        .write_and_mail(move |conn, postman| {
             model::set_password(conn, &user.id, &new_hash)?;
             let u = find(conn, &user.id)?;
             let notice = notices::password_changed(&st.settings.public_url, &u, chrono::Utc::now());
-            st.postman.deliver(conn, notice)?;
+            postman.deliver(conn, notice)?;
             issue_pair(conn, &st, &u.id, u.token_version, None)
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(pair)
 }

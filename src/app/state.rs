@@ -63,6 +63,18 @@ impl AppState {
         self.index_wake.notify_one();
         Ok(v)
     }
+
+    /// Both: one write transaction that tells someone and changes listings (an
+    /// organization's review), then both workers are woken after commit.
+    pub async fn write_mail_and_index<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Postman) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let v = self.write_and_mail(f).await?;
+        self.index_wake.notify_one();
+        Ok(v)
+    }
 }
 
 /// Full-text lookup for list filters, provided by the matching engine, so that listings

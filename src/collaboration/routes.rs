@@ -127,9 +127,7 @@ pub async fn fulfil_need(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let v = state
-        .db
-        .write(move |conn| agreements::fulfil_need(conn, &user, &id))
+        .write_and_index(move |conn| agreements::fulfil_need(conn, &user, &id))
         .await?;
-    state.index_wake.notify_one();
     Ok(HttpResponse::Ok().json(v))
 }

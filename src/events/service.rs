@@ -1,6 +1,8 @@
 //! Event operations: the bureau drafts, edits, publishes and cancels; anyone lists and
-//! reads what they may see. Each write is one transaction with its audit entry and notices;
-//! the JSON routes and the pages call these.
+//! reads what they may see. Each write is one transaction with its audit entry and notices:
+//! `create` opens its own; those that tell someone (`update`, `publish_event`,
+//! `cancel_event`) run in the caller's, `AppState::write_and_mail`, which wakes the mail
+//! worker after commit. The JSON routes and the pages call these.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -127,6 +129,7 @@ pub async fn event_list(
 
 /// Change an event (bureau). Drafts change freely; a published event keeps its audience,
 /// and a change of time or place bumps its SEQUENCE and tells invitees and registrants.
+/// Runs in the caller's write transaction.
 pub fn update(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -135,72 +138,71 @@ pub fn update(
     c: EventChanges,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;
-    write_tx(conn, |conn| {
-        let old = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        let status = old.status;
-        if matches!(status, EventStatus::Cancelled | EventStatus::Completed) {
-            return Err(ApiError::rule(
-                ErrorCode::EventClosed,
-                Text::key("problem.event_closed"),
-            ));
+    let old = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
+    let status = old.status;
+    if matches!(status, EventStatus::Cancelled | EventStatus::Completed) {
+        return Err(ApiError::rule(
+            ErrorCode::EventClosed,
+            Text::key("problem.event_closed"),
+        ));
+    }
+    if status == EventStatus::Published && c.audience.is_some() {
+        return Err(ApiError::rule(
+            ErrorCode::AudienceLocked,
+            Text::key("problem.audience_locked"),
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut ev = apply_changes(old.clone(), &c, &mut errors);
+    if let Some(a) = &c.audience {
+        check_audience(conn, a, &mut errors)?;
+    }
+    apply_timezone(&mut ev, c.timezone.as_deref(), &mut errors);
+    check_event(&ev, &mut errors);
+    ApiError::fields(errors)?;
+    let (confirmed, _) = registrations::counts(conn, std::slice::from_ref(&ev.id))?
+        .remove(&ev.id)
+        .unwrap_or_default();
+    if i64::from(ev.capacity) < confirmed {
+        return Err(ApiError::rule(
+            ErrorCode::CapacityBelowConfirmed,
+            Text::key("problem.capacity_below_confirmed").arg("confirmed", confirmed),
+        ));
+    }
+    let moved = moved(&old, &ev);
+    let t = now();
+    ev.updated_at = t;
+    if moved && status == EventStatus::Published {
+        ev.sequence += 1;
+    }
+    model::update(conn, &ev)?;
+    if let Some(a) = &c.audience {
+        model::set_audience(conn, &ev.id, &a.to_audience())?;
+    }
+    if status == EventStatus::Published {
+        // More places, or a looser per-organization cap, may free some.
+        registration::promote(conn, postman, &ev, t)?;
+        if moved {
+            let targets = notify::everyone(conn, &ev)?;
+            let occasion = ev.sequence.to_string();
+            notify::tell(
+                conn,
+                postman,
+                &ev,
+                EventNews::Changed,
+                &occasion,
+                None,
+                targets,
+            )?;
         }
-        if status == EventStatus::Published && c.audience.is_some() {
-            return Err(ApiError::rule(
-                ErrorCode::AudienceLocked,
-                Text::key("problem.audience_locked"),
-            ));
-        }
-        let mut errors = Vec::new();
-        let mut ev = apply_changes(old.clone(), &c, &mut errors);
-        if let Some(a) = &c.audience {
-            check_audience(conn, a, &mut errors)?;
-        }
-        apply_timezone(&mut ev, c.timezone.as_deref(), &mut errors);
-        check_event(&ev, &mut errors);
-        ApiError::fields(errors)?;
-        let (confirmed, _) = registrations::counts(conn, std::slice::from_ref(&ev.id))?
-            .remove(&ev.id)
-            .unwrap_or_default();
-        if i64::from(ev.capacity) < confirmed {
-            return Err(ApiError::rule(
-                ErrorCode::CapacityBelowConfirmed,
-                Text::key("problem.capacity_below_confirmed").arg("confirmed", confirmed),
-            ));
-        }
-        let moved = moved(&old, &ev);
-        let t = now();
-        ev.updated_at = t;
-        if moved && status == EventStatus::Published {
-            ev.sequence += 1;
-        }
-        model::update(conn, &ev)?;
-        if let Some(a) = &c.audience {
-            model::set_audience(conn, &ev.id, &a.to_audience())?;
-        }
-        if status == EventStatus::Published {
-            // More places, or a looser per-organization cap, may free some.
-            registration::promote(conn, postman, &ev, t)?;
-            if moved {
-                let targets = notify::everyone(conn, &ev)?;
-                let occasion = ev.sequence.to_string();
-                notify::tell(
-                    conn,
-                    postman,
-                    &ev,
-                    EventNews::Changed,
-                    &occasion,
-                    None,
-                    targets,
-                )?;
-            }
-        }
-        audit::record(conn, Some(&user.id), "event_updated", "event", &ev.id, None)?;
-        view(conn, ev)
-    })
+    }
+    audit::record(conn, Some(&user.id), "event_updated", "event", &ev.id, None)?;
+    view(conn, ev)
 }
 
 /// Publish a draft (bureau): every verified organization in the audience is invited and
-/// its members notified, once. Publishing a published event changes nothing.
+/// its members notified, once. Publishing a published event changes nothing. Runs in the
+/// caller's write transaction.
 pub fn publish_event(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -208,36 +210,34 @@ pub fn publish_event(
     id: &EventId,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;
-    write_tx(conn, |conn| {
-        let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        match ev.status {
-            EventStatus::Published => return view(conn, ev),
-            EventStatus::Draft => {}
-            EventStatus::Cancelled | EventStatus::Completed => {
-                return Err(ApiError::rule(
-                    ErrorCode::EventClosed,
-                    Text::key("problem.event_closed.publish"),
-                ));
-            }
-        }
-        let t = now();
-        if ev.starts_at <= t {
+    let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
+    match ev.status {
+        EventStatus::Published => return view(conn, ev),
+        EventStatus::Draft => {}
+        EventStatus::Cancelled | EventStatus::Completed => {
             return Err(ApiError::rule(
-                ErrorCode::EventInPast,
-                Text::key("problem.event_in_past"),
+                ErrorCode::EventClosed,
+                Text::key("problem.event_closed.publish"),
             ));
         }
-        publish(conn, postman, &mut ev, t)?;
-        audit::record(
-            conn,
-            Some(&user.id),
-            "event_published",
-            "event",
-            &ev.id,
-            None,
-        )?;
-        view(conn, ev)
-    })
+    }
+    let t = now();
+    if ev.starts_at <= t {
+        return Err(ApiError::rule(
+            ErrorCode::EventInPast,
+            Text::key("problem.event_in_past"),
+        ));
+    }
+    publish(conn, postman, &mut ev, t)?;
+    audit::record(
+        conn,
+        Some(&user.id),
+        "event_published",
+        "event",
+        &ev.id,
+        None,
+    )?;
+    view(conn, ev)
 }
 
 /// Mark `ev` published, record the invited organizations and notify their members; returns
@@ -264,7 +264,8 @@ pub fn publish(
 }
 
 /// Cancel an event (bureau): invitees and everyone registered are told, with a calendar
-/// cancellation attached. Cancelling a cancelled event changes nothing.
+/// cancellation attached. Cancelling a cancelled event changes nothing. Runs in the
+/// caller's write transaction.
 pub fn cancel_event(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -273,42 +274,40 @@ pub fn cancel_event(
     b: CancelEvent,
 ) -> Result<EventView, ApiError> {
     user.require_bureau()?;
-    write_tx(conn, |conn| {
-        let mut errors = Vec::new();
-        let reason = text::required("reason", &b.reason, 1000, &mut errors);
-        ApiError::fields(errors)?;
-        let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        let was_published = match ev.status {
-            EventStatus::Cancelled => return view(conn, ev),
-            EventStatus::Completed => {
-                return Err(ApiError::rule(
-                    ErrorCode::EventClosed,
-                    Text::key("problem.event_closed.cancel"),
-                ));
-            }
-            EventStatus::Draft => false,
-            EventStatus::Published => true,
-        };
-        ev.status = EventStatus::Cancelled;
-        ev.cancel_reason = Some(reason);
-        ev.sequence += 1;
-        ev.updated_at = now();
-        model::update(conn, &ev)?;
-        if was_published {
-            let targets = notify::everyone(conn, &ev)?;
-            notify::tell(conn, postman, &ev, EventNews::Cancelled, "0", None, targets)?;
+    let mut errors = Vec::new();
+    let reason = text::required("reason", &b.reason, 1000, &mut errors);
+    ApiError::fields(errors)?;
+    let mut ev = model::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
+    let was_published = match ev.status {
+        EventStatus::Cancelled => return view(conn, ev),
+        EventStatus::Completed => {
+            return Err(ApiError::rule(
+                ErrorCode::EventClosed,
+                Text::key("problem.event_closed.cancel"),
+            ));
         }
-        let reason = ev.cancel_reason.as_deref();
-        audit::record(
-            conn,
-            Some(&user.id),
-            "event_cancelled",
-            "event",
-            &ev.id,
-            reason,
-        )?;
-        view(conn, ev)
-    })
+        EventStatus::Draft => false,
+        EventStatus::Published => true,
+    };
+    ev.status = EventStatus::Cancelled;
+    ev.cancel_reason = Some(reason);
+    ev.sequence += 1;
+    ev.updated_at = now();
+    model::update(conn, &ev)?;
+    if was_published {
+        let targets = notify::everyone(conn, &ev)?;
+        notify::tell(conn, postman, &ev, EventNews::Cancelled, "0", None, targets)?;
+    }
+    let reason = ev.cancel_reason.as_deref();
+    audit::record(
+        conn,
+        Some(&user.id),
+        "event_cancelled",
+        "event",
+        &ev.id,
+        reason,
+    )?;
+    view(conn, ev)
 }
 
 /// [`create`] on the blocking pool: the JSON route and the bureau's event form.
@@ -327,41 +326,32 @@ pub async fn change_event(
     id: EventId,
     c: EventChanges,
 ) -> Result<EventView, ApiError> {
-    let postman = state.postman.clone();
-    let v = (state.db)
-        .run(move |conn| update(conn, &postman, &user, &id, c))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| update(conn, postman, &user, &id, c))
+        .await
 }
 
-/// [`publish_event`] on the blocking pool, mail woken after commit.
+/// [`publish_event`] through `AppState::write_and_mail`.
 pub async fn publish_now(
     state: &AppState,
     user: AuthUser,
     id: EventId,
 ) -> Result<EventView, ApiError> {
-    let postman = state.postman.clone();
-    let v = (state.db)
-        .run(move |conn| publish_event(conn, &postman, &user, &id))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| publish_event(conn, postman, &user, &id))
+        .await
 }
 
-/// [`cancel_event`] on the blocking pool, mail woken after commit.
+/// [`cancel_event`] through `AppState::write_and_mail`.
 pub async fn cancel_now(
     state: &AppState,
     user: AuthUser,
     id: EventId,
     b: CancelEvent,
 ) -> Result<EventView, ApiError> {
-    let postman = state.postman.clone();
-    let v = (state.db)
-        .run(move |conn| cancel_event(conn, &postman, &user, &id, b))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| cancel_event(conn, postman, &user, &id, b))
+        .await
 }
 
 /// [`get`] on the blocking pool: the JSON route and the bureau's event page.

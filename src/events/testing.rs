@@ -112,6 +112,17 @@ pub fn published(
 ) -> EventId {
     let ev = super::service::create(conn, bureau, draft(capacity, per_org)).expect("created");
     let id = ev.id;
-    super::service::publish_event(conn, &postman(), bureau, &id).expect("published");
+    tx(conn, |c| {
+        super::service::publish_event(c, &postman(), bureau, &id)
+    })
+    .expect("published");
     id
+}
+
+/// `f` in one write transaction, as the routes run the operations (`write_and_mail`).
+pub fn tx<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, crate::error::ApiError>,
+) -> Result<T, crate::error::ApiError> {
+    crate::db::write_tx(conn, f)
 }

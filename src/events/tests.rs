@@ -6,7 +6,7 @@ use super::views::{CancelEvent, EventChanges, EventQuery};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::registrations::domain::AttendeeInput;
 use crate::events::registrations::service as registration;
-use crate::events::testing::{bureau, conn, draft, member, organization, postman, published};
+use crate::events::testing::{bureau, conn, draft, member, organization, postman, published, tx};
 use crate::events::views::AudienceBody;
 
 fn changes() -> EventChanges {
@@ -72,7 +72,7 @@ fn a_published_event_keeps_its_audience_and_its_confirmed_places() {
         audience: Some(AudienceBody::default()),
         ..changes()
     };
-    let err = update(&mut c, &pm, &admin, &ev, c1).unwrap_err();
+    let err = tx(&mut c, |c| update(c, &pm, &admin, &ev, c1)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::AudienceLocked);
     let org = organization(&mut c);
     let m = member(&mut c, &org);
@@ -83,19 +83,22 @@ fn a_published_event_keeps_its_audience_and_its_confirmed_places() {
             phone: None,
         })
         .collect();
-    registration::register(&mut c, &pm, 100, &m, &ev, &org, people).unwrap();
+    tx(&mut c, |c| {
+        registration::register(c, &pm, 100, &m, &ev, &org, people)
+    })
+    .unwrap();
     let smaller = EventChanges {
         capacity: Some(1),
         ..changes()
     };
-    let err = update(&mut c, &pm, &admin, &ev, smaller).unwrap_err();
+    let err = tx(&mut c, |c| update(c, &pm, &admin, &ev, smaller)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::CapacityBelowConfirmed);
     // More places promote the waitlist at once.
     let larger = EventChanges {
         capacity: Some(3),
         ..changes()
     };
-    let v = update(&mut c, &pm, &admin, &ev, larger).unwrap();
+    let v = tx(&mut c, |c| update(c, &pm, &admin, &ev, larger)).unwrap();
     assert_eq!((v.confirmed_count, v.waitlisted_count), (3, 0));
 }
 
@@ -110,25 +113,32 @@ fn moving_a_published_event_bumps_its_sequence_and_cancelling_closes_it() {
         ..changes()
     };
     assert_eq!(
-        update(&mut c, &pm, &admin, &ev, renamed).unwrap().sequence,
+        tx(&mut c, |c| update(c, &pm, &admin, &ev, renamed))
+            .unwrap()
+            .sequence,
         0
     );
     let moved = EventChanges {
         location: Some("Binzhou".to_owned()),
         ..changes()
     };
-    assert_eq!(update(&mut c, &pm, &admin, &ev, moved).unwrap().sequence, 1);
+    assert_eq!(
+        tx(&mut c, |c| update(c, &pm, &admin, &ev, moved))
+            .unwrap()
+            .sequence,
+        1
+    );
     let why = || CancelEvent {
         reason: "weather".to_owned(),
     };
-    let v = cancel_event(&mut c, &pm, &admin, &ev, why()).unwrap();
+    let v = tx(&mut c, |c| cancel_event(c, &pm, &admin, &ev, why())).unwrap();
     assert_eq!((v.status.as_str(), v.sequence), ("cancelled", 2));
     // Again: nothing changes.
-    let v = cancel_event(&mut c, &pm, &admin, &ev, why()).unwrap();
+    let v = tx(&mut c, |c| cancel_event(c, &pm, &admin, &ev, why())).unwrap();
     assert_eq!(v.sequence, 2);
-    let err = publish_event(&mut c, &pm, &admin, &ev).unwrap_err();
+    let err = tx(&mut c, |c| publish_event(c, &pm, &admin, &ev)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventClosed);
-    let err = update(&mut c, &pm, &admin, &ev, changes()).unwrap_err();
+    let err = tx(&mut c, |c| update(c, &pm, &admin, &ev, changes())).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventClosed);
 }
 
@@ -140,19 +150,28 @@ fn publishing_invites_the_audience_once_and_not_in_the_past() {
     let org = organization(&mut c);
     member(&mut c, &org);
     let ev = create(&mut c, &admin, draft(5, None)).unwrap();
-    publish_event(&mut c, &pm, &admin, &ev.id.as_str().into()).unwrap();
+    tx(&mut c, |c| {
+        publish_event(c, &pm, &admin, &ev.id.as_str().into())
+    })
+    .unwrap();
     assert!(model::is_invited(&mut c, &ev.id.as_str().into(), &org).unwrap());
     let invitees = model::invitees(&mut c, &ev.id.as_str().into())
         .unwrap()
         .len();
     assert_eq!(invitees, 1);
     // Publishing again is a no-op.
-    let v = publish_event(&mut c, &pm, &admin, &ev.id.as_str().into()).unwrap();
+    let v = tx(&mut c, |c| {
+        publish_event(c, &pm, &admin, &ev.id.as_str().into())
+    })
+    .unwrap();
     assert_eq!(v.status, "published");
     let mut past = draft(5, None);
     past.starts_at = (chrono::Utc::now() - chrono::Duration::hours(1)).into();
     let past = create(&mut c, &admin, past).unwrap();
-    let err = publish_event(&mut c, &pm, &admin, &past.id.as_str().into()).unwrap_err();
+    let err = tx(&mut c, |c| {
+        publish_event(c, &pm, &admin, &past.id.as_str().into())
+    })
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventInPast);
 }
 

@@ -84,8 +84,7 @@ pub async fn retry_email(
 ) -> Result<OutboxItem, ApiError> {
     user.require_bureau()?;
     let row = state
-        .db
-        .write(move |conn| {
+        .write_and_mail(move |conn, _| {
             let row = outbox::retry(conn, &id)?.ok_or(ApiError::NotFound)?;
             crate::app::audit::record(
                 conn,
@@ -98,7 +97,6 @@ pub async fn retry_email(
             Ok(row)
         })
         .await?;
-    state.mail_wake.notify_one();
     Ok(OutboxItem::from(row))
 }
 

@@ -81,8 +81,7 @@ pub async fn invite(
     let role = role.unwrap_or(MemberRole::Member);
     let st = state.clone();
     let invited = state
-        .db
-        .write(move |conn| {
+        .write_and_mail(move |conn, postman| {
             let viewer = load_viewer(conn, Some(user.clone()))?;
             let org = visible(conn, &viewer, &id)?;
             if !may_manage(&viewer, &id) {
@@ -175,7 +174,7 @@ pub async fn invite(
                         link: None,
                         ics: None,
                     };
-                    st.postman.deliver(conn, notice)?;
+                    postman.deliver(conn, notice)?;
                 }
                 None => {
                     let mail = NewEmail {
@@ -207,9 +206,6 @@ pub async fn invite(
             })
         })
         .await?;
-    if invited.created {
-        state.mail_wake.notify_one();
-    }
     Ok(invited)
 }
 

@@ -54,8 +54,7 @@ pub async fn review(
     let reason = review_reason(action, reason)?;
     let st = state.clone();
     let view = state
-        .db
-        .write(move |conn| {
+        .write_mail_and_index(move |conn, postman| {
             let mut org = model::find(conn, &id)?.ok_or(ApiError::NotFound)?;
             let from = org.status;
             let to = action.apply(from).ok_or_else(|| {
@@ -91,13 +90,11 @@ pub async fn review(
                 reason.as_deref(),
                 &event_id,
             )?;
-            st.postman.deliver_all(conn, notices)?;
+            postman.deliver_all(conn, notices)?;
             let viewer = load_viewer(conn, Some(user))?;
             view(conn, org, &viewer)
         })
         .await?;
-    state.mail_wake.notify_one();
-    state.index_wake.notify_one();
     Ok(view)
 }
 

@@ -1,6 +1,8 @@
 //! Registration operations: register attendees (a place while places last, then the
 //! waitlist), cancel one (the freed place goes to the first in line who fits), list them,
-//! record attendance, report participation. Each write is one transaction with its notices.
+//! record attendance, report participation. Each write is one transaction with its notices:
+//! `register` and `cancel` run in the caller's (`AppState::write_and_mail`, which wakes the
+//! mail worker after commit), `record_attendance` opens its own.
 
 use chrono::NaiveDateTime;
 
@@ -62,25 +64,21 @@ pub async fn registrations_of(
     state.db.run(move |conn| list(conn, &user, &event_id)).await
 }
 
-/// Cancel registration `id` ([`cancel`]) and wake mail after commit: the JSON route and
-/// the registrations page call this.
+/// Cancel registration `id` ([`cancel`]) through `write_and_mail`: the JSON route and the
+/// registrations page call this.
 pub async fn cancel_registration(
     state: &AppState,
     user: AuthUser,
     event_id: EventId,
     id: RegistrationId,
 ) -> Result<RegistrationView, ApiError> {
-    let postman = state.postman.clone();
-    let v = state
-        .db
-        .run(move |conn| cancel(conn, &postman, &user, &event_id, &id))
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(v)
+    state
+        .write_and_mail(move |conn, postman| cancel(conn, postman, &user, &event_id, &id))
+        .await
 }
 
 /// Register attendees of one of the caller's organizations, from a request body: the JSON
-/// route and the event page call this. Mail is woken after commit.
+/// route and the event page call this: [`register`] through `write_and_mail`.
 pub async fn register_attendees(
     state: &AppState,
     user: AuthUser,
@@ -89,29 +87,19 @@ pub async fn register_attendees(
 ) -> Result<Vec<RegistrationView>, ApiError> {
     user.require_verified()?;
     let people = attendees(&b.attendees)?;
-    let postman = state.postman.clone();
     let quota = state.settings.quotas.outside_attendees_per_hour;
-    let items = state
-        .db
-        .run(move |conn| {
-            register(
-                conn,
-                &postman,
-                quota,
-                &user,
-                &event_id,
-                &b.organization_id,
-                people,
-            )
+    let org_id = b.organization_id;
+    state
+        .write_and_mail(move |conn, postman| {
+            register(conn, postman, quota, &user, &event_id, &org_id, people)
         })
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(items)
+        .await
 }
 
 /// Register `people` for `org_id` at event `event_id`, as `user` (a member of `org_id`).
 /// Each gets a place while places last (in total and per organization), then a waitlist
-/// position; attendees without an account count towards `outside_quota` per hour.
+/// position; attendees without an account count towards `outside_quota` per hour. Runs in
+/// the caller's write transaction (it locks the event row there).
 pub fn register(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -122,46 +110,44 @@ pub fn register(
     people: Vec<AttendeeInput>,
 ) -> Result<Vec<RegistrationView>, ApiError> {
     user.require_verified()?;
-    write_tx(conn, |conn| {
-        // A draft answers `event_not_published` below: its id is unguessable, and the
-        // registrant learns nothing else about it.
-        let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
-        acting_organization(
-            conn,
-            &user.id,
-            org_id,
-            "organization_id",
-            Text::key("problem.forbidden.register_attendees"),
-        )?;
-        let t = now();
-        registration_open(
-            ev.status,
-            ev.registration_opens_at,
-            ev.registration_closes_at,
-            ev.starts_at,
-            t,
-        )
-        .map_err(|c| ApiError::rule(c.code(), c.detail()))?;
-        require_audience(conn, &ev, org_id)?;
-        let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
-        require_unregistered(conn, &ev, org_id, &emails)?;
-        let outside = model::outside_addresses(conn, &emails)?;
-        if !outside.is_empty() {
-            let since = t - quota::WINDOW;
-            let sent = model::outside_registrations_since(conn, &ev.id, org_id, since)?;
-            quota::check_hourly(sent, outside.len(), outside_quota, t)?;
-        }
-        let rows = new_registrations(conn, &ev, user, org_id, people, t)?;
-        model::insert_registrations(conn, &rows)?;
-        let (confirmed, waiting): (Vec<Registration>, Vec<Registration>) = rows
-            .iter()
-            .cloned()
-            .partition(|r| r.status == RegistrationStatus::Confirmed);
-        tell_registrations(conn, postman, &ev, EventNews::Confirmed, &confirmed)?;
-        tell_registrations(conn, postman, &ev, EventNews::Waitlisted, &waiting)?;
-        let queue = model::queue_positions(conn, &ev.id, &rows)?;
-        Ok(with_positions(rows, &queue))
-    })
+    // A draft answers `event_not_published` below: its id is unguessable, and the
+    // registrant learns nothing else about it.
+    let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
+    acting_organization(
+        conn,
+        &user.id,
+        org_id,
+        "organization_id",
+        Text::key("problem.forbidden.register_attendees"),
+    )?;
+    let t = now();
+    registration_open(
+        ev.status,
+        ev.registration_opens_at,
+        ev.registration_closes_at,
+        ev.starts_at,
+        t,
+    )
+    .map_err(|c| ApiError::rule(c.code(), c.detail()))?;
+    require_audience(conn, &ev, org_id)?;
+    let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
+    require_unregistered(conn, &ev, org_id, &emails)?;
+    let outside = model::outside_addresses(conn, &emails)?;
+    if !outside.is_empty() {
+        let since = t - quota::WINDOW;
+        let sent = model::outside_registrations_since(conn, &ev.id, org_id, since)?;
+        quota::check_hourly(sent, outside.len(), outside_quota, t)?;
+    }
+    let rows = new_registrations(conn, &ev, user, org_id, people, t)?;
+    model::insert_registrations(conn, &rows)?;
+    let (confirmed, waiting): (Vec<Registration>, Vec<Registration>) = rows
+        .iter()
+        .cloned()
+        .partition(|r| r.status == RegistrationStatus::Confirmed);
+    tell_registrations(conn, postman, &ev, EventNews::Confirmed, &confirmed)?;
+    tell_registrations(conn, postman, &ev, EventNews::Waitlisted, &waiting)?;
+    let queue = model::queue_positions(conn, &ev.id, &rows)?;
+    Ok(with_positions(rows, &queue))
 }
 
 /// The organization was invited, or the audience selects it now.
@@ -258,7 +244,8 @@ fn places_of(ev: &Event) -> Places {
 }
 
 /// Cancel registration `id` of event `event_id` (a member of the registering organization,
-/// or the bureau). A freed place goes to the first in line who fits, who is told.
+/// or the bureau). A freed place goes to the first in line who fits, who is told. Runs in
+/// the caller's write transaction.
 pub fn cancel(
     conn: &mut DbConnection,
     postman: &Postman,
@@ -266,32 +253,30 @@ pub fn cancel(
     event_id: &EventId,
     id: &RegistrationId,
 ) -> Result<RegistrationView, ApiError> {
-    write_tx(conn, |conn| {
-        let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
-        let r = model::registration(conn, &ev.id, id)?.ok_or(ApiError::NotFound)?;
-        // Outsiders learn nothing about other organizations' registrations.
-        if !user.is_bureau() && orgs::role_of(conn, &r.organization_id, &user.id)?.is_none() {
-            return Err(ApiError::NotFound);
-        }
-        if r.status == RegistrationStatus::Cancelled {
-            return Ok(RegistrationView::new(r, None));
-        }
-        if ev.status == EventStatus::Completed {
-            return Err(ApiError::rule(
-                ErrorCode::EventCompleted,
-                Text::key("problem.event_completed"),
-            ));
-        }
-        let t = now();
-        model::set_status(conn, &r.id, RegistrationStatus::Cancelled, t)?;
-        let r = model::registration(conn, &ev.id, &r.id)?.ok_or(ApiError::NotFound)?;
-        if ev.status == EventStatus::Published {
-            let news = EventNews::RegistrationCancelled;
-            tell_registrations(conn, postman, &ev, news, std::slice::from_ref(&r))?;
-            promote(conn, postman, &ev, t)?;
-        }
-        Ok(RegistrationView::new(r, None))
-    })
+    let ev = events::find_for_update(conn, event_id)?.ok_or(ApiError::NotFound)?;
+    let r = model::registration(conn, &ev.id, id)?.ok_or(ApiError::NotFound)?;
+    // Outsiders learn nothing about other organizations' registrations.
+    if !user.is_bureau() && orgs::role_of(conn, &r.organization_id, &user.id)?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    if r.status == RegistrationStatus::Cancelled {
+        return Ok(RegistrationView::new(r, None));
+    }
+    if ev.status == EventStatus::Completed {
+        return Err(ApiError::rule(
+            ErrorCode::EventCompleted,
+            Text::key("problem.event_completed"),
+        ));
+    }
+    let t = now();
+    model::set_status(conn, &r.id, RegistrationStatus::Cancelled, t)?;
+    let r = model::registration(conn, &ev.id, &r.id)?.ok_or(ApiError::NotFound)?;
+    if ev.status == EventStatus::Published {
+        let news = EventNews::RegistrationCancelled;
+        tell_registrations(conn, postman, &ev, news, std::slice::from_ref(&r))?;
+        promote(conn, postman, &ev, t)?;
+    }
+    Ok(RegistrationView::new(r, None))
 }
 
 /// Move waitlisted attendees up, in order, while places are free (the one allocation rule,

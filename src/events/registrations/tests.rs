@@ -3,7 +3,7 @@
 use super::domain::AttendeeInput;
 use super::service::*;
 use crate::error::{ApiError, ErrorCode};
-use crate::events::testing::{bureau, conn, member, organization, postman, published};
+use crate::events::testing::{bureau, conn, member, organization, postman, published, tx};
 use crate::events::views::RegistrationView;
 
 fn people(n: usize, tag: &str) -> Vec<AttendeeInput> {
@@ -30,7 +30,10 @@ fn beyond_capacity_attendees_wait_in_line() {
     let ev = published(&mut c, &admin, 2, None);
     let org = organization(&mut c);
     let m = member(&mut c, &org);
-    let got = register(&mut c, &postman(), 100, &m, &ev, &org, people(4, "a")).unwrap();
+    let got = tx(&mut c, |c| {
+        register(c, &postman(), 100, &m, &ev, &org, people(4, "a"))
+    })
+    .unwrap();
     assert_eq!(
         statuses(&got),
         vec![
@@ -51,14 +54,23 @@ fn cancelling_a_place_promotes_the_first_in_line_who_fits() {
     let (a, b) = (organization(&mut c), organization(&mut c));
     let (ma, mb) = (member(&mut c, &a), member(&mut c, &b));
     let pm = postman();
-    let first_a = register(&mut c, &pm, 100, &ma, &ev, &a, people(2, "a")).unwrap();
-    let first_b = register(&mut c, &pm, 100, &mb, &ev, &b, people(2, "b")).unwrap();
+    let first_a = tx(&mut c, |c| {
+        register(c, &pm, 100, &ma, &ev, &a, people(2, "a"))
+    })
+    .unwrap();
+    let first_b = tx(&mut c, |c| {
+        register(c, &pm, 100, &mb, &ev, &b, people(2, "b"))
+    })
+    .unwrap();
     assert_eq!(
         statuses(&first_b),
         vec![("confirmed", None), ("waitlisted", Some(2))]
     );
     // b's confirmed attendee cancels: a1 waits longer but a is at its cap, so b1 moves up.
-    let cancelled = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id.as_str().into()).unwrap();
+    let cancelled = tx(&mut c, |c| {
+        cancel(c, &pm, &mb, &ev, &first_b[0].id.as_str().into())
+    })
+    .unwrap();
     assert_eq!(cancelled.status, "cancelled");
     let all = list(&mut c, &admin, &ev).unwrap();
     let status_of = |id: &str| {
@@ -73,7 +85,10 @@ fn cancelling_a_place_promotes_the_first_in_line_who_fits() {
         ("waitlisted".to_owned(), Some(1))
     );
     // Cancelling again changes nothing and promotes nobody.
-    let again = cancel(&mut c, &pm, &mb, &ev, &first_b[0].id.as_str().into()).unwrap();
+    let again = tx(&mut c, |c| {
+        cancel(c, &pm, &mb, &ev, &first_b[0].id.as_str().into())
+    })
+    .unwrap();
     assert_eq!(again.status, "cancelled");
     assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 4);
 }
@@ -86,13 +101,25 @@ fn members_see_only_their_organizations_registrations() {
     let (a, b) = (organization(&mut c), organization(&mut c));
     let (ma, mb) = (member(&mut c, &a), member(&mut c, &b));
     let pm = postman();
-    register(&mut c, &pm, 100, &ma, &ev, &a, people(1, "a")).unwrap();
-    let theirs = register(&mut c, &pm, 100, &mb, &ev, &b, people(1, "b")).unwrap();
+    tx(&mut c, |c| {
+        register(c, &pm, 100, &ma, &ev, &a, people(1, "a"))
+    })
+    .unwrap();
+    let theirs = tx(&mut c, |c| {
+        register(c, &pm, 100, &mb, &ev, &b, people(1, "b"))
+    })
+    .unwrap();
     assert_eq!(list(&mut c, &ma, &ev).unwrap().len(), 1);
     assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 2);
     // Nor may they cancel another organization's.
     assert!(matches!(
-        cancel(&mut c, &pm, &ma, &ev, &theirs[0].id.as_str().into()),
+        tx(&mut c, |c| cancel(
+            c,
+            &pm,
+            &ma,
+            &ev,
+            &theirs[0].id.as_str().into()
+        )),
         Err(ApiError::NotFound)
     ));
 }
@@ -105,8 +132,14 @@ fn an_attendee_holds_one_live_registration() {
     let org = organization(&mut c);
     let m = member(&mut c, &org);
     let pm = postman();
-    register(&mut c, &pm, 100, &m, &ev, &org, people(1, "a")).unwrap();
-    let err = register(&mut c, &pm, 100, &m, &ev, &org, people(2, "a")).unwrap_err();
+    tx(&mut c, |c| {
+        register(c, &pm, 100, &m, &ev, &org, people(1, "a"))
+    })
+    .unwrap();
+    let err = tx(&mut c, |c| {
+        register(c, &pm, 100, &m, &ev, &org, people(2, "a"))
+    })
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::AlreadyRegistered);
 }
 
@@ -118,8 +151,14 @@ fn another_organization_registers_the_same_address_as_its_own() {
     let (a, b) = (organization(&mut c), organization(&mut c));
     let (ma, mb) = (member(&mut c, &a), member(&mut c, &b));
     let pm = postman();
-    register(&mut c, &pm, 100, &ma, &ev, &a, people(1, "x")).unwrap();
-    let theirs = register(&mut c, &pm, 100, &mb, &ev, &b, people(1, "x")).unwrap();
+    tx(&mut c, |c| {
+        register(c, &pm, 100, &ma, &ev, &a, people(1, "x"))
+    })
+    .unwrap();
+    let theirs = tx(&mut c, |c| {
+        register(c, &pm, 100, &mb, &ev, &b, people(1, "x"))
+    })
+    .unwrap();
     assert_eq!(statuses(&theirs), vec![("confirmed", None)]);
     assert_eq!(list(&mut c, &admin, &ev).unwrap().len(), 2);
 }
@@ -132,21 +171,26 @@ fn only_members_register_and_only_for_open_events() {
     let (org, other) = (organization(&mut c), organization(&mut c));
     let outsider = member(&mut c, &other);
     let pm = postman();
-    let err = register(&mut c, &pm, 100, &outsider, &ev, &org, people(1, "a")).unwrap_err();
+    let err = tx(&mut c, |c| {
+        register(c, &pm, 100, &outsider, &ev, &org, people(1, "a"))
+    })
+    .unwrap_err();
     assert!(matches!(err, ApiError::Forbidden { .. }));
     let draft =
         crate::events::service::create(&mut c, &admin, crate::events::testing::draft(10, None))
             .unwrap();
     let m = member(&mut c, &org);
-    let err = register(
-        &mut c,
-        &pm,
-        100,
-        &m,
-        &draft.id.as_str().into(),
-        &org,
-        people(1, "a"),
-    )
+    let err = tx(&mut c, |c| {
+        register(
+            c,
+            &pm,
+            100,
+            &m,
+            &draft.id.as_str().into(),
+            &org,
+            people(1, "a"),
+        )
+    })
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::EventNotPublished);
 }
@@ -181,7 +225,10 @@ fn a_corrupt_stored_registration_status_is_an_error_not_a_default() {
     let ev = published(&mut c, &admin, 5, None);
     let org = organization(&mut c);
     let m = member(&mut c, &org);
-    let regs = register(&mut c, &postman(), 100, &m, &ev, &org, people(1, "a")).unwrap();
+    let regs = tx(&mut c, |c| {
+        register(c, &postman(), 100, &m, &ev, &org, people(1, "a"))
+    })
+    .unwrap();
     c.batch_execute(&format!(
         "UPDATE event_registrations SET status = 'confirmd' WHERE id = '{}'",
         regs[0].id

@@ -179,7 +179,9 @@ fn training(
             let audience: Vec<String> = members.iter().map(|(_, o)| o.to_string()).collect();
             let body = json(content::training(&audience))?;
             let ev = crate::events::service::create(conn, bureau, body)?.id;
-            crate::events::service::publish_event(conn, postman, bureau, &ev)?;
+            crate::db::write_tx(conn, |c| {
+                crate::events::service::publish_event(c, postman, bureau, &ev)
+            })?;
             n.events += 1;
             ev
         }
@@ -201,15 +203,17 @@ fn training(
             })
             .collect::<anyhow::Result<_>>()?;
         let people = crate::events::registrations::domain::attendees(&list)?;
-        let done = crate::events::registrations::service::register(
-            conn,
-            postman,
-            u32::MAX,
-            user,
-            &event,
-            org,
-            people,
-        )?;
+        let done = crate::db::write_tx(conn, |c| {
+            crate::events::registrations::service::register(
+                c,
+                postman,
+                u32::MAX,
+                user,
+                &event,
+                org,
+                people,
+            )
+        })?;
         n.registrations += done.len();
     }
     Ok(())
