@@ -319,7 +319,7 @@ pub async fn create_event(
     state.db.run(move |conn| create(conn, &user, b)).await
 }
 
-/// [`update`] on the blocking pool, mail woken after commit: the JSON route and the form.
+/// [`update`] through `AppState::write_and_mail`: the JSON route and the form.
 pub async fn change_event(
     state: &AppState,
     user: AuthUser,

@@ -71,7 +71,10 @@ async fn late_account_locale(req: &HttpRequest, err: &ApiError) -> Option<Locale
     let claims = state.keys.decode(&token)?;
     let user = state
         .db
-        .run(move |conn| crate::app::viewer::principal(conn, &claims.sub, claims.ver))
+        .run(move |conn| {
+            let id = crate::db::ids::UserId::from(claims.sub);
+            crate::app::viewer::principal(conn, &id, claims.ver)
+        })
         .await
         .ok()??;
     Some(user.locale)

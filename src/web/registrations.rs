@@ -12,7 +12,7 @@ use super::events::{ROWS, RegisterForm, Shown, shown};
 use super::inbox::Empty;
 use super::page::{FormErrors, Page, PageForm, render};
 use crate::app::AuthUser;
-use crate::db::ids::{EventId, RegistrationId};
+use crate::db::ids::{EventId, OrganizationId, RegistrationId};
 use crate::events::calendar::service::event_with_calendar;
 use crate::events::registrations::service::{
     cancel_registration, register_attendees, registrations_of,
@@ -22,7 +22,7 @@ use crate::organizations::service::acting_organizations;
 
 /// One registration as a row of the table.
 pub struct Row {
-    pub id: String,
+    pub id: RegistrationId,
     pub attendee: String,
     pub email: String,
     pub organization: String,
@@ -32,7 +32,7 @@ pub struct Row {
     pub attended: bool,
 }
 
-pub fn row(p: &Page, r: RegistrationView, orgs: &[(String, String)]) -> Row {
+pub fn row(p: &Page, r: RegistrationView, orgs: &[(OrganizationId, String)]) -> Row {
     let status = match (r.status.as_str(), r.waitlist_position) {
         ("waitlisted", Some(n)) => {
             crate::i18n::fill(p.t("registrations.in_line"), &[("n", &n.to_string())])
@@ -42,7 +42,7 @@ pub fn row(p: &Page, r: RegistrationView, orgs: &[(String, String)]) -> Row {
     Row {
         organization: (orgs.iter())
             .find(|(id, _)| *id == r.organization_id)
-            .map_or_else(|| r.organization_id.clone(), |(_, name)| name.clone()),
+            .map_or_else(|| r.organization_id.to_string(), |(_, name)| name.clone()),
         cancelled: r.status == "cancelled",
         attended: r.attended,
         status,
@@ -59,7 +59,7 @@ struct RegistrationsPage<'a> {
     e: Shown,
     rows: Vec<Row>,
     /// The user's verified organizations: (id, name).
-    orgs: Vec<(String, String)>,
+    orgs: Vec<(OrganizationId, String)>,
     errors: FormErrors,
     inputs: Vec<Input>,
 }
@@ -97,17 +97,18 @@ async fn show(
         Ok(x) => x,
         Err(e) => return p.error(&e),
     };
-    let orgs: Vec<(String, String)> = match acting_organizations(&p.state, user.clone()).await {
-        Ok(list) => (list.into_iter())
-            .map(|o| {
-                (
-                    o.id,
-                    p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
-                )
-            })
-            .collect(),
-        Err(e) => return p.error(&e),
-    };
+    let orgs: Vec<(OrganizationId, String)> =
+        match acting_organizations(&p.state, user.clone()).await {
+            Ok(list) => (list.into_iter())
+                .map(|o| {
+                    (
+                        o.id,
+                        p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
+                    )
+                })
+                .collect(),
+            Err(e) => return p.error(&e),
+        };
     let regs = match registrations_of(&p.state, user, id).await {
         Ok(list) => list,
         Err(e) => return p.error(&e),

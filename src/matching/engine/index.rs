@@ -357,7 +357,7 @@ impl Engine {
         let writer = lock(&self.writer)?;
         writer.delete_query(Box::new(AllQuery))?;
         let mut table = write(&self.table);
-        let cleared: Vec<(String, u64)> = table.key_of.drain().collect();
+        let cleared: Vec<(ListingId, u64)> = table.key_of.drain().collect();
         table.pending_remove.extend(cleared.iter().map(|(_, k)| *k));
         table.cleared.extend(cleared);
         Ok(())

@@ -29,7 +29,7 @@ pub(crate) struct SideTable {
     pub(crate) digest_of: HashMap<u64, Digest>,
     /// Listings removed by `Engine::clear` since the last commit, by id: their vectors
     /// stay readable for reuse until then.
-    pub(crate) cleared: HashMap<String, u64>,
+    pub(crate) cleared: HashMap<ListingId, u64>,
 }
 
 /// Index of `side` in per-side arrays.

@@ -21,7 +21,7 @@ fn scores(e: &Engine) -> Vec<(String, Option<f32>)> {
     let ms = e.search(&q, &tree(), 10).unwrap();
     assert!(!ms.is_empty());
     ms.iter()
-        .map(|m| (m.id.clone(), m.explanation.semantic_similarity))
+        .map(|m| (m.id.to_string(), m.explanation.semantic_similarity))
         .collect()
 }
 
