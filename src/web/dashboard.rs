@@ -13,6 +13,7 @@ use crate::listings::service as listings;
 use crate::listings::views::{ListingQuery, ListingView};
 use crate::organizations::domain::OrgKind;
 use crate::organizations::service::my_organizations;
+use crate::organizations::views::OrganizationView;
 
 /// One of the user's organizations and its listings.
 pub struct Org {
@@ -111,6 +112,23 @@ pub async fn listings_of(
         .await
 }
 
+/// One of the user's organizations with its listings among `all`.
+fn org(p: &Page, o: OrganizationView, all: &[ListingView]) -> Org {
+    Org {
+        listings: all
+            .iter()
+            .filter(|l| l.organization_id == o.id)
+            .map(|l| item(p, l))
+            .collect(),
+        new: new_links(p, &o.id, &o.kind),
+        id: o.id.clone(),
+        name: p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
+        kind: p.t(&format!("kind.{}", o.kind)),
+        status_name: p.t(&format!("org_status.{}", o.status)),
+        status: o.status,
+    }
+}
+
 /// `GET /dashboard`.
 pub async fn dashboard_page(p: Page) -> HttpResponse {
     let Some(user) = p.user.clone() else {
@@ -132,22 +150,7 @@ pub async fn dashboard_page(p: Page) -> HttpResponse {
             .collect(),
         Err(e) => return p.error(&e),
     };
-    let orgs = mine
-        .into_iter()
-        .map(|o| Org {
-            listings: all
-                .iter()
-                .filter(|l| l.organization_id == o.id)
-                .map(|l| item(&p, l))
-                .collect(),
-            new: new_links(&p, &o.id, &o.kind),
-            id: o.id.clone(),
-            name: p.locale.pick(&o.name, o.name_en.as_deref()).to_owned(),
-            kind: p.t(&format!("kind.{}", o.kind)),
-            status_name: p.t(&format!("org_status.{}", o.status)),
-            status: o.status,
-        })
-        .collect();
+    let orgs = mine.into_iter().map(|o| org(&p, o, &all)).collect();
     ok(
         &p,
         &Dashboard {
