@@ -74,14 +74,15 @@ fn in_order(mut regs: Vec<RegistrationView>) -> Vec<RegistrationView> {
     regs
 }
 
-async fn names(p: &Page, regs: &[RegistrationView]) -> Result<Vec<(String, String)>, ApiError> {
-    let ids: Vec<OrganizationId> = (regs.iter())
-        .map(|r| OrganizationId::from(r.organization_id.as_str()))
-        .collect();
+async fn names(
+    p: &Page,
+    regs: &[RegistrationView],
+) -> Result<Vec<(OrganizationId, String)>, ApiError> {
+    let ids: Vec<OrganizationId> = regs.iter().map(|r| r.organization_id.clone()).collect();
     let found = (p.state.db)
         .run(move |conn| Ok(organization_names(conn, &ids)?))
         .await?;
-    Ok(found.into_iter().map(|(id, n)| (id.into(), n)).collect())
+    Ok(found.into_iter().collect())
 }
 
 async fn show(
@@ -181,7 +182,7 @@ pub async fn attendance(
         attended: Some(!pairs.iter().any(|(k, v)| k == "attended" && v == "false")),
         registration_ids: (pairs.into_iter())
             .filter(|(k, _)| k == "registration_ids")
-            .map(|(_, v)| v)
+            .map(|(_, v)| v.into())
             .collect(),
     };
     let r = mark_attendance(&p.state, user.clone(), id.clone(), b).await;

@@ -38,7 +38,7 @@ impl Filters {
         Ok(AuditQuery {
             subject_type: some(&self.subject_type),
             subject_id: some(&self.subject_id),
-            actor_id: some(&self.actor_id),
+            actor_id: some(&self.actor_id).map(crate::db::ids::UserId::from),
             action: some(&self.action),
             since: bound("since", &self.since)?,
             until: bound("until", &self.until)?,
@@ -83,8 +83,11 @@ fn line(e: AuditEntry, names: &HashMap<String, String>) -> Line {
     };
     Line {
         when: crate::app::locale::beijing_minute(e.created_at),
-        actor: e.actor_id.as_ref().and_then(|a| names.get(a).cloned()),
-        actor_id: e.actor_id,
+        actor: e
+            .actor_id
+            .as_ref()
+            .and_then(|a| names.get(a.as_str()).cloned()),
+        actor_id: e.actor_id.map(String::from),
         subject: (e.subject_type == "organization")
             .then(|| names.get(&e.subject_id).cloned())
             .flatten(),
@@ -108,7 +111,9 @@ struct Log<'a> {
 /// Names by id: the display names of the actors of `entries` and the names of the
 /// organizations they are about, in the page's language.
 async fn names(p: &Page, entries: &[AuditEntry]) -> Result<HashMap<String, String>, ApiError> {
-    let mut actors: Vec<String> = entries.iter().filter_map(|e| e.actor_id.clone()).collect();
+    let mut actors: Vec<String> = (entries.iter())
+        .filter_map(|e| e.actor_id.as_ref().map(|a| a.to_string()))
+        .collect();
     actors.sort();
     actors.dedup();
     let orgs: Vec<OrganizationId> = (entries.iter())

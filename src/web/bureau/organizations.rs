@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::{choice, choices, next_query, signed_in, some};
 use crate::app::OrgStatus;
+use crate::db::ids::OrganizationId;
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::domain::OrgKind;
 use crate::organizations::service::directory_in;
@@ -77,7 +78,7 @@ impl Filters {
 
 /// An organization as the bureau's lists show it, every code turned into its name.
 pub struct Entry {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub other_name: Option<String>,
     pub kind: &'static str,

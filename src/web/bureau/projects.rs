@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::{choice, choices, next_query, signed_in, some};
 use crate::app::AuthUser;
-use crate::db::ids::OrganizationId;
+use crate::db::ids::{OrganizationId, ProjectId};
 use crate::error::{ApiError, ErrorCode, FieldError};
 use crate::organizations::model as orgs;
 use crate::projects::domain::{Category, Stage};
@@ -81,7 +81,7 @@ pub struct Milestone {
 
 /// One project in the list, by name.
 pub struct Item {
-    pub id: String,
+    pub id: ProjectId,
     pub name: String,
     pub stage_name: &'static str,
     pub category: &'static str,
